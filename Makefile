@@ -1,0 +1,77 @@
+# Vortex - plain make.  `make` builds ./vortex; `make test` runs every test
+# and ends with "N passed, N failed"; `make asan` repeats the tests under
+# AddressSanitizer + UBSan; `make fuzz` fuzzes the lexer and parser;
+# `make bench` runs the benchmarks; `make demo` runs the language tour.
+
+CC      ?= cc
+CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
+OPT     ?= -O2 -g
+CFLAGS  += $(CSTD) $(WARN) $(OPT)
+LDLIBS  += -lm
+
+BUILD   ?= build/release
+SRC     := $(wildcard src/util/*.c src/front/*.c)
+OBJ     := $(SRC:%.c=$(BUILD)/%.o)
+DEP     := $(OBJ:.o=.d)
+
+FUZZ_TIME ?= 60
+
+.PHONY: all test asan fuzz fuzz-ci bench demo clean deps update-golden
+
+all: vortex
+
+vortex: $(BUILD)/vortex
+	cp $< $@
+
+$(BUILD)/vortex: $(OBJ) $(BUILD)/src/cli/main.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(DEP) $(BUILD)/src/cli/main.d
+
+# ---- tests ---------------------------------------------------------------
+
+$(BUILD)/unit_tests: $(OBJ) $(BUILD)/tests/unit/unit_main.o $(patsubst %.c,$(BUILD)/%.o,$(filter-out tests/unit/unit_main.c,$(wildcard tests/unit/*.c)))
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+test: $(BUILD)/vortex $(BUILD)/unit_tests
+	@bash tests/run.sh $(BUILD)/vortex $(BUILD)/unit_tests
+
+update-golden: $(BUILD)/vortex
+	@bash tests/run.sh --update $(BUILD)/vortex
+
+# Sanitizers: a separate build tree, same test runner.
+asan:
+	@$(MAKE) --no-print-directory test BUILD=build/asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
+
+# ---- fuzzing (clang + libFuzzer) --------------------------------------------
+
+FUZZ_CC ?= clang
+build/fuzz/fuzz_parse: $(SRC) tests/fuzz/fuzz_parse.c
+	@bash tools/ensure-deps.sh fuzz
+	@mkdir -p build/fuzz
+	$(FUZZ_CC) $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^ -lm
+
+fuzz: build/fuzz/fuzz_parse
+	@bash tests/fuzz/run.sh build/fuzz/fuzz_parse $(FUZZ_TIME)
+
+# ---- benchmarks and demo ------------------------------------------------------
+
+$(BUILD)/bench_parse: $(OBJ) bench/parse/bench_parse.c
+	$(CC) $(CFLAGS) -Isrc -o $@ $^ $(LDLIBS)
+
+bench: $(BUILD)/vortex $(BUILD)/bench_parse
+	@bash bench/parse/run.sh $(BUILD)/bench_parse
+
+demo: vortex
+	@bash examples/tour.sh ./vortex
+
+deps:
+	@bash tools/ensure-deps.sh all
+
+clean:
+	rm -rf build vortex

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# run.sh - the test driver behind `make test`.
+#
+#   tests/run.sh [--update] VORTEX [UNIT_TESTS]
+#
+# Suites (each file is one test case):
+#   tests/parse/*.vx    `vortex parse --dump` must succeed and print FILE.ast
+#   tests/lex/*.vx      `vortex parse --tokens` must print FILE.tokens
+#   tests/errors/*.vx   `vortex check` must fail with exit 1 and print FILE.err
+#   examples/*.vx       must pass `vortex check`
+#   tests/cli/cases.sh  command-line behaviour (exit codes, messages)
+#   UNIT_TESTS          C unit tests, one line per case
+# A first line `// flags: ...` in a .vx file adds command-line flags.
+# --update rewrites the expected files from the current output (review the diff!).
+# Ends with one line: "N passed, N failed".
+set -u
+update=0
+[ "${1:-}" = "--update" ] && { update=1; shift; }
+VX=${1:?usage: run.sh [--update] VORTEX [UNIT_TESTS]}
+UNIT=${2:-}
+export VX
+passed=0 failed=0
+failures=()
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+
+pass() { passed=$((passed + 1)); }
+fail() { failed=$((failed + 1)); failures+=("$1"); printf 'FAIL %s\n%s\n' "$1" "${2:-}" | head -40; }
+
+flags_of() { sed -n '1s|^// flags: *||p' "$1"; }
+
+# run_golden FILE EXPECTED_RC EXPECTED_FILE STREAM(out|err) ARGS...
+run_golden() {
+  local file=$1 want_rc=$2 golden=$3 stream=$4; shift 4
+  local rc=0
+  timeout 20 "$VX" "$@" $(flags_of "$file") "$file" >"$tmp/out" 2>"$tmp/err" || rc=$?
+  local got="$tmp/$stream"
+  if [ $update = 1 ]; then cp "$got" "$golden"; fi
+  if [ "$rc" -ne "$want_rc" ]; then
+    fail "$file" "  exit code $rc, expected $want_rc; stderr:
+$(head -20 "$tmp/err")"; return
+  fi
+  if [ "$stream" = out ] && [ -s "$tmp/err" ]; then fail "$file" "  unexpected diagnostics:
+$(head -20 "$tmp/err")"; return; fi
+  if [ ! -f "$golden" ]; then fail "$file" "  missing expected file $golden (run make update-golden)"; return; fi
+  if ! diff -u "$golden" "$got" >"$tmp/diff"; then fail "$file" "$(head -30 "$tmp/diff")"; return; fi
+  pass
+}
+
+shopt -s nullglob
+for f in tests/parse/*.vx; do run_golden "$f" 0 "${f%.vx}.ast" out parse --dump; done
+for f in tests/lex/*.vx; do run_golden "$f" 0 "${f%.vx}.tokens" out parse --tokens; done
+for f in tests/errors/*.vx; do run_golden "$f" 1 "${f%.vx}.err" err check --color=never; done
+
+for f in examples/*.vx; do
+  if timeout 20 "$VX" check --color=never "$f" >"$tmp/out" 2>&1; then pass
+  else fail "$f" "$(head -20 "$tmp/out")"; fi
+done
+
+# Command-line cases: cli NAME EXPECTED_RC EXPECTED_TEXT ARGS...
+cli() {
+  local name=$1 want_rc=$2 want_text=$3; shift 3
+  local rc=0
+  timeout 20 "$VX" "$@" >"$tmp/out" 2>&1 </dev/null || rc=$?
+  if [ "$rc" -ne "$want_rc" ]; then fail "cli: $name" "  exit $rc, expected $want_rc: $(head -5 "$tmp/out")"; return; fi
+  if ! grep -qF -- "$want_text" "$tmp/out"; then fail "cli: $name" "  output lacks '$want_text':
+$(head -10 "$tmp/out")"; return; fi
+  pass
+}
+[ -f tests/cli/cases.sh ] && . tests/cli/cases.sh
+
+if [ -n "$UNIT" ]; then
+  "$UNIT" >"$tmp/unit" 2>&1; urc=$?
+  n_ok=$(grep -c '^ok ' "$tmp/unit"); n_bad=$(grep -c '^FAIL ' "$tmp/unit")
+  passed=$((passed + n_ok)); failed=$((failed + n_bad))
+  grep '^FAIL ' "$tmp/unit" | while read -r line; do echo "$line"; done
+  if [ "$urc" -ne 0 ] && [ "$n_bad" -eq 0 ]; then fail "unit tests" "  crashed (exit $urc): $(tail -5 "$tmp/unit")"; fi
+fi
+
+if [ $failed -gt 0 ]; then echo; echo "failed:"; printf '  %s\n' "${failures[@]}"; fi
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]
