@@ -585,7 +585,7 @@ static void dump(Dumper *d, const VxNode *n, int indent, const char *role)
     if (is_item(n->kind)) item_header(&s, n);
     else expr_header(&s, n);
     emit(d, n, indent, role, buf);
-    dump_list(d, n->attrs, indent + 1, NULL);
+    if (n->attrs) dump_list(d, *n->attrs, indent + 1, NULL);
     if (is_item(n->kind)) dump_item(d, n, indent);
     else dump_expr_children(d, n, indent + 1);
 }

@@ -2,8 +2,8 @@
  *
  * One node type for items, statements, expressions, patterns and types; the
  * kind says which union member is live.  Every node has a source span.
- * Nodes live in the file's arena.  Lists are arena arrays.  Later stages
- * hang their results off `type` and `aux` (sema fills them). */
+ * Nodes live in the file's arena.  Lists are arena arrays.  Sema records
+ * each node's type in `type`. */
 #ifndef VX_AST_H
 #define VX_AST_H
 
@@ -73,9 +73,8 @@ typedef enum { VX_DIM_INT, VX_DIM_NAME, VX_DIM_ANY } VxDimKind;
 struct VxNode {
     VxNodeKind kind;
     VxSpan span;
-    VxNodeList attrs;                 /* ATTR nodes on items and statements */
+    VxNodeList *attrs;                /* ATTR nodes on items and statements; NULL if none */
     void *type;                       /* set by sema */
-    void *aux;                        /* set by later stages */
     union {
         struct { VxNodeList items; } file;
         struct { const char **path; int npath; const char *alias; VxNodeList names; } import;

@@ -149,15 +149,6 @@ static int display_width(const char *line, uint32_t from, uint32_t to)
     return w;
 }
 
-static void print_source_line(Painter *p, const char *line, uint32_t len)
-{
-    for (uint32_t i = 0; i < len; i++) {
-        if (line[i] == '\t') fputs("    ", p->out);
-        else fputc(line[i], p->out);
-    }
-    fputc('\n', p->out);
-}
-
 static int digits(int n)
 {
     int k = 1;
@@ -170,8 +161,42 @@ static int label_line(const VxDiag *g, const VxLabel *l)
     return vx_source_pos(g->src, l->span.start).line;
 }
 
-/* Underline one label under its source line. */
-static void render_label(Painter *p, const VxDiag *g, const VxLabel *l, int gutter)
+/* The part of a long line that is shown: a window of about WINDOW columns
+ * around the labels on it, with "..." where text was cut. */
+enum { WINDOW = 100, LEAD = 40 };
+
+typedef struct Window {
+    uint32_t from, to;                /* bytes of the line shown */
+} Window;
+
+static uint32_t char_start(const char *line, uint32_t i)
+{
+    while (i > 0 && ((unsigned char)line[i] & 0xC0) == 0x80) i--;
+    return i;
+}
+
+static Window line_window(const char *line, uint32_t len, uint32_t focus)
+{
+    Window w = { 0, len };
+    if (display_width(line, 0, len) <= WINDOW) return w;
+    if (focus > LEAD) w.from = char_start(line, focus - LEAD);
+    w.to = w.from + WINDOW < len ? char_start(line, w.from + WINDOW) : len;
+    return w;
+}
+
+static void print_source_line(Painter *p, const char *line, Window w, uint32_t len)
+{
+    if (w.from > 0) fputs("...", p->out);
+    for (uint32_t i = w.from; i < w.to; i++) {
+        if (line[i] == '\t') fputs("    ", p->out);
+        else fputc(line[i], p->out);
+    }
+    if (w.to < len) fputs("...", p->out);
+    fputc('\n', p->out);
+}
+
+/* Underline one label under its (windowed) source line. */
+static void render_label(Painter *p, const VxDiag *g, const VxLabel *l, int gutter, Window w)
 {
     const VxSource *s = g->src;
     VxPos pos = vx_source_pos(s, l->span.start);
@@ -182,7 +207,10 @@ static void render_label(Painter *p, const VxDiag *g, const VxLabel *l, int gutt
     if (from > line_len) from = line_len;
     uint32_t to = l->span.end < line_start ? from : l->span.end - line_start;
     if (to > line_len) to = line_len;
-    int pad = display_width(line, 0, from);
+    if (from < w.from) from = w.from;
+    if (to > w.to) to = w.to;
+    if (to < from) to = from;
+    int pad = display_width(line, w.from, from) + (w.from > 0 ? 3 : 0);
     int width = to > from ? display_width(line, from, to) : 1;
     if (width < 1) width = 1;
     const char *code = l->primary ? (g->severity == VX_ERROR ? C_RED : C_YELLOW) : C_BLUE;
@@ -207,18 +235,21 @@ static void render_snippet(Painter *p, const VxDiag *g, int gutter)
             const VxLabel *t = order[j]; order[j] = order[j - 1]; order[j - 1] = t;
         }
     int last_line = 0;
+    Window w = { 0, 0 };
     for (int i = 0; i < n; i++) {
         int ln = label_line(g, order[i]);
         if (ln != last_line) {
             if (last_line && ln > last_line + 1) paint(p, C_BLUE, "%s\n", "...");
             uint32_t len;
             const char *line = vx_source_line(g->src, ln, &len);
+            uint32_t focus = order[i]->span.start - (uint32_t)(line - g->src->text);
+            w = line_window(line, len, focus > len ? len : focus);
             paint(p, C_BLUE, "%*d |", gutter, ln);
             fputc(len ? ' ' : '\n', p->out);
-            if (len) print_source_line(p, line, len);
+            if (len) print_source_line(p, line, w, len);
             last_line = ln;
         }
-        render_label(p, g, order[i], gutter);
+        render_label(p, g, order[i], gutter, w);
     }
 }
 

@@ -39,6 +39,7 @@ const char *vx_suffix_name(VxSuffix s) { return suffix_text[s]; }
 
 enum { KW_SLOTS = 256 };
 static unsigned char kw_table[KW_SLOTS];   /* token kind, 0 = empty */
+static unsigned char kw_len[TK_COUNT];
 
 static unsigned kw_hash(const char *s, size_t n)
 {
@@ -50,7 +51,8 @@ static void kw_init(void)
 {
     if (kw_table[kw_hash("as", 2)]) return;
     for (int k = TK_AS; k < TK_COUNT; k++) {
-        unsigned h = kw_hash(tok_text[k], strlen(tok_text[k]));
+        kw_len[k] = (unsigned char)strlen(tok_text[k]);
+        unsigned h = kw_hash(tok_text[k], kw_len[k]);
         while (kw_table[h]) h = (h + 1) % KW_SLOTS;
         kw_table[h] = (unsigned char)k;
     }
@@ -59,8 +61,8 @@ static void kw_init(void)
 static VxTokKind keyword(const char *s, size_t n)
 {
     for (unsigned h = kw_hash(s, n); kw_table[h]; h = (h + 1) % KW_SLOTS) {
-        const char *t = tok_text[kw_table[h]];
-        if (strlen(t) == n && memcmp(t, s, n) == 0) return (VxTokKind)kw_table[h];
+        int k = kw_table[h];
+        if (kw_len[k] == n && memcmp(tok_text[k], s, n) == 0) return (VxTokKind)k;
     }
     return TK_IDENT;
 }
@@ -535,42 +537,69 @@ static void lex_ident(Lexer *L)
 
 /* ---- operators ------------------------------------------------------------- */
 
-typedef struct Punct { const char *text; VxTokKind kind; } Punct;
-
-/* Longest first, so the first match wins. */
-static const Punct puncts[] = {
-    {"<<=", TK_SHLEQ}, {">>=", TK_SHREQ}, {"..=", TK_DOTDOTEQ},
-    {"::", TK_COLONCOLON}, {"..", TK_DOTDOT}, {"->", TK_ARROW}, {"=>", TK_FATARROW},
-    {"**", TK_STARSTAR}, {".*", TK_DOTSTAR}, {"./", TK_DOTSLASH}, {"&&", TK_AMPAMP},
-    {"||", TK_PIPEPIPE}, {"==", TK_EQEQ}, {"!=", TK_NE}, {"<=", TK_LE}, {">=", TK_GE},
-    {"<<", TK_SHL}, {">>", TK_SHR}, {"+=", TK_PLUSEQ}, {"-=", TK_MINUSEQ}, {"*=", TK_STAREQ},
-    {"/=", TK_SLASHEQ}, {"%=", TK_PERCENTEQ}, {"&=", TK_AMPEQ}, {"|=", TK_PIPEEQ},
-    {"^=", TK_CARETEQ},
-    {"(", TK_LPAREN}, {")", TK_RPAREN}, {"[", TK_LBRACKET}, {"]", TK_RBRACKET},
-    {"{", TK_LBRACE}, {"}", TK_RBRACE}, {",", TK_COMMA}, {";", TK_SEMI}, {":", TK_COLON},
-    {".", TK_DOT}, {"?", TK_QUESTION}, {"@", TK_AT}, {"+", TK_PLUS}, {"-", TK_MINUS},
-    {"*", TK_STAR}, {"/", TK_SLASH}, {"%", TK_PERCENT}, {"^", TK_CARET}, {"&", TK_AMP},
-    {"|", TK_PIPE}, {"!", TK_BANG}, {"<", TK_LT}, {">", TK_GT}, {"=", TK_EQ},
-};
+/* Operators by maximal munch: a switch on the first character, then the
+ * longest spelling that matches. */
+static VxTokKind punct_kind(const char *s, uint32_t avail, uint32_t *len)
+{
+    int c0 = s[0], c1 = avail > 1 ? s[1] : 0, c2 = avail > 2 ? s[2] : 0;
+    *len = 2;
+    switch (c0) {
+    case '(': *len = 1; return TK_LPAREN;
+    case ')': *len = 1; return TK_RPAREN;
+    case '[': *len = 1; return TK_LBRACKET;
+    case ']': *len = 1; return TK_RBRACKET;
+    case '{': *len = 1; return TK_LBRACE;
+    case '}': *len = 1; return TK_RBRACE;
+    case ',': *len = 1; return TK_COMMA;
+    case ';': *len = 1; return TK_SEMI;
+    case '?': *len = 1; return TK_QUESTION;
+    case '@': *len = 1; return TK_AT;
+    case ':': if (c1 == ':') return TK_COLONCOLON; *len = 1; return TK_COLON;
+    case '.':
+        if (c1 == '.') { if (c2 == '=') { *len = 3; return TK_DOTDOTEQ; } return TK_DOTDOT; }
+        if (c1 == '*') return TK_DOTSTAR;
+        if (c1 == '/') return TK_DOTSLASH;
+        *len = 1; return TK_DOT;
+    case '-': if (c1 == '>') return TK_ARROW; if (c1 == '=') return TK_MINUSEQ; *len = 1; return TK_MINUS;
+    case '=': if (c1 == '>') return TK_FATARROW; if (c1 == '=') return TK_EQEQ; *len = 1; return TK_EQ;
+    case '+': if (c1 == '=') return TK_PLUSEQ; *len = 1; return TK_PLUS;
+    case '*': if (c1 == '*') return TK_STARSTAR; if (c1 == '=') return TK_STAREQ; *len = 1; return TK_STAR;
+    case '/': if (c1 == '=') return TK_SLASHEQ; *len = 1; return TK_SLASH;
+    case '%': if (c1 == '=') return TK_PERCENTEQ; *len = 1; return TK_PERCENT;
+    case '^': if (c1 == '=') return TK_CARETEQ; *len = 1; return TK_CARET;
+    case '&': if (c1 == '&') return TK_AMPAMP; if (c1 == '=') return TK_AMPEQ; *len = 1; return TK_AMP;
+    case '|': if (c1 == '|') return TK_PIPEPIPE; if (c1 == '=') return TK_PIPEEQ; *len = 1; return TK_PIPE;
+    case '!': if (c1 == '=') return TK_NE; *len = 1; return TK_BANG;
+    case '<':
+        if (c1 == '<') { if (c2 == '=') { *len = 3; return TK_SHLEQ; } return TK_SHL; }
+        if (c1 == '=') return TK_LE;
+        *len = 1; return TK_LT;
+    case '>':
+        if (c1 == '>') { if (c2 == '=') { *len = 3; return TK_SHREQ; } return TK_SHR; }
+        if (c1 == '=') return TK_GE;
+        *len = 1; return TK_GT;
+    default:
+        *len = 0; return TK_EOF;
+    }
+}
 
 static bool lex_punct(Lexer *L)
 {
-    for (size_t i = 0; i < sizeof puncts / sizeof puncts[0]; i++) {
-        size_t n = strlen(puncts[i].text);
-        if (L->pos + n > L->len || memcmp(L->s + L->pos, puncts[i].text, n) != 0) continue;
-        VxTokKind k = puncts[i].kind;
-        /* `x./2` is elementwise divide, but `.` then `/` never occurs; `a.*b` likewise. */
-        push(L, k, L->pos, L->pos + (uint32_t)n);
-        L->pos += (uint32_t)n;
-        if (k == TK_LPAREN) open_bracket(L, '(');
-        else if (k == TK_LBRACKET) open_bracket(L, '[');
-        else if (k == TK_LBRACE) open_bracket(L, '{');
-        else if (k == TK_RPAREN) close_bracket(L, '(');
-        else if (k == TK_RBRACKET) close_bracket(L, '[');
-        else if (k == TK_RBRACE) close_bracket(L, '{');
-        return true;
+    uint32_t n;
+    VxTokKind k = punct_kind(L->s + L->pos, L->len - L->pos, &n);
+    if (n == 0) return false;
+    push(L, k, L->pos, L->pos + n);
+    L->pos += n;
+    switch (k) {
+    case TK_LPAREN: open_bracket(L, '('); break;
+    case TK_LBRACKET: open_bracket(L, '['); break;
+    case TK_LBRACE: open_bracket(L, '{'); break;
+    case TK_RPAREN: close_bracket(L, '('); break;
+    case TK_RBRACKET: close_bracket(L, '['); break;
+    case TK_RBRACE: close_bracket(L, '{'); break;
+    default: break;
     }
-    return false;
+    return true;
 }
 
 /* ---- main loop ------------------------------------------------------------- */
@@ -603,6 +632,8 @@ VxTokens vx_lex(const VxSource *src, VxArena *arena, VxDiags *diags)
     L.arena = arena;
     L.diags = diags;
     if (L.len >= 3 && memcmp(L.s, "\xEF\xBB\xBF", 3) == 0) L.pos = 3;   /* UTF-8 BOM */
+    L.toks.cap = (int)(L.len / 4 + 16);          /* about one token per 4 bytes of code */
+    L.toks.data = vx_xmalloc(sizeof(VxToken) * (size_t)L.toks.cap);
     while (L.pos < L.len) lex_token(&L);
     if (last_kind(&L) != TK_NEWLINE && L.toks.len) push(&L, TK_NEWLINE, L.len, L.len);
     push(&L, TK_EOF, L.len, L.len);

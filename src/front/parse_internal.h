@@ -61,6 +61,7 @@ VxNode *new_node(Parser *p, VxNodeKind k, uint32_t start);
 VxNode *finish(Parser *p, VxNode *n);        /* span ends at the last consumed token */
 VxNode *error_node(Parser *p);
 VxNodeList to_list(Parser *p, NodeVec *v);   /* copies into the arena and frees v */
+VxNodeList *attr_ptr(Parser *p, VxNodeList attrs);
 const char *ident_text(Parser *p, const VxToken *t);
 bool enter(Parser *p);                       /* depth guard: false when too deep */
 bool chain_ok(Parser *p);                    /* false when a chain grows past MAX_CHAIN */

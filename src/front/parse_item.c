@@ -282,7 +282,7 @@ static VxNode *parse_assoc_item(Parser *p, bool in_trait)
         expected(p, in_trait ? "`fn`, `type` or `const` in the trait" : "`fn`, `type` or `const` in the impl");
         return error_node(p);
     }
-    n->attrs = attrs;
+    n->attrs = attr_ptr(p, attrs);
     return n;
 }
 
@@ -425,7 +425,7 @@ VxNode *parse_item(Parser *p, VxNodeList attrs)
         expected(p, "an item after `pub`");
         return error_node(p);
     }
-    n->attrs = attrs;
+    n->attrs = attr_ptr(p, attrs);
     n->span.start = start;
     return n;
 }

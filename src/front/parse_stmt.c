@@ -56,7 +56,7 @@ VxNode *parse_stmt(Parser *p)
         n->u.expr_stmt.expr = parse_expr(p);
         finish(p, n);
     }
-    n->attrs = attrs;
+    n->attrs = attr_ptr(p, attrs);
     n->span.start = start;
     return n;
 }

@@ -240,6 +240,11 @@ VxNode *error_node(Parser *p)
     return n;
 }
 
+VxNodeList *attr_ptr(Parser *p, VxNodeList attrs)
+{
+    return attrs.len ? vx_arena_dup(p->arena, &attrs, sizeof attrs) : NULL;
+}
+
 VxNodeList to_list(Parser *p, NodeVec *v)
 {
     VxNodeList l = { NULL, v->len };
