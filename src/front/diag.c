@@ -350,7 +350,7 @@ static int by_position(const void *a, const void *b)
 void vx_diags_flush(VxDiags *d)
 {
     if (!d->out) { d->len = 0; return; }
-    qsort(d->items, (size_t)d->len, sizeof(VxDiag *), by_position);
+    if (d->len > 1) qsort(d->items, (size_t)d->len, sizeof(VxDiag *), by_position);
     for (int i = 0; i < d->len; i++) vx_diag_render(d, d->items[i], d->out);
     if (d->dropped && d->format == VX_FMT_TEXT)
         fprintf(d->out, "note: %d further diagnostics were not shown\n\n", d->dropped);

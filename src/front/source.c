@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../util/arena.h"
 
@@ -37,6 +38,8 @@ void vx_source_from_memory(VxSource *s, const char *path, const char *data, size
 
 int vx_source_load(VxSource *s, const char *path)
 {
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) { errno = EISDIR; return 0; }
     FILE *f = fopen(path, "rb");
     if (!f) return 0;
     size_t cap = 1 << 16, len = 0;
@@ -51,9 +54,9 @@ int vx_source_load(VxSource *s, const char *path)
         if (n == 0) break;
         len += n;
     }
-    int failed = ferror(f);
+    int failed = ferror(f) ? errno : 0;
     fclose(f);
-    if (failed) { free(buf); errno = EIO; return 0; }
+    if (failed) { free(buf); errno = failed; return 0; }
     vx_source_from_memory(s, path, buf, len);
     free(buf);
     return 1;
