@@ -11,8 +11,9 @@ CFLAGS  += $(CSTD) $(WARN) $(OPT)
 LDLIBS  += -lm
 
 BUILD   ?= build/release
-SRC     := $(wildcard src/util/*.c src/front/*.c)
-OBJ     := $(SRC:%.c=$(BUILD)/%.o)
+FRONT_SRC := $(wildcard src/util/*.c src/front/*.c)
+SRC     := $(FRONT_SRC) $(wildcard src/sema/*.c)
+OBJ     := $(SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/prelude.o
 DEP     := $(OBJ:.o=.d)
 
 FUZZ_TIME ?= 60
@@ -31,11 +32,21 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
--include $(DEP) $(BUILD)/src/cli/main.d
+# The prelude (lib/std/prelude.vx) is compiled into the binary.
+$(BUILD)/gen/prelude.c: lib/std/prelude.vx tools/embed.sh
+	@mkdir -p $(dir $@)
+	sh tools/embed.sh vx_prelude_source $< > $@
+
+$(BUILD)/gen/prelude.o: $(BUILD)/gen/prelude.c
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+UNIT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit/*.c))
+
+-include $(DEP) $(BUILD)/src/cli/main.d $(UNIT_OBJ:.o=.d)
 
 # ---- tests ---------------------------------------------------------------
 
-$(BUILD)/unit_tests: $(OBJ) $(BUILD)/tests/unit/unit_main.o $(patsubst %.c,$(BUILD)/%.o,$(filter-out tests/unit/unit_main.c,$(wildcard tests/unit/*.c)))
+$(BUILD)/unit_tests: $(OBJ) $(UNIT_OBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 test: $(BUILD)/vortex $(BUILD)/unit_tests
@@ -51,7 +62,7 @@ asan:
 # ---- fuzzing (clang + libFuzzer) --------------------------------------------
 
 FUZZ_CC ?= clang
-build/fuzz/fuzz_parse: $(SRC) tests/fuzz/fuzz_parse.c
+build/fuzz/fuzz_parse: $(FRONT_SRC) tests/fuzz/fuzz_parse.c
 	@bash tools/ensure-deps.sh fuzz
 	@mkdir -p build/fuzz
 	$(FUZZ_CC) $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^ -lm

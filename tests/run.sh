@@ -7,6 +7,8 @@
 #   tests/parse/*.vx    `vortex parse --dump` must succeed and print FILE.ast
 #   tests/lex/*.vx      `vortex parse --tokens` must print FILE.tokens
 #   tests/errors/*.vx   `vortex check` must fail with exit 1 and print FILE.err
+#   tests/types/*.vx    with FILE.types: `vortex check --dump-types` succeeds and prints it;
+#                       with FILE.err: `vortex check` fails with exit 1 and prints it
 #   examples/*.vx       must pass `vortex check`
 #   tests/cli/cases.sh  command-line behaviour (exit codes, messages)
 #   UNIT_TESTS          C unit tests, one line per case
@@ -50,6 +52,10 @@ shopt -s nullglob
 for f in tests/parse/*.vx; do run_golden "$f" 0 "${f%.vx}.ast" out parse --dump; done
 for f in tests/lex/*.vx; do run_golden "$f" 0 "${f%.vx}.tokens" out parse --tokens; done
 for f in tests/errors/*.vx; do run_golden "$f" 1 "${f%.vx}.err" err check --color=never; done
+for f in tests/types/*.vx; do
+  if [ -f "${f%.vx}.err" ]; then run_golden "$f" 1 "${f%.vx}.err" err check --color=never
+  else run_golden "$f" 0 "${f%.vx}.types" out check --dump-types; fi
+done
 
 for f in examples/*.vx; do
   if timeout 20 "$VX" check --color=never "$f" >"$tmp/out" 2>&1; then pass

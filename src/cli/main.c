@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../front/parser.h"
+#include "../sema/sema.h"
 #include "../version.h"
 
 enum { EXIT_USER = 1, EXIT_USAGE = 2 };
@@ -22,7 +23,7 @@ enum { EXIT_USER = 1, EXIT_USAGE = 2 };
 typedef struct Options {
     const char *command;
     const char *file;
-    bool dump, spans, tokens;
+    bool dump, spans, tokens, dump_types;
     VxDiagFormat format;
     int color;                        /* -1 auto, 0 never, 1 always */
     int nargs;                        /* program arguments after FILE (run) */
@@ -38,7 +39,8 @@ static const Command commands[] = {
       "  --dump      print the syntax tree\n"
       "  --spans     with --dump: add line:col ranges to every node\n"
       "  --tokens    print the tokens instead of parsing\n" },
-    { "check", "FILE", "run every static check on a file (parsing; type checking as it lands)", "" },
+    { "check", "FILE [--dump-types]", "parse and type-check a file, reporting every error found",
+      "  --dump-types   print the inferred type of every binding and function instance\n" },
     { "run", "FILE [ARGS...]", "check a file, then execute its `main`",
       "  Arguments after FILE are passed to the program.\n" },
     { "help", "[COMMAND]", "show help for vortex or for one command", "" },
@@ -120,8 +122,21 @@ static int help(const char *topic)
 }
 
 /* Flags shared by every command; returns 0 if `arg` was not one. */
+static int bad_value(const char *arg, const char *allowed)
+{
+    const char *eq = strchr(arg, '=');
+    fprintf(stderr, "error: invalid value `%s` for `%.*s`\n  = help: use one of: %s\n", eq + 1,
+            (int)(eq - arg), arg, allowed);
+    return -1;
+}
+
 static int common_flag(Options *o, const char *arg)
 {
+    if (strncmp(arg, "--error-format=", 15) == 0 && strcmp(arg + 15, "json") != 0 && strcmp(arg + 15, "human") != 0)
+        return bad_value(arg, "human, json");
+    if (strncmp(arg, "--color=", 8) == 0 && strcmp(arg + 8, "always") != 0 && strcmp(arg + 8, "never") != 0 &&
+        strcmp(arg + 8, "auto") != 0)
+        return bad_value(arg, "auto, always, never");
     if (strcmp(arg, "--error-format=json") == 0) o->format = VX_FMT_JSON;
     else if (strcmp(arg, "--error-format=human") == 0) o->format = VX_FMT_TEXT;
     else if (strcmp(arg, "--color=always") == 0) o->color = 1;
@@ -133,7 +148,9 @@ static int common_flag(Options *o, const char *arg)
 
 static int parse_flag(Options *o, const char *arg)
 {
-    if (common_flag(o, arg)) return 1;
+    int c = common_flag(o, arg);
+    if (c) return c;
+    if (strcmp(o->command, "check") == 0 && strcmp(arg, "--dump-types") == 0) { o->dump_types = true; return 1; }
     if (strcmp(o->command, "parse") != 0) return 0;
     if (strcmp(arg, "--dump") == 0) o->dump = true;
     else if (strcmp(arg, "--spans") == 0) o->spans = true;
@@ -153,7 +170,10 @@ static int parse_args(Options *o, int argc, char **argv)
             break;
         }
         if (a[0] == '-' && a[1]) {
-            if (!parse_flag(o, a)) {
+            if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) return help(o->command);
+            int f = parse_flag(o, a);
+            if (f < 0) return EXIT_USAGE;
+            if (!f) {
                 fprintf(stderr, "error: unknown flag `%s` for `vortex %s`\n\nRun `vortex help %s` for its flags.\n",
                         a, o->command, o->command);
                 return EXIT_USAGE;
@@ -217,6 +237,10 @@ static int run_front_end(const Options *o)
     } else {
         VxNode *file = vx_parse(&src, &arena, &diags);
         if (o->dump) vx_ast_dump(stdout, &src, file, (VxDumpOptions){ .spans = o->spans });
+        /* Types are checked only on a file that parsed: a broken tree would
+         * produce confusing follow-on errors. */
+        if (strcmp(o->command, "parse") != 0 && diags.errors == 0)
+            vx_check(&src, file, &diags, (VxCheckOptions){ .dump_types = o->dump_types, .out = stdout });
     }
     fflush(stdout);
     vx_diags_flush(&diags);

@@ -54,6 +54,7 @@ void vx_u256_str(const VxU256 *v, char *buf, size_t cap)
 
 static void put_type(Str *s, const VxNode *t);
 static void put_pat(Str *s, const VxNode *p);
+static const char *op_text(VxTokKind op);
 static void put_expr_inline(Str *s, const VxNode *e);
 
 static void put_list(Str *s, VxNodeList l, void (*each)(Str *, const VxNode *))
@@ -172,6 +173,13 @@ static void put_expr_inline(Str *s, const VxNode *e)
     case VX_N_IDENT: put(s, "%s", e->u.ident.name); break;
     case VX_N_PATH: put_path(s, e->u.path.segs, true); break;
     case VX_N_UNARY: put(s, "-"); put_expr_inline(s, e->u.unary.operand); break;
+    case VX_N_BINARY:
+        put(s, "(");
+        put_expr_inline(s, e->u.binary.lhs);
+        put(s, " %s ", op_text(e->u.binary.op));
+        put_expr_inline(s, e->u.binary.rhs);
+        put(s, ")");
+        break;
     default: put(s, "<%s>", vx_node_name(e->kind));
     }
 }
@@ -307,7 +315,7 @@ static void dump_where(Dumper *d, VxNodeList w, int indent)
 static void put_param(Str *s, const VxNode *p)
 {
     static const char *const self_text[] = { "", "self", "&self", "&mut self" };
-    if (p->u.param.self) { put(s, "%s", self_text[p->u.param.self]); return; }
+    if (p->u.param.self) { put(s, "%s%s", p->u.param.mut ? "mut " : "", self_text[p->u.param.self]); return; }
     if (p->u.param.pat) put_pat(s, p->u.param.pat);
     else put(s, "%s%s", p->u.param.mut ? "mut " : "", p->u.param.name);
     if (p->u.param.type) { put(s, ": "); put_type(s, p->u.param.type); }
@@ -365,7 +373,7 @@ static void item_header(Str *s, const VxNode *n)
         put_type(s, n->u.alias.type);
         break;
     case VX_N_IMPORT:
-        put(s, "Import ");
+        put(s, "%sImport ", n->u.import.is_pub ? "pub " : "");
         for (int i = 0; i < n->u.import.npath; i++) put(s, "%s%s", i ? "." : "", n->u.import.path[i]);
         if (n->u.import.alias) put(s, " as %s", n->u.import.alias);
         break;
@@ -375,7 +383,7 @@ static void item_header(Str *s, const VxNode *n)
         if (n->u.assoc_type.value) { put(s, " = "); put_type(s, n->u.assoc_type.value); }
         break;
     case VX_N_FIELD:
-        put(s, "Field %s: ", n->u.field.name);
+        put(s, "%sField %s: ", n->u.field.is_pub ? "pub " : "", n->u.field.name);
         put_type(s, n->u.field.type);
         break;
     case VX_N_VARIANT:

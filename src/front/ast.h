@@ -77,13 +77,13 @@ struct VxNode {
     void *type;                       /* set by sema */
     union {
         struct { VxNodeList items; } file;
-        struct { const char **path; int npath; const char *alias; VxNodeList names; } import;
+        struct { const char **path; int npath; const char *alias; VxNodeList names; bool is_pub; } import;
         struct { const char *name; const char *alias; } import_name;
         /* CONST; also `const N: usize` generics use GENERIC */
         struct { const char *name; VxNode *type; VxNode *value; bool is_pub; } konst;
         struct { const char *name; VxNodeList generics; VxNode *type; bool is_pub; } alias;
         struct { const char *name; VxNodeList generics, where, fields; bool is_pub; } strukt;
-        struct { const char *name; VxNode *type; VxNode *value; bool is_pub; } field;
+        struct { const char *name; VxNode *type; VxNode *value; bool is_pub; } field;   /* FIELD */
         struct { const char *name; VxNodeList generics, where, variants; bool is_pub; } enom;
         struct { const char *name; VxVariantKind shape; VxNodeList types; VxNodeList fields; VxNode *value; } variant;
         struct { const char *name; VxNodeList generics, bounds, where, items; bool is_pub; } trait;

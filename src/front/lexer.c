@@ -80,6 +80,8 @@ typedef struct Lexer {
     VX_VEC(VxToken) toks;
     char brackets[MAX_BRACKETS];      /* open ( [ { ; deeper nesting is counted only */
     int depth;
+    bool truncated;                   /* an unterminated comment ate the rest of the file */
+    VX_VEC(uint32_t) error_lines;     /* lines where unknown characters were reported */
 } Lexer;
 
 static VxDiag *lex_error(Lexer *L, uint32_t start, uint32_t end, const char *msg)
@@ -119,7 +121,7 @@ static bool continues_line(VxTokKind k)
 {
     switch (k) {
     case TK_NEWLINE: case TK_LPAREN: case TK_LBRACKET: case TK_LBRACE:
-    case TK_COMMA: case TK_SEMI: case TK_COLON: case TK_COLONCOLON: case TK_DOT:
+    case TK_COMMA: case TK_SEMI: case TK_COLON: case TK_COLONCOLON: case TK_DOT: case TK_DOTDOTEQ:
     case TK_ARROW: case TK_FATARROW: case TK_AT:
     case TK_PLUS: case TK_MINUS: case TK_STAR: case TK_SLASH: case TK_PERCENT:
     case TK_STARSTAR: case TK_DOTSTAR: case TK_DOTSLASH: case TK_CARET: case TK_AMP:
@@ -137,7 +139,14 @@ static bool continues_line(VxTokKind k)
 /* Does the next non-blank line start with `.name` (a method chain)? */
 static bool next_line_is_chain(const Lexer *L, uint32_t i)
 {
-    while (i < L->len && (L->s[i] == ' ' || L->s[i] == '\t' || L->s[i] == '\r' || L->s[i] == '\n')) i++;
+    for (;;) {
+        while (i < L->len && (L->s[i] == ' ' || L->s[i] == '\t' || L->s[i] == '\r' || L->s[i] == '\n')) i++;
+        if (i + 1 < L->len && L->s[i] == '/' && L->s[i + 1] == '/') {     /* comment lines between */
+            while (i < L->len && L->s[i] != '\n') i++;
+            continue;
+        }
+        break;
+    }
     return i + 1 < L->len && L->s[i] == '.' && is_ident_start((unsigned char)L->s[i + 1]);
 }
 
@@ -176,9 +185,14 @@ static void block_comment(Lexer *L)
         if (peek(L, 0) == '/' && peek(L, 1) == '*') { nest++; L->pos += 2; }
         else if (peek(L, 0) == '*' && peek(L, 1) == '/') {
             L->pos += 2;
-            if (--nest == 0) return;
+            if (--nest == 0) {                    /* a comment over several lines ends the line too */
+                const char *nl = memchr(L->s + start, '\n', L->pos - start);
+                if (nl) line_break(L, (uint32_t)(nl - L->s));
+                return;
+            }
         } else L->pos++;
     }
+    L->truncated = true;
     VxDiag *g = lex_error(L, start, start + 2, "unterminated block comment");
     vx_diag_primary(L->diags, g, "comment starts here");
     vx_diag_help(L->diags, g, "close it with `*/` (block comments nest: each `/*` needs its own `*/`)");
@@ -240,10 +254,18 @@ static uint32_t suffix_start(const Lexer *L, uint32_t from, uint32_t to, unsigne
     return to;
 }
 
-static void check_suffix(Lexer *L, VxToken *t, uint32_t sfx, uint32_t end, bool is_float)
+static void check_suffix(Lexer *L, VxToken *t, uint32_t sfx, uint32_t end, bool is_float, unsigned base)
 {
     if (sfx == end) return;
     VxSuffix s = parse_suffix(L->s + sfx, end - sfx);
+    if (base != 10 && vx_suffix_is_float(s)) {
+        VxDiag *g = vx_diag(L->diags, VX_ERROR, L->src, vx_span(sfx, end),
+                            "a %s literal cannot have the float suffix `%.*s`",
+                            base == 16 ? "hexadecimal" : base == 8 ? "octal" : "binary", (int)(end - sfx), L->s + sfx);
+        vx_diag_help(L->diags, g, "write the number in decimal with a `.0`, or convert with `as`");
+        t->bad = 1;
+        return;
+    }
     if (s == VX_SUF_NONE || (is_float && !vx_suffix_is_float(s))) {
         VxDiag *g = vx_diag(L->diags, VX_ERROR, L->src, vx_span(sfx, end),
                             "invalid suffix `%.*s` for %s literal", (int)(end - sfx),
@@ -356,16 +378,28 @@ static void lex_number(Lexer *L)
     uint32_t end = L->pos;
     uint32_t sfx = is_float ? body_end : suffix_start(L, digits, end, base);
     VxToken *t = push(L, TK_INT, start, end);
-    check_suffix(L, t, sfx, end, is_float);
+    bool no_digits = sfx == digits;
+    int c0 = sfx < end ? L->s[sfx] : 0;
+    if (base == 10 && (c0 == 'e' || c0 == 'E') && sfx < end) {
+        VxDiag *g = lex_error(L, sfx, end, "the exponent of this number has no digits");
+        vx_diag_help(L->diags, g, "write the exponent's digits, as in `1e-3` or `2.5e10`");
+        t->bad = 1;
+        t->kind = TK_FLOAT;
+        return;
+    }
+    if (!no_digits) check_suffix(L, t, sfx, end, is_float, base);
     if (!is_float && base == 10 && vx_suffix_is_float((VxSuffix)t->suffix)) is_float = true;
     if (is_float) {
         t->kind = TK_FLOAT;
         float_value(L, t, start, sfx);
         return;
     }
-    if (sfx == digits) {
+    bool any_digit = false;
+    for (uint32_t i = digits; i < sfx; i++) any_digit |= L->s[i] != '_';
+    if (!any_digit) {
         lex_error(L, start, end, base == 10 ? "expected digits" : "missing digits after the base prefix");
         t->bad = 1;
+        t->suffix = VX_SUF_NONE;
         t->v.ival = VX_NEW(L->arena, VxU256);
         return;
     }
@@ -414,6 +448,10 @@ static bool escape(Lexer *L, CharBuf *b)
     case '\\': vx_vec_push(b, '\\'); return true;
     case '"': vx_vec_push(b, '"'); return true;
     case '\'': vx_vec_push(b, '\''); return true;
+    case '\r':
+        if (esc + 2 >= L->len || L->s[esc + 2] != '\n') goto unknown;
+        L->pos++;
+        /* fall through */
     case '\n':                                    /* line continuation */
         while (peek(L, 0) == ' ' || peek(L, 0) == '\t' || peek(L, 0) == '\n') L->pos++;
         return true;
@@ -430,8 +468,13 @@ static bool escape(Lexer *L, CharBuf *b)
         put_utf8(b, (uint32_t)c);
         return true;
     }
-    default: {
+    default:
+    unknown: {
         if (esc + 1 >= L->len) return false;
+        if ((unsigned char)L->s[esc + 1] < 0x20 || (unsigned char)L->s[esc + 1] >= 0x7F) {
+            lex_error(L, esc, esc + 1, "unknown escape sequence: `\\` must be followed by an escape letter");
+            return false;
+        }
         VxDiag *g = vx_diag(L->diags, VX_ERROR, L->src, vx_span(esc, esc + 2),
                             "unknown escape sequence `\\%c`", L->s[esc + 1]);
         vx_diag_help(L->diags, g, "valid escapes are \\n \\t \\r \\0 \\\\ \\\" \\' \\x41 and \\u{1F600}; write `\\\\` for a backslash");
@@ -475,8 +518,9 @@ static void lex_string(Lexer *L)
 /* Length of the UTF-8 sequence at pos, and its code point; 0 if malformed. */
 static int utf8_decode(const Lexer *L, uint32_t pos, uint32_t *cp)
 {
+    static const uint32_t min_value[5] = { 0, 0, 0x80, 0x800, 0x10000 };
     unsigned char c = (unsigned char)L->s[pos];
-    int n = c >= 0xF0 && c < 0xF8 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
+    int n = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 && c < 0xF0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
     if (n == 0 || pos + (uint32_t)n > L->len) return 0;
     uint32_t v = c & (0x3F >> (n - 1));
     for (int i = 1; i < n; i++) {
@@ -484,6 +528,8 @@ static int utf8_decode(const Lexer *L, uint32_t pos, uint32_t *cp)
         if ((d & 0xC0) != 0x80) return 0;
         v = (v << 6) | (d & 0x3F);
     }
+    /* overlong forms, surrogates and values past U+10FFFF are not UTF-8 */
+    if (v < min_value[n] || (v >= 0xD800 && v <= 0xDFFF) || v > 0x10FFFF) return 0;
     *cp = v;
     return n;
 }
@@ -505,6 +551,7 @@ static void unknown_char(Lexer *L)
         L->pos++;
         return;
     }
+    vx_vec_push(&L->error_lines, (uint32_t)vx_source_pos(L->src, L->pos).line);
     VxDiag *g = vx_diag(L->diags, VX_ERROR, L->src, vx_span(L->pos, L->pos + (uint32_t)n),
                         "unknown character `%.*s` (U+%04X)", n, L->s + L->pos, cp);
     if (cp == 0x201C || cp == 0x201D) vx_diag_help(L->diags, g, "this is a typographic quote; strings use `\"`");
@@ -632,17 +679,25 @@ VxTokens vx_lex(const VxSource *src, VxArena *arena, VxDiags *diags)
     L.arena = arena;
     L.diags = diags;
     if (L.len >= 3 && memcmp(L.s, "\xEF\xBB\xBF", 3) == 0) L.pos = 3;   /* UTF-8 BOM */
+    if (memchr(L.s, '\0', L.len)) {              /* a binary file: one error, not hundreds */
+        uint32_t at = (uint32_t)((const char *)memchr(L.s, '\0', L.len) - L.s);
+        VxDiag *g = lex_error(&L, at, at + 1, "this file is not text: it contains a NUL byte");
+        vx_diag_note(diags, g, "Vortex source files are UTF-8 text");
+        L.pos = L.len;
+    }
     L.toks.cap = (int)(L.len / 4 + 16);          /* about one token per 4 bytes of code */
     L.toks.data = vx_xmalloc(sizeof(VxToken) * (size_t)L.toks.cap);
     while (L.pos < L.len) lex_token(&L);
     if (last_kind(&L) != TK_NEWLINE && L.toks.len) push(&L, TK_NEWLINE, L.len, L.len);
     push(&L, TK_EOF, L.len, L.len);
-    VxTokens t = { L.toks.data, L.toks.len };
+    VxTokens t = { L.toks.data, L.toks.len, L.truncated, L.error_lines.data, L.error_lines.len };
     return t;
 }
 
 void vx_tokens_free(VxTokens *t)
 {
+    free(t->error_lines);
+    t->error_lines = NULL;
     free(t->data);
     t->data = NULL;
     t->len = 0;

@@ -17,6 +17,9 @@
 typedef struct VxTokens {
     VxToken *data;                    /* heap; the last token is TK_EOF */
     int len;
+    bool truncated;                   /* an unterminated block comment hid the rest of the file */
+    uint32_t *error_lines;            /* lines with unknown characters (parser stays quiet there) */
+    int nerror_lines;
 } VxTokens;
 
 /* Literal values and decoded strings go into `arena`. */

@@ -50,7 +50,7 @@ bool can_begin_expr(VxTokKind k)
     switch (k) {
     case TK_INT: case TK_FLOAT: case TK_STRING: case TK_TRUE: case TK_FALSE: case TK_IDENT:
     case TK_SELF: case TK_SELF_TYPE: case TK_LPAREN: case TK_LBRACKET: case TK_MINUS:
-    case TK_BANG: case TK_STAR: case TK_AMP: case TK_PIPE: case TK_PIPEPIPE: case TK_IF:
+    case TK_BANG: case TK_STAR: case TK_AMP: case TK_AMPAMP: case TK_PIPE: case TK_PIPEPIPE: case TK_IF:
     case TK_MATCH: case TK_WHILE: case TK_LOOP: case TK_FOR: case TK_RETURN: case TK_BREAK:
     case TK_CONTINUE: case TK_NO_GRAD: case TK_DOTDOT: case TK_DOTDOTEQ:
         return true;
@@ -93,6 +93,7 @@ static VxNode *binary(Parser *p, VxNodeKind k, VxTokKind op, VxNode *lhs, VxNode
 VxNode *parse_literal(Parser *p)
 {
     const VxToken *t = advance(p);
+    if (t->bad) p->panic = true;          /* the lexer reported it; later errors would repeat it */
     VxNode *n = new_node(p, VX_N_INT, t->span.start);
     switch (t->kind) {
     case TK_INT:
@@ -177,8 +178,15 @@ static VxNode *parse_struct_lit(Parser *p, VxNode *path)
         f->u.field_init.name = expect_ident(p, "a field name");
         if (eat(p, TK_COLON)) f->u.field_init.value = parse_expr(p);
         vx_vec_push(&fields, finish(p, f));
+        bool newline = at(p, TK_NEWLINE);
         skip_newlines(p);
-        if (!eat(p, TK_COMMA)) break;
+        if (!eat(p, TK_COMMA) && !(newline && !at(p, TK_RBRACE))) {
+            if (!at(p, TK_RBRACE) && !p->panic) {
+                VxDiag *g = expected(p, "`,` or `}` after the field");
+                vx_diag_help(p->diags, g, "separate fields with commas or new lines");
+            }
+            break;
+        }
     }
     p->no_struct = saved;
     expect_closing(p, TK_RBRACE, open);
@@ -209,6 +217,7 @@ static VxNode *parse_paren(Parser *p)
     }
     VxNode *inner = elems.data[0];
     vx_vec_free(&elems);
+    inner->span = finish(p, n)->span;             /* the parentheses belong to the expression */
     return inner;
 }
 
@@ -249,7 +258,13 @@ static VxNode *parse_block_expr(Parser *p)
  * are missing (a common habit from Python or C). */
 static VxNode *parse_body(Parser *p, const char *after)
 {
+    if (at(p, TK_NEWLINE) && peek_kind(p, 1) == TK_LBRACE) advance(p);     /* Allman style */
     if (at(p, TK_LBRACE)) return parse_block_expr(p);
+    if (strstr(after, "while")) {
+        VxDiag *g = expected(p, "`{` after the `while` condition");
+        vx_diag_help(p->diags, g, "bodies need braces, as in `while x > 0 { ... }`");
+        return error_node(p);
+    }
     char what[96];
     snprintf(what, sizeof what, "`{` after %s", after);
     VxDiag *g = expected(p, what);
@@ -324,6 +339,18 @@ static void sync_element(Parser *p, VxTokKind closer)
     p->panic = false;
 }
 
+/* Skip to the `}` that closes the enclosing block (not consumed). */
+static void skip_to_block_end(Parser *p)
+{
+    int depth = 0;
+    while (!at(p, TK_EOF)) {
+        VxTokKind k = kind(p);
+        if (k == TK_LBRACE || k == TK_LPAREN || k == TK_LBRACKET) depth++;
+        if (k == TK_RBRACE || k == TK_RPAREN || k == TK_RBRACKET) { if (depth == 0) break; depth--; }
+        advance(p);
+    }
+}
+
 /* match_expr = "match" expr "{" { arm ( "," | NEWLINE ) } "}" */
 static VxNode *parse_match(Parser *p)
 {
@@ -331,9 +358,11 @@ static VxNode *parse_match(Parser *p)
     advance(p);
     n->u.match.scrutinee = parse_expr_no_struct(p);
     VxSpan open = cur(p)->span;
+    if (at(p, TK_NEWLINE) && peek_kind(p, 1) == TK_LBRACE) advance(p);
     if (!at(p, TK_LBRACE)) {
         VxDiag *g = expected(p, "`{` after the `match` value");
         vx_diag_help(p->diags, g, "write `match value { pattern => result, ... }`");
+        skip_to_block_end(p);                      /* the arms that follow would each be an error */
         return finish(p, n);
     }
     advance(p);
@@ -373,6 +402,28 @@ static bool is_label(const Parser *p, const VxToken *t)
     return false;
 }
 
+/* `for (i = 0; i < n; i++)`: say how Vortex writes it, skip the header and
+ * the body. */
+static bool c_style_for(Parser *p)
+{
+    int depth = 0, i = 0;
+    bool semi = false;
+    for (;; i++) {
+        VxTokKind k = peek_kind(p, i);
+        if (k == TK_EOF) return false;
+        if (k == TK_LPAREN) depth++;
+        if (k == TK_RPAREN && --depth == 0) break;
+        if (k == TK_SEMI && depth == 1) semi = true;
+    }
+    if (!semi) return false;
+    VxDiag *g = error_here(p, "C-style `for` loops are not Vortex syntax");
+    vx_diag_help(p->diags, g, "loop over a range: `for i in 0..n { ... }`");
+    for (int j = 0; j <= i; j++) advance(p);
+    p->panic = false;
+    if (at(p, TK_LBRACE)) parse_block_expr(p);
+    return true;
+}
+
 /* loop_expr = [ IDENT ":" ] ( "loop" block
  *           | "while" [ "let" pattern "=" ] expr block
  *           | "for" pattern "in" expr block ) */
@@ -392,6 +443,10 @@ static VxNode *parse_loop(Parser *p, const char *label, uint32_t start)
     } else {
         n->kind = VX_N_FOR;
         n->u.for_.label = label;
+        if (at(p, TK_LPAREN) && c_style_for(p)) {
+            p->nlabels--;
+            return finish(p, n);
+        }
         n->u.for_.pat = parse_pattern(p);
         if (!at(p, TK_IN)) {
             VxDiag *g = expected(p, "`in` after the loop variable");
@@ -414,7 +469,7 @@ static VxNode *parse_jump(Parser *p)
     n->kind = k == TK_RETURN ? VX_N_RETURN : k == TK_BREAK ? VX_N_BREAK : VX_N_CONTINUE;
     if (k != TK_RETURN && at(p, TK_IDENT) && is_label(p, cur(p)))
         n->u.jump.label = ident_text(p, advance(p));
-    if (k != TK_CONTINUE && can_begin_expr(kind(p))) n->u.jump.value = parse_expr(p);
+    if (k != TK_CONTINUE && (can_begin_expr(kind(p)) || at(p, TK_LBRACE))) n->u.jump.value = parse_expr(p);
     return finish(p, n);
 }
 
@@ -457,6 +512,8 @@ static VxNode *unexpected_expr(Parser *p)
         vx_diag_help(p->diags, g, twice ? "Vortex has no `++`; write `x += 1`" : "Vortex has no unary `+`; remove it");
     } else if (kind(p) == TK_LET) {
         vx_diag_help(p->diags, g, "`let` starts a statement; it cannot be used as a value");
+    } else if (kind(p) == TK_ELSE) {
+        vx_diag_help(p->diags, g, "`else` must directly follow the `}` of an `if` block");
     }
     return error_node(p);
 }
@@ -633,7 +690,17 @@ static VxNode *parse_unary(Parser *p)
     if (!enter(p)) return error_node(p);
     VxNode *n;
     VxTokKind k = kind(p);
-    if (k == TK_MINUS || k == TK_BANG || k == TK_STAR || k == TK_AMP) {
+    if (k == TK_AMPAMP) {                          /* `&&x` is `& &x` */
+        n = new_node(p, VX_N_UNARY, cur(p)->span.start);
+        VxNode *inner = new_node(p, VX_N_UNARY, cur(p)->span.start + 1);
+        advance(p);
+        inner->u.unary.op = eat(p, TK_MUT) ? TK_MUT : TK_AMP;
+        inner->u.unary.operand = parse_unary(p);
+        finish(p, inner);
+        n->u.unary.op = TK_AMP;
+        n->u.unary.operand = inner;
+        finish(p, n);
+    } else if (k == TK_MINUS || k == TK_BANG || k == TK_STAR || k == TK_AMP) {
         n = new_node(p, VX_N_UNARY, cur(p)->span.start);
         advance(p);
         n->u.unary.op = (k == TK_AMP && eat(p, TK_MUT)) ? TK_MUT : k;
@@ -672,8 +739,8 @@ static VxNode *parse_range(Parser *p, VxNode *lo, uint32_t start)
 static VxNode *parse_expr_bp(Parser *p, int min_prec)
 {
     if (!enter(p)) return error_node(p);
-    VxNode *lhs = (at(p, TK_DOTDOT) || at(p, TK_DOTDOTEQ)) ? parse_range(p, NULL, cur(p)->span.start)
-                                                          : parse_unary(p);
+    bool prefix_range = (at(p, TK_DOTDOT) || at(p, TK_DOTDOTEQ)) && min_prec <= PREC_RANGE;
+    VxNode *lhs = prefix_range ? parse_range(p, NULL, cur(p)->span.start) : parse_unary(p);
     for (;;) {
         VxTokKind op = kind(p);
         int prec = infix_prec(op);

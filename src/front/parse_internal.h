@@ -17,6 +17,8 @@ typedef struct Parser {
     VxArena *arena;
     VxDiags *diags;
     const VxToken *toks;
+    const VxTokens *tokens;           /* for the lexer's notes: truncation, error lines */
+    bool eof_reported;                /* "unclosed delimiter" is said once */
     VxToken split;                    /* what is left of a `>>` after its first `>` was taken */
     bool have_split;                  /* cur() is `split`, not toks[pos] */
     int pos, ntoks;

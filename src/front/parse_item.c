@@ -168,7 +168,7 @@ static VxNode *parse_type_alias(Parser *p, bool is_pub)
 static VxNode *parse_field(Parser *p)
 {
     VxNode *n = new_node(p, VX_N_FIELD, cur(p)->span.start);
-    eat(p, TK_PUB);
+    n->u.field.is_pub = eat(p, TK_PUB);
     n->u.field.name = expect_ident(p, "a field name");
     if (!expect(p, TK_COLON, "and a type after the field name, as in `x: f64`")) return finish(p, n);
     n->u.field.type = parse_type(p);
@@ -189,9 +189,15 @@ static VxNodeList parse_members(Parser *p, VxNode *(*member)(Parser *))
         int before = p->pos;
         vx_vec_push(&v, member(p));
         if (p->panic) {
-            /* skip to the next line or `,` inside this body */
-            while (!at(p, TK_EOF) && !at(p, TK_RBRACE) && !at(p, TK_NEWLINE) && !at(p, TK_COMMA))
+            /* skip to the next line or `,` of this body, over whole nested bodies */
+            int depth = 0;
+            while (!at(p, TK_EOF)) {
+                VxTokKind k = kind(p);
+                if (depth == 0 && (k == TK_RBRACE || k == TK_NEWLINE || k == TK_COMMA)) break;
+                if (k == TK_LBRACE || k == TK_LPAREN || k == TK_LBRACKET) depth++;
+                if ((k == TK_RBRACE || k == TK_RPAREN || k == TK_RBRACKET) && depth > 0) depth--;
                 advance(p);
+            }
             p->panic = false;
         }
         if (p->pos == before) advance(p);
@@ -333,6 +339,7 @@ static bool parse_self_param(Parser *p, VxNode *n)
     if (peek_kind(p, i) != TK_SELF) return false;
     for (int j = 0; j <= i; j++) advance(p);
     n->u.param.self = k;
+    n->u.param.mut = i == 1 && k == VX_SELF_VALUE;      /* `mut self` */
     n->u.param.name = "self";
     return true;
 }
@@ -377,7 +384,10 @@ static VxNodeList parse_params(Parser *p)
 
 static void missing_body(Parser *p, VxNode *n)
 {
-    if (at(p, TK_IDENT) && !n->u.fn.ret) {
+    if (at(p, TK_COLON) && !n->u.fn.ret) {
+        VxDiag *g = expected(p, "`{` to start the function body");
+        vx_diag_help(p->diags, g, "return types are written after an arrow: `-> Type`, not `: Type`");
+    } else if (at(p, TK_IDENT) && !n->u.fn.ret) {
         VxDiag *g = expected(p, "`{` to start the function body");
         vx_diag_help(p->diags, g, "return types are written after an arrow: `-> %s`", ident_text(p, cur(p)));
     } else {
@@ -385,8 +395,20 @@ static void missing_body(Parser *p, VxNode *n)
     }
 }
 
-/* fn = ( "fn" | "kernel" ) IDENT [ generics ] params [ "->" type ] [ where ] block
- * (in a trait the block may be left out) */
+/* A function without a body (a @builtin declaration) ends its line, and
+ * the next line starts another item; anything else means the `{` is missing. */
+static bool is_declaration_end(Parser *p)
+{
+    if (at(p, TK_SEMI) || at(p, TK_RBRACE) || at(p, TK_EOF)) return true;
+    if (!at(p, TK_NEWLINE)) return false;
+    VxTokKind next = peek_kind(p, 1);
+    return next == TK_EOF || next == TK_RBRACE || next == TK_AT || next == TK_FN || next == TK_KERNEL ||
+           next == TK_STRUCT || next == TK_ENUM || next == TK_TRAIT || next == TK_IMPL ||
+           next == TK_IMPORT || next == TK_TYPE || next == TK_CONST || next == TK_PUB;
+}
+
+/* fn = ( "fn" | "kernel" ) IDENT [ generics ] params [ "->" type ] [ where ] [ block ]
+ * (only trait methods and @builtin declarations may leave the block out) */
 static VxNode *parse_fn(Parser *p, bool in_trait, bool is_pub)
 {
     VxNode *n = new_node(p, VX_N_FN, cur(p)->span.start);
@@ -402,7 +424,8 @@ static VxNode *parse_fn(Parser *p, bool in_trait, bool is_pub)
     n->u.fn.where = parse_where(p);
     skip_newline_before(p, TK_LBRACE);
     if (at(p, TK_LBRACE)) n->u.fn.body = parse_block(p);
-    else if (!in_trait) missing_body(p, n);
+    else if (!in_trait && !is_declaration_end(p))
+        missing_body(p, n);             /* a declaration without a body is for sema to judge */
     return finish(p, n);
 }
 
@@ -413,13 +436,20 @@ VxNode *parse_item(Parser *p, VxNodeList attrs)
     bool is_pub = eat(p, TK_PUB);
     VxNode *n;
     switch (kind(p)) {
-    case TK_IMPORT: n = parse_import(p); break;
+    case TK_IMPORT: n = parse_import(p); n->u.import.is_pub = is_pub; break;
     case TK_CONST: n = parse_const(p, is_pub); break;
     case TK_TYPE: n = parse_type_alias(p, is_pub); break;
     case TK_STRUCT: n = parse_struct(p, is_pub); break;
     case TK_ENUM: n = parse_enum(p, is_pub); break;
     case TK_TRAIT: n = parse_trait(p, is_pub); break;
-    case TK_IMPL: n = parse_impl(p); break;
+    case TK_IMPL:
+        if (is_pub) {
+            VxDiag *g = error_at(p, vx_span(start, cur(p)->span.start), "`pub` has no meaning on an `impl`");
+            vx_diag_help(p->diags, g, "mark the methods inside it `pub` instead");
+            p->panic = false;
+        }
+        n = parse_impl(p);
+        break;
     case TK_FN: case TK_KERNEL: n = parse_fn(p, false, is_pub); break;
     default:
         expected(p, "an item after `pub`");
@@ -434,7 +464,10 @@ static void not_an_item(Parser *p)
 {
     VxDiag *g = expected(p, "an item (`fn`, `struct`, `enum`, `trait`, `impl`, `const`, `type`, `import`)");
     VxTokKind k = kind(p);
-    if (k == TK_LET || k == TK_VAR || k == TK_IF || k == TK_FOR || k == TK_WHILE || k == TK_IDENT)
+    bool fn_like = k == TK_IDENT && (peek_kind(p, 1) == TK_LPAREN || peek_kind(p, 1) == TK_IDENT);
+    if (fn_like)
+        vx_diag_help(p->diags, g, "functions are declared with `fn`, as in `fn main() { ... }`");
+    else if (k == TK_LET || k == TK_VAR || k == TK_IF || k == TK_FOR || k == TK_WHILE || k == TK_IDENT)
         vx_diag_help(p->diags, g, "statements go inside a function, such as `fn main() { ... }`");
     else if (k == TK_RBRACE)
         vx_diag_help(p->diags, g, "this `}` has no matching `{`");
@@ -477,6 +510,7 @@ VxNode *vx_parse_tokens(const VxSource *src, const VxTokens *toks, VxArena *aren
     p.arena = arena;
     p.diags = diags;
     p.toks = toks->data;
+    p.tokens = toks;
     p.ntoks = toks->len;
     return parse_file(&p);
 }

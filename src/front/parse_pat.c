@@ -166,9 +166,15 @@ VxNode *parse_pattern_alt(Parser *p)
         n = parse_literal_pat(p);
         break;
     default: {
+        if (kind(p) >= TK_FIRST_RESERVED) {             /* `let async = 1` */
+            n = new_node(p, VX_N_PAT_IDENT, start);
+            n->u.pat_ident.name = expect_ident(p, "a pattern");
+            finish(p, n);
+            break;
+        }
         VxDiag *g = expected(p, "a pattern");
         if (kind(p) >= TK_AS)
-            vx_diag_help(p->diags, g, "%s is a keyword and cannot be used as a name", describe(cur(p)));
+            vx_diag_help(p->diags, g, "`%s` is a keyword and cannot be used as a name", ident_text(p, cur(p)));
         n = error_node(p);
     }
     }

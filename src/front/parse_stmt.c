@@ -2,6 +2,8 @@
  * `;`, or just before the `}` that closes its block. */
 #include "parse_internal.h"
 
+#include <string.h>
+
 /* let_stmt = ( "let" [ "mut" ] | "var" ) pattern [ ":" type ] [ "=" expr ] */
 static VxNode *parse_let(Parser *p)
 {
@@ -15,10 +17,15 @@ static VxNode *parse_let(Parser *p)
         return finish(p, n);
     }
     n->u.let.pat = parse_pattern(p);
-    if (eat(p, TK_COLON)) {
+    if (at(p, TK_COLON)) {
+        uint32_t colon_end = cur(p)->span.end;
+        advance(p);
         if (at(p, TK_EQ)) {
             VxDiag *g = expected(p, "a type after `:`");
-            vx_diag_help(p->diags, g, "`:=` is not Vortex syntax; write `let x = value` or `let x: T = value`");
+            if (cur(p)->span.start == colon_end)
+                vx_diag_help(p->diags, g, "`:=` is not Vortex syntax; write `let x = value` or `let x: T = value`");
+            else
+                vx_diag_help(p->diags, g, "write the type, as in `let x: f64 = value`, or leave out the `:`");
             return finish(p, n);
         }
         n->u.let.type = parse_type(p);
@@ -76,6 +83,18 @@ static void end_stmt(Parser *p, VxNode *s)
                                                 : s->kind != VX_N_LET && s->kind != VX_N_CONST &&
                                                   s->kind != VX_N_TYPE_ALIAS && s->kind != VX_N_IMPORT;
     if (block_like) return;
+    if (at(p, TK_RPAREN) || at(p, TK_RBRACKET)) {
+        VxDiag *g = error_here(p, "unexpected closing delimiter %s", vx_tok_name(kind(p)));
+        vx_diag_primary(p->diags, g, "no matching opening delimiter");
+        vx_diag_help(p->diags, g, "remove it, or add the missing %s", at(p, TK_RPAREN) ? "`(`" : "`[`");
+        return;
+    }
+    if (at(p, TK_IDENT) && cur(p)->span.end - cur(p)->span.start == 4 &&
+        memcmp(p->src->text + cur(p)->span.start, "elif", 4) == 0) {
+        VxDiag *g = expected(p, "`;` or a new line after the statement");
+        vx_diag_help(p->diags, g, "Vortex writes `else if`, not `elif`");
+        return;
+    }
     VxDiag *g = expected(p, "`;` or a new line after the statement");
     if (at(p, TK_IDENT) || at(p, TK_INT) || at(p, TK_FLOAT) || at(p, TK_STRING))
         vx_diag_help(p->diags, g, "is an operator or a `,` missing before this?");

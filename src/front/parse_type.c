@@ -58,7 +58,7 @@ VxNodeList parse_generic_args(Parser *p)
 {
     NodeVec v = {0};
     while (!at_gt(p) && !at(p, TK_EOF)) {
-        if (at(p, TK_INT)) vx_vec_push(&v, parse_expr(p));
+        if (at(p, TK_INT)) vx_vec_push(&v, parse_literal(p));     /* not parse_expr: `>` closes */
         else vx_vec_push(&v, parse_type(p));
         if (!eat(p, TK_COMMA) || p->panic) break;
     }

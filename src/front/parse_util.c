@@ -77,11 +77,22 @@ bool eat_gt(Parser *p)
 
 /* ---- errors and recovery ------------------------------------------------- */
 
+/* The lexer already explained this line (an unknown character): a parse
+ * error there would only repeat it. */
+static bool lexer_blamed(const Parser *p, VxSpan span)
+{
+    if (!p->tokens || !p->tokens->nerror_lines) return false;
+    int line = vx_source_pos(p->src, span.start).line;
+    for (int i = 0; i < p->tokens->nerror_lines; i++)
+        if ((int)p->tokens->error_lines[i] == line) return true;
+    return false;
+}
+
 static VxDiag *verror(Parser *p, VxSpan span, const char *fmt, va_list ap)
 {
     static VxDiag quiet;
     p->errors++;
-    if (p->panic) return &quiet;
+    if (p->panic || lexer_blamed(p, span)) { p->panic = true; return &quiet; }
     p->panic = true;
     char msg[512];
     vsnprintf(msg, sizeof msg, fmt, ap);
@@ -156,11 +167,15 @@ bool expect_closing(Parser *p, VxTokKind k, VxSpan opener)
     if (p->panic) return false;
     VxDiag *g;
     if (at(p, TK_EOF)) {
+        /* once per file; and not at all when a comment swallowed the rest */
+        if (p->eof_reported || (p->tokens && p->tokens->truncated)) { p->panic = true; return false; }
+        p->eof_reported = true;
         g = error_at(p, blame_span(p), "this file contains an unclosed delimiter");
         vx_diag_primary(p->diags, g, "expected %s here", vx_tok_name(k));
-    } else {
-        g = expected(p, vx_tok_name(k));
+        vx_diag_label(p->diags, g, opener, "unclosed delimiter");
+        return false;
     }
+    g = expected(p, vx_tok_name(k));
     vx_diag_label(p->diags, g, opener, "unclosed delimiter");
     return false;
 }
@@ -182,7 +197,7 @@ const char *expect_ident(Parser *p, const char *what)
     }
     VxDiag *g = expected(p, what);
     if (kind(p) >= TK_AS)
-        vx_diag_help(p->diags, g, "%s is a keyword and cannot be used as a name", describe(cur(p)));
+        vx_diag_help(p->diags, g, "`%s` is a keyword and cannot be used as a name", ident_text(p, cur(p)));
     return "<error>";
 }
 
@@ -190,13 +205,24 @@ const char *expect_ident(Parser *p, const char *what)
  * brackets (consumed), or a `}` that closes the enclosing block (kept). */
 void sync_stmt(Parser *p)
 {
+    char open[256];                  /* brackets opened while skipping */
     int depth = 0;
     while (!at(p, TK_EOF)) {
         VxTokKind k = kind(p);
         if (depth == 0 && (k == TK_NEWLINE || k == TK_SEMI)) { advance(p); break; }
         if (depth == 0 && k == TK_RBRACE) break;
-        if (k == TK_LPAREN || k == TK_LBRACKET || k == TK_LBRACE) depth++;
-        if ((k == TK_RPAREN || k == TK_RBRACKET || k == TK_RBRACE) && depth > 0) depth--;
+        if (k == TK_LPAREN || k == TK_LBRACKET || k == TK_LBRACE) {
+            if (depth < 256) open[depth] = (char)k;
+            depth++;
+        } else if (k == TK_RBRACE && depth > 0 && depth <= 256 && open[depth - 1] != TK_LBRACE) {
+            /* a `}` while a `(` or `[` is open: that bracket was never closed,
+             * and this `}` ends the enclosing block */
+            while (depth > 0 && depth <= 256 && open[depth - 1] != TK_LBRACE) depth--;
+            if (depth == 0) break;
+            depth--;
+        } else if ((k == TK_RPAREN || k == TK_RBRACKET || k == TK_RBRACE) && depth > 0) {
+            depth--;
+        }
         advance(p);
     }
     p->panic = false;
@@ -258,7 +284,8 @@ bool enter(Parser *p)
     if (p->depth >= MAX_DEPTH) {
         if (!p->too_deep) {
             VxDiag *g = error_here(p, "program is nested too deeply");
-            vx_diag_note(p->diags, g, "the limit is %d levels of nested brackets, blocks and operators", MAX_DEPTH);
+            vx_diag_note(p->diags, g, "the parser allows %d levels of recursion; each block, bracket, "
+                         "statement and operator takes one or more", MAX_DEPTH);
         }
         p->too_deep = true;
         return false;

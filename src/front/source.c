@@ -27,6 +27,7 @@ static void index_lines(VxSource *s)
 
 void vx_source_from_memory(VxSource *s, const char *path, const char *data, size_t len)
 {
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) { data += 3; len -= 3; }   /* UTF-8 BOM */
     if (len > UINT32_MAX - 1) len = UINT32_MAX - 1;
     s->path = path;
     s->text = vx_xmalloc(len + 1);

@@ -1,0 +1,245 @@
+/* sema.c - the checker's driver (prelude, pass 1, pass 2, --dump-types)
+ * and its shared helpers: names, scopes, diagnostics. */
+#include "sema_internal.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../front/parser.h"
+
+extern const char vx_prelude_source[];      /* lib/std/prelude.vx, embedded by the build */
+
+/* ---- names ----------------------------------------------------------------- */
+
+const char *intern(Sema *s, const char *name) { return vx_intern(s->types, name, strlen(name)); }
+
+static uint32_t ptr_hash(const void *p) { return (uint32_t)(((uintptr_t)p >> 4) * 2654435761u); }
+
+static void globals_grow(NameTable *t)
+{
+    uint32_t old = t->cap;
+    const char **ok = t->keys;
+    VxDecl **ov = t->vals;
+    t->cap = old ? old * 2 : 256;
+    t->keys = calloc(t->cap, sizeof *t->keys);
+    t->vals = calloc(t->cap, sizeof *t->vals);
+    if (!t->keys || !t->vals) vx_xmalloc((size_t)-1);
+    for (uint32_t i = 0; i < old; i++) {
+        if (!ok[i]) continue;
+        uint32_t h = ptr_hash(ok[i]) & (t->cap - 1);
+        while (t->keys[h]) h = (h + 1) & (t->cap - 1);
+        t->keys[h] = ok[i];
+        t->vals[h] = ov[i];
+    }
+    free(ok);
+    free(ov);
+}
+
+VxDecl *lookup_global(Sema *s, const char *name)
+{
+    NameTable *t = &s->globals;
+    if (!t->cap) return NULL;
+    for (uint32_t h = ptr_hash(name) & (t->cap - 1); t->keys[h]; h = (h + 1) & (t->cap - 1))
+        if (t->keys[h] == name) return t->vals[h];
+    return NULL;
+}
+
+void define_global(Sema *s, const char *name, VxDecl *d, VxNode *at)
+{
+    NameTable *t = &s->globals;
+    VxDecl *old = lookup_global(s, name);
+    if (old && old->src != s->src && s->src == s->opt.user_src) {
+        /* the program's own definition hides the prelude's */
+        for (uint32_t h = ptr_hash(name) & (t->cap - 1); t->keys[h]; h = (h + 1) & (t->cap - 1))
+            if (t->keys[h] == name) { t->vals[h] = d; return; }
+    }
+    if (old) {
+        VxDiag *g = sema_error(s, at ? at->span : vx_span(0, 0), "`%s` is defined more than once", name);
+        if (old->node && old->src == s->src) vx_diag_label(s->diags, g, old->node->span, "first defined here");
+        vx_diag_help(s->diags, g, "rename one of them");
+        return;
+    }
+    if (t->count * 2 >= t->cap) globals_grow(t);
+    uint32_t h = ptr_hash(name) & (t->cap - 1);
+    while (t->keys[h]) h = (h + 1) & (t->cap - 1);
+    t->keys[h] = name;
+    t->vals[h] = d;
+    t->count++;
+}
+
+static int distance(const char *a, const char *b)
+{
+    size_t n = strlen(b);
+    if (n > 63 || strlen(a) > 63) return 99;
+    int row[64];
+    for (size_t j = 0; j <= n; j++) row[j] = (int)j;
+    for (size_t i = 1; a[i - 1]; i++) {
+        int diag = row[0];
+        row[0] = (int)i;
+        for (size_t j = 1; j <= n; j++) {
+            int up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best) best = up + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            diag = up;
+            row[j] = best;
+        }
+    }
+    return row[n];
+}
+
+/* The visible name closest to `name` (locals first), if close enough to be
+ * a likely typo: at most a third of its length away. */
+const char *closest_name(Sema *s, const char *name)
+{
+    const char *best = NULL;
+    int best_d = (int)strlen(name) / 3 + 1;
+    for (int i = s->locals.len - 1; i >= 0; i--) {
+        int d = distance(name, s->locals.data[i].name);
+        if (d < best_d) { best_d = d; best = s->locals.data[i].name; }
+    }
+    for (uint32_t i = 0; i < s->globals.cap; i++) {
+        const char *k = s->globals.keys[i];
+        if (!k || k == name) continue;
+        int d = distance(name, k);
+        if (d < best_d) { best_d = d; best = k; }
+    }
+    return best;
+}
+
+/* ---- diagnostics -------------------------------------------------------------- */
+
+VxDiag *sema_error(Sema *s, VxSpan span, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return vx_diag(s->diags, VX_ERROR, s->src, span, "%s", msg);
+}
+
+VxDiag *sema_warning(Sema *s, VxSpan span, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return vx_diag(s->diags, VX_WARNING, s->src, span, "%s", msg);
+}
+
+const char *tname(Sema *s, VxType *t) { return vx_tname(s->types, vx_zonk(s->types, t, false)); }
+
+void record(Sema *s, const char *what, const char *name, VxType *t, VxNode *at)
+{
+    if (!s->opt.dump_types || s->src != s->opt.user_src) return;
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s %s", what, name);
+    DumpEntry e = { vx_arena_strndup(&s->arena, buf, strlen(buf)), t, at ? at->span.start : 0, s->src };
+    vx_vec_push(&s->dump, e);
+}
+
+/* ---- scopes --------------------------------------------------------------------- */
+
+void push_scope(Sema *s) { vx_vec_push(&s->scopes, s->locals.len); }
+
+void pop_scope(Sema *s)
+{
+    s->locals.len = s->scopes.data[--s->scopes.len];
+}
+
+Local *declare_local(Sema *s, const char *name, VxType *t, VxNode *at, bool mut)
+{
+    Local l = { name, t, at, mut };
+    vx_vec_push(&s->locals, l);
+    return &s->locals.data[s->locals.len - 1];
+}
+
+Local *lookup_local(Sema *s, const char *name)
+{
+    for (int i = s->locals.len - 1; i >= 0; i--)
+        if (s->locals.data[i].name == name) return &s->locals.data[i];
+    return NULL;
+}
+
+/* ---- driver ----------------------------------------------------------------------- */
+
+static void find_well_known(Sema *s)
+{
+    s->option = lookup_global(s, intern(s, "Option"));
+    s->result = lookup_global(s, intern(s, "Result"));
+    s->range = lookup_global(s, intern(s, "Range"));
+    s->trait_eq = lookup_global(s, intern(s, "Eq"));
+    s->trait_ord = lookup_global(s, intern(s, "Ord"));
+    s->trait_num = lookup_global(s, intern(s, "Num"));
+    s->trait_float = lookup_global(s, intern(s, "Float"));
+    s->trait_copy = lookup_global(s, intern(s, "Copy"));
+    s->trait_display = lookup_global(s, intern(s, "Display"));
+}
+
+static int by_offset(const void *a, const void *b)
+{
+    const DumpEntry *x = a, *y = b;
+    return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+static void print_dump(Sema *s)
+{
+    qsort(s->dump.data, (size_t)s->dump.len, sizeof(DumpEntry), by_offset);
+    for (int i = 0; i < s->dump.len; i++) {
+        DumpEntry *e = &s->dump.data[i];
+        VxPos p = vx_source_pos(e->src, e->offset);
+        fprintf(s->opt.out, "%d:%d %s: %s\n", p.line, p.col, e->what,
+                vx_tname(s->types, vx_zonk(s->types, e->type, true)));
+    }
+}
+
+static void check_bodies(Sema *s)
+{
+    for (int i = 0; i < s->decls.len; i++) {
+        VxDecl *d = s->decls.data[i];
+        if (d->kind == VX_D_FN && d->node && d->node->u.fn.body) {
+            s->src = d->src;
+            check_fn(s, d);
+        }
+    }
+}
+
+int vx_check(const VxSource *src, VxNode *file, VxDiags *diags, VxCheckOptions opt)
+{
+    Sema s;
+    memset(&s, 0, sizeof s);
+    s.types = vx_types_new();
+    s.diags = diags;
+    opt.user_src = src;
+    s.opt = opt;
+    vx_arena_init(&s.arena);
+
+    VxSource prelude;
+    vx_source_from_memory(&prelude, "<prelude>", vx_prelude_source, strlen(vx_prelude_source));
+    VxNode *pfile = vx_parse(&prelude, &s.arena, diags);
+    s.src = &prelude;
+    collect_items(&s, pfile->u.file.items);
+    find_well_known(&s);
+    s.src = src;
+    collect_items(&s, file->u.file.items);
+    resolve_decls(&s);
+    check_bodies(&s);
+    if (opt.dump_types && opt.out) print_dump(&s);
+
+    int errors = diags->errors;
+    vx_vec_free(&s.decls);
+    vx_vec_free(&s.impls);
+    vx_vec_free(&s.locals);
+    vx_vec_free(&s.scopes);
+    vx_vec_free(&s.dump);
+    free(s.globals.keys);
+    free(s.globals.vals);
+    vx_types_free(s.types);
+    /* Diagnostics may point into the prelude: flush before it goes away. */
+    vx_diags_flush(diags);
+    vx_source_free(&prelude);
+    vx_arena_free(&s.arena);
+    return errors;
+}

@@ -1,0 +1,105 @@
+/* sema.h - semantic analysis: names, types, inference, checks.
+ *
+ * Two passes over a parsed file (plus the prelude in lib/std/prelude.vx):
+ *   1. collect: every item becomes a VxDecl (structs, enums, traits, impls,
+ *      functions, kernels, consts, aliases) and every type written in a
+ *      signature is resolved to a VxType;
+ *   2. check: every function body is inferred by unification; the type of
+ *      each expression and binding is recorded for later stages.
+ * Errors are reported to VxDiags and checking goes on; VX_T_ERROR marks a
+ * value whose type could not be found so that one mistake is reported
+ * once. */
+#ifndef VX_SEMA_H
+#define VX_SEMA_H
+
+#include "../front/ast.h"
+#include "../front/diag.h"
+#include "types.h"
+
+typedef enum VxDeclKind {
+    VX_D_STRUCT, VX_D_ENUM, VX_D_TRAIT, VX_D_FN, VX_D_CONST, VX_D_ALIAS, VX_D_IMPL,
+} VxDeclKind;
+
+typedef struct VxDecl VxDecl;
+
+typedef struct VxGeneric {
+    const char *name;
+    VxDecl **bounds;                  /* traits */
+    int nbounds;
+    VxType *const_type;               /* `const N: usize`: the value's type */
+    VxType *type;                     /* the VX_T_PARAM standing for it */
+} VxGeneric;
+
+typedef struct VxField {
+    const char *name;
+    VxType *type;
+    VxNode *node;
+} VxField;
+
+typedef struct VxVariant {
+    const char *name;
+    int index;
+    VxVariantKind shape;
+    VxType **payload;                 /* tuple variants */
+    VxField *fields;                  /* struct variants */
+    int n;                            /* payload or field count */
+    VxNode *node;
+} VxVariant;
+
+struct VxDecl {
+    VxDeclKind kind;
+    const char *name;
+    VxNode *node;
+    const VxSource *src;
+    VxGeneric *generics;              /* for methods: the impl's first, then the method's */
+    int ngenerics, nimpl_generics;
+    bool checking;                    /* cycle guard while resolving */
+    bool builtin;                     /* declared in the prelude with @builtin */
+
+    /* STRUCT / ENUM */
+    VxField *fields;
+    int nfields;
+    VxVariant *variants;
+    int nvariants;
+    bool is_copy;                     /* scalar-like: all fields Copy */
+
+    /* FN */
+    VxType *sig;                      /* VX_T_FN over the generic parameters */
+    const char **param_names;
+    VxNode **defaults;                /* default value expressions, or NULL */
+    int nparams;
+    VxSelfKind self;                  /* methods: how `self` is taken */
+    VxDecl *impl;                     /* methods: their impl */
+    VxDecl *trait_method;             /* impl methods: the trait method implemented */
+    VxType **where_types;             /* methods: bounds on the impl's parameters that */
+    VxDecl **where_traits;            /*   only this method needs (`where T: Num`) */
+    int nwhere;
+
+    /* TRAIT */
+    VxDecl **methods;                 /* also IMPL: its methods */
+    int nmethods;
+    VxDecl **supers;
+    int nsupers;
+
+    /* IMPL */
+    VxType *self_type;                /* in terms of the impl's generics */
+    VxDecl *trait;                    /* NULL for inherent impls */
+
+    /* CONST / ALIAS */
+    VxType *type;
+};
+
+typedef struct VxSema VxSema;
+
+typedef struct VxCheckOptions {
+    bool dump_types;                  /* print binding and function types to `out` */
+    FILE *out;
+    const VxSource *user_src;         /* set by vx_check: only its entries are dumped */
+} VxCheckOptions;
+
+/* Check `file` (parsed from `src`).  Returns the number of errors.  The
+ * diagnostics are flushed before returning (some may point into the
+ * prelude, which is freed). */
+int vx_check(const VxSource *src, VxNode *file, VxDiags *diags, VxCheckOptions opt);
+
+#endif

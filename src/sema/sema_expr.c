@@ -1,0 +1,842 @@
+/* sema_expr.c - type inference for expressions (operators, names, fields,
+ * indexing, literals, control flow).  Calls live in sema_call.c, blocks and
+ * functions in sema_stmt.c, patterns in sema_pat.c. */
+#include "sema_internal.h"
+
+#include <string.h>
+
+VxType *tensor_broadcast(Sema *s, VxType *a, VxType *b, const char *op, VxSpan at);
+VxType *tensor_matmul(Sema *s, VxType *a, VxType *b, VxSpan at);
+VxType *tensor_index(Sema *s, VxType *t, VxNode *e, int nint, int nslice);
+
+static VxType *err(Sema *s) { return vx_t_error(s->types); }
+
+VxType *check_expr(Sema *s, VxNode *e, VxType *expected)
+{
+    VxType *t = infer_expr(s, e, expected);
+    if (expected) unify(s, expected, t, e->span);
+    return t;
+}
+
+static const char *op_name(VxTokKind op)
+{
+    const char *t = vx_tok_name(op);
+    static char buf[8];
+    size_t n = strlen(t);
+    if (n < 3 || n - 2 >= sizeof buf) return t;
+    memcpy(buf, t + 1, n - 2);
+    buf[n - 2] = '\0';
+    return buf;
+}
+
+/* ---- literals ------------------------------------------------------------- */
+
+static VxType *suffix_type(Sema *s, VxSuffix sfx)
+{
+    static const VxIntKind ints[] = { VX_I8, VX_I16, VX_I32, VX_I64, VX_I128, VX_ISIZE,
+                                      VX_U8, VX_U16, VX_U32, VX_U64, VX_U128, VX_U256, VX_USIZE };
+    if (sfx >= VX_SUF_I8 && sfx <= VX_SUF_USIZE) return vx_t_int(s->types, ints[sfx - VX_SUF_I8]);
+    return vx_t_float(s->types, (VxFloatKind)(sfx - VX_SUF_F16));
+}
+
+static VxType *int_literal(Sema *s, VxNode *e, VxType *expected)
+{
+    vx_vec_push(&s->int_lits, e);
+    if (e->u.int_lit.suffix) return suffix_type(s, e->u.int_lit.suffix);
+    VxType *x = expected ? vx_resolve(s->types, expected) : NULL;
+    if (x && x->kind == VX_T_INT) return x;
+    return vx_t_fresh(s->types, VX_LIT_INT);
+}
+
+static VxType *float_literal(Sema *s, VxNode *e, VxType *expected)
+{
+    if (e->u.float_lit.suffix) return suffix_type(s, e->u.float_lit.suffix);
+    VxType *x = expected ? vx_resolve(s->types, expected) : NULL;
+    if (x && x->kind == VX_T_FLOAT) return x;
+    return vx_t_fresh(s->types, VX_LIT_FLOAT);
+}
+
+/* ---- names --------------------------------------------------------------- */
+
+static VxType *unknown_value(Sema *s, VxNode *e, const char *name)
+{
+    VxDiag *g = sema_error(s, e->span, "cannot find value `%s` in this scope", name);
+    vx_diag_primary(s->diags, g, "not found in this scope");
+    const char *near = closest_name(s, name);
+    if (near) vx_diag_help(s->diags, g, "did you mean `%s`?", near);
+    return err(s);
+}
+
+static VxType *ident(Sema *s, VxNode *e)
+{
+    const char *name = intern(s, e->u.ident.name);
+    Local *l = lookup_local(s, name);
+    if (l) return l->type;
+    VxDecl *d = lookup_global(s, name);
+    if (!d) {
+        VxDecl *en;
+        if (find_variant(s, e, &en)) return check_path_value(s, e, false);
+        return unknown_value(s, e, name);
+    }
+    switch (d->kind) {
+    case VX_D_FN:
+        if (!d->sig) return err(s);
+        return instantiate(s, d, d->sig, NULL);
+    case VX_D_CONST:
+        return d->type ? d->type : err(s);
+    default: {
+        VxDiag *g = sema_error(s, e->span, "`%s` is a %s, not a value", name,
+                               d->kind == VX_D_TRAIT ? "trait" : "type");
+        if (d->kind == VX_D_STRUCT) vx_diag_help(s->diags, g, "create a value with `%s { field: value, ... }`", name);
+        return err(s);
+    }
+    }
+}
+
+/* ---- operators ----------------------------------------------------------- */
+
+static bool is_tensor(VxType *t) { return t->kind == VX_T_TENSOR; }
+
+static VxType *arith_mismatch(Sema *s, VxNode *e, VxType *l, VxType *r)
+{
+    VxDiag *g = sema_error(s, e->span, "cannot apply `%s` to `%s` and `%s`", op_name(e->u.binary.op), tname(s, l), tname(s, r));
+    vx_diag_label(s->diags, g, e->u.binary.lhs->span, "`%s`", tname(s, l));
+    vx_diag_label(s->diags, g, e->u.binary.rhs->span, "`%s`", tname(s, r));
+    if (vx_is_numeric(s->types, l) && vx_is_numeric(s->types, r))
+        vx_diag_help(s->diags, g, "numeric types do not mix implicitly; convert one side, e.g. `(%s) as %s`",
+                     "rhs", tname(s, l));
+    return err(s);
+}
+
+/* An operator on a user type, through its operator trait (Add, Sub, ...). */
+static VxType *operator_trait(Sema *s, VxNode *e, VxType *l, VxType *r)
+{
+    static const struct { VxTokKind op; const char *trait, *method; } ops[] = {
+        {TK_PLUS, "Add", "add"}, {TK_MINUS, "Sub", "sub"}, {TK_STAR, "Mul", "mul"},
+        {TK_SLASH, "Div", "div"}, {TK_PERCENT, "Rem", "rem"}, {TK_AT, "MatMul", "matmul"},
+    };
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+        if (ops[i].op != e->u.binary.op) continue;
+        VxType **args;
+        int nargs;
+        VxDecl *m = find_method(s, l, intern(s, ops[i].method), &args, &nargs);
+        if (!m || !m->sig || m->sig->u.fn.n != 2) break;
+        VxType *sig = m->impl && m->impl->kind == VX_D_IMPL ? vx_subst(s->types, m->sig, m->impl, args, nargs) : m->sig;
+        if (m->impl && m->impl->kind == VX_D_TRAIT) {
+            VxType *self[65] = {0};
+            self[m->impl->ngenerics] = vx_resolve(s->types, l);
+            for (int k = 0; k < m->impl->ngenerics; k++) self[k] = vx_t_fresh(s->types, VX_LIT_NONE);
+            sig = vx_subst(s->types, m->sig, m->impl, self, m->impl->ngenerics + 1);
+        }
+        unify(s, sig->u.fn.params[1], r, e->u.binary.rhs->span);
+        return sig->u.fn.ret;
+    }
+    return NULL;
+}
+
+static VxType *arithmetic(Sema *s, VxNode *e, VxType *l, VxType *r)
+{
+    VxTokKind op = e->u.binary.op;
+    VxType *lr = vx_resolve(s->types, l), *rr = vx_resolve(s->types, r);
+    if (is_tensor(lr) || is_tensor(rr)) {
+        if (op == TK_AT) {
+            if (is_tensor(lr) && is_tensor(rr)) return tensor_matmul(s, lr, rr, e->span);
+            return arith_mismatch(s, e, l, r);
+        }
+        if (is_tensor(lr) && is_tensor(rr)) return tensor_broadcast(s, lr, rr, op_name(op), e->span);
+        VxType *t = is_tensor(lr) ? lr : rr;
+        unify(s, t->u.tensor.dtype, is_tensor(lr) ? r : l, is_tensor(lr) ? e->u.binary.rhs->span : e->u.binary.lhs->span);
+        return t;
+    }
+    if (op == TK_DOTSTAR || op == TK_DOTSLASH || op == TK_AT) {
+        VxType *user = lr->kind == VX_T_ADT ? operator_trait(s, e, l, r) : NULL;
+        if (user) return user;
+        VxDiag *g = sema_error(s, e->span, "`%s` needs tensor operands, found `%s` and `%s`", op_name(op), tname(s, l), tname(s, r));
+        if (op != TK_AT) vx_diag_help(s->diags, g, "for numbers use `%s`", op == TK_DOTSTAR ? "*" : "/");
+        return err(s);
+    }
+    if (op == TK_PLUS && lr->kind == VX_T_STR) { unify(s, l, r, e->u.binary.rhs->span); return l; }
+    if (lr->kind == VX_T_ADT) {
+        VxType *user = operator_trait(s, e, l, r);
+        if (user) return user;
+    }
+    if (op == TK_STARSTAR && vx_is_numeric(s->types, l)) {
+        bool lf = lr->kind == VX_T_FLOAT || (lr->kind == VX_T_VAR && lr->u.var.lit == VX_LIT_FLOAT);
+        bool ri = rr->kind == VX_T_INT || (rr->kind == VX_T_VAR && rr->u.var.lit == VX_LIT_INT);
+        if (lf && ri) return l;                         /* float ** integer: powi */
+    }
+    if (!vx_is_numeric(s->types, l) && lr->kind != VX_T_ERROR) {
+        if (lr->kind == VX_T_VAR) {                     /* a generic use decides later */
+            if (!try_unify(s, l, r)) return arith_mismatch(s, e, l, r);
+            return l;
+        }
+        VxDiag *g = sema_error(s, e->span, "cannot apply `%s` to `%s`", op_name(op), tname(s, l));
+        vx_diag_label(s->diags, g, e->u.binary.lhs->span, "`%s`", tname(s, l));
+        if (lr->kind == VX_T_PARAM) vx_diag_help(s->diags, g, "add a bound: `%s: Num`", tname(s, l));
+        else if (lr->kind == VX_T_ADT) vx_diag_help(s->diags, g, "implement the operator trait for `%s`", tname(s, l));
+        return err(s);
+    }
+    if (lr->kind == VX_T_PARAM && !implements(s, lr, s->trait_num)) {
+        VxDiag *g = sema_error(s, e->span, "cannot apply `%s` to `%s`", op_name(op), tname(s, l));
+        vx_diag_help(s->diags, g, "add a bound: `%s: Num`", tname(s, l));
+        return err(s);
+    }
+    if (!try_unify(s, l, r)) return arith_mismatch(s, e, l, r);
+    return l;
+}
+
+static VxType *comparison(Sema *s, VxNode *e, VxType *l, VxType *r)
+{
+    VxTokKind op = e->u.binary.op;
+    VxType *lr = vx_resolve(s->types, l), *rr = vx_resolve(s->types, r);
+    if (is_tensor(lr) || is_tensor(rr)) {
+        VxType *t = is_tensor(lr) && is_tensor(rr) ? tensor_broadcast(s, lr, rr, op_name(op), e->span)
+                                                   : (is_tensor(lr) ? lr : rr);
+        if (t->kind != VX_T_TENSOR) return t;
+        if (!(is_tensor(lr) && is_tensor(rr))) unify(s, t->u.tensor.dtype, is_tensor(lr) ? r : l, e->span);
+        return vx_t_tensor(s->types, vx_t_bool(s->types), t->u.tensor.dims, t->u.tensor.rank, t->u.tensor.ranked);
+    }
+    if (!try_unify(s, l, r)) {
+        VxDiag *g = sema_error(s, e->span, "cannot compare `%s` with `%s`", tname(s, l), tname(s, r));
+        vx_diag_label(s->diags, g, e->u.binary.lhs->span, "`%s`", tname(s, l));
+        vx_diag_label(s->diags, g, e->u.binary.rhs->span, "`%s`", tname(s, r));
+        if (vx_is_numeric(s->types, l) && vx_is_numeric(s->types, r))
+            vx_diag_help(s->diags, g, "convert one side with `as` so both have the same type");
+        return vx_t_bool(s->types);
+    }
+    VxDecl *need = (op == TK_EQEQ || op == TK_NE) ? s->trait_eq : s->trait_ord;
+    VxType *z = vx_resolve(s->types, l);
+    if (z->kind != VX_T_VAR && !implements(s, z, need)) {
+        VxDiag *g = sema_error(s, e->span, "`%s` cannot be compared with `%s`", tname(s, l), op_name(op));
+        vx_diag_note(s->diags, g, "`%s` does not implement `%s`", tname(s, l), need->name);
+        if (z->kind == VX_T_PARAM) vx_diag_help(s->diags, g, "add a bound: `%s: %s`", tname(s, l), need->name);
+    }
+    return vx_t_bool(s->types);
+}
+
+static VxType *logic_or_bits(Sema *s, VxNode *e, VxType *l, VxType *r)
+{
+    VxTokKind op = e->u.binary.op;
+    VxType *b = vx_t_bool(s->types);
+    if (op == TK_AMPAMP || op == TK_PIPEPIPE) {
+        unify(s, b, l, e->u.binary.lhs->span);
+        unify(s, b, r, e->u.binary.rhs->span);
+        return b;
+    }
+    VxType *lr = vx_resolve(s->types, l);
+    bool intish = lr->kind == VX_T_INT || (lr->kind == VX_T_VAR && lr->u.var.lit == VX_LIT_INT);
+    if (op == TK_SHL || op == TK_SHR) {
+        VxType *rr = vx_resolve(s->types, r);
+        bool rint = rr->kind == VX_T_INT || (rr->kind == VX_T_VAR && rr->u.var.lit == VX_LIT_INT);
+        if ((!intish && lr->kind != VX_T_ERROR) || (!rint && rr->kind != VX_T_ERROR)) {
+            sema_error(s, e->span, "shifts need integer operands, found `%s` and `%s`", tname(s, l), tname(s, r));
+            return err(s);
+        }
+        return l;
+    }
+    if (!intish && lr->kind != VX_T_BOOL && lr->kind != VX_T_ERROR) {
+        sema_error(s, e->span, "`%s` needs integer or bool operands, found `%s`", op_name(op), tname(s, l));
+        return err(s);
+    }
+    if (!try_unify(s, l, r)) return arith_mismatch(s, e, l, r);
+    return l;
+}
+
+static VxType *binary(Sema *s, VxNode *e, VxType *expected)
+{
+    VxTokKind op = e->u.binary.op;
+    bool arith = op == TK_PLUS || op == TK_MINUS || op == TK_STAR || op == TK_SLASH || op == TK_PERCENT ||
+                 op == TK_STARSTAR || op == TK_AT || op == TK_DOTSTAR || op == TK_DOTSLASH;
+    VxType *l = infer_expr(s, e->u.binary.lhs, arith ? expected : NULL);
+    VxType *r = infer_expr(s, e->u.binary.rhs, op == TK_STARSTAR ? NULL : l);
+    if (is_error(s, l) || is_error(s, r)) return err(s);
+    if (arith) return arithmetic(s, e, l, r);
+    if (op == TK_EQEQ || op == TK_NE || op == TK_LT || op == TK_GT || op == TK_LE || op == TK_GE)
+        return comparison(s, e, l, r);
+    return logic_or_bits(s, e, l, r);
+}
+
+static VxType *unary(Sema *s, VxNode *e, VxType *expected)
+{
+    VxTokKind op = e->u.unary.op;
+    VxNode *x = e->u.unary.operand;
+    if (op == TK_AMP || op == TK_MUT) {
+        VxType *t = infer_expr(s, x, NULL);
+        VxNode *binding = NULL;
+        if (op == TK_MUT && !is_place_mutable(s, x, &binding)) {
+            VxDiag *g = sema_error(s, e->span, "cannot borrow this as mutable: it is not declared mutable");
+            if (binding) {
+                vx_diag_label(s->diags, g, binding->span, "declared immutable here");
+                vx_diag_help(s->diags, g, "declare it with `var` (or `let mut`)");
+            }
+        }
+        return vx_t_ref(s->types, t, op == TK_MUT);
+    }
+    VxType *t = infer_expr(s, x, op == TK_MINUS ? expected : NULL);
+    VxType *r = vx_resolve(s->types, t);
+    if (r->kind == VX_T_ERROR) return t;
+    if (op == TK_STAR) {
+        if (r->kind == VX_T_REF) return r->u.arr.elem;
+        sema_error(s, e->span, "cannot dereference a value of type `%s`", tname(s, t));
+        return err(s);
+    }
+    if (op == TK_BANG) {
+        if (r->kind == VX_T_BOOL || r->kind == VX_T_INT || (r->kind == VX_T_VAR && r->u.var.lit == VX_LIT_INT)) return t;
+        sema_error(s, e->span, "`!` needs a bool or an integer, found `%s`", tname(s, t));
+        return err(s);
+    }
+    if (r->kind == VX_T_INT && !vx_int_signed(r->u.ik)) {
+        VxDiag *g = sema_error(s, e->span, "cannot negate a value of unsigned type `%s`", tname(s, t));
+        vx_diag_help(s->diags, g, "use a signed type such as `i64`");
+        return err(s);
+    }
+    if (vx_is_numeric(s->types, t) || r->kind == VX_T_TENSOR) return t;
+    if (r->kind == VX_T_PARAM && implements(s, r, s->trait_num)) return t;
+    sema_error(s, e->span, "cannot negate a value of type `%s`", tname(s, t));
+    return err(s);
+}
+
+/* ---- places and assignment ------------------------------------------------------ */
+
+/* Can `e` be assigned to or mutably borrowed?  On failure *binding is the
+ * immutable variable responsible, if any. */
+bool is_place_mutable(Sema *s, VxNode *e, VxNode **binding)
+{
+    switch (e->kind) {
+    case VX_N_IDENT: {
+        Local *l = lookup_local(s, intern(s, e->u.ident.name));
+        if (!l) return false;
+        *binding = l->node;
+        return l->mut;
+    }
+    case VX_N_SELF: {
+        Local *l = lookup_local(s, intern(s, "self"));
+        if (!l) return false;
+        VxType *t = vx_resolve(s->types, l->type);
+        if (t->kind == VX_T_REF) return t->u.arr.mut;
+        *binding = l->node;
+        return l->mut;
+    }
+    case VX_N_FIELD_ACCESS: case VX_N_TUPLE_INDEX: case VX_N_INDEX: {
+        VxNode *base = e->kind == VX_N_FIELD_ACCESS ? e->u.field_access.expr
+                     : e->kind == VX_N_TUPLE_INDEX ? e->u.tuple_index.expr : e->u.index.expr;
+        VxType *bt = base->type ? vx_resolve(s->types, base->type) : NULL;
+        if (bt && bt->kind == VX_T_REF) return bt->u.arr.mut;
+        return is_place_mutable(s, base, binding);
+    }
+    case VX_N_UNARY: {
+        if (e->u.unary.op != TK_STAR) return false;
+        VxType *t = e->u.unary.operand->type ? vx_resolve(s->types, e->u.unary.operand->type) : NULL;
+        return t && t->kind == VX_T_REF && t->u.arr.mut;
+    }
+    default:
+        return false;
+    }
+}
+
+static bool is_place(const VxNode *e)
+{
+    return e->kind == VX_N_IDENT || e->kind == VX_N_FIELD_ACCESS || e->kind == VX_N_TUPLE_INDEX ||
+           e->kind == VX_N_INDEX || e->kind == VX_N_SELF || (e->kind == VX_N_UNARY && e->u.unary.op == TK_STAR);
+}
+
+static VxType *assign(Sema *s, VxNode *e)
+{
+    VxNode *lhs = e->u.binary.lhs;
+    VxType *l = infer_expr(s, lhs, NULL);
+    if (!is_place(lhs)) {
+        VxDiag *g = sema_error(s, lhs->span, "cannot assign to this expression");
+        vx_diag_primary(s->diags, g, "not a variable, field or element");
+        infer_expr(s, e->u.binary.rhs, l);
+        return vx_t_unit(s->types);
+    }
+    VxNode *binding = NULL;
+    if (!is_error(s, l) && !is_place_mutable(s, lhs, &binding)) {
+        VxDiag *g;
+        if (binding && lhs->kind == VX_N_IDENT) {
+            g = sema_error(s, e->span, "cannot assign twice to immutable variable `%s`", lhs->u.ident.name);
+            vx_diag_label(s->diags, g, binding->span, "first assigned here");
+            vx_diag_help(s->diags, g, "make it mutable: `var %s` (or `let mut %s`)", lhs->u.ident.name, lhs->u.ident.name);
+        } else {
+            g = sema_error(s, e->span, "cannot assign through an immutable value");
+            if (binding) vx_diag_label(s->diags, g, binding->span, "declared immutable here");
+            vx_diag_help(s->diags, g, "declare it with `var`, or take `&mut` instead of `&`");
+        }
+    }
+    if (e->u.binary.op == TK_EQ) {
+        check_expr(s, e->u.binary.rhs, l);
+        return vx_t_unit(s->types);
+    }
+    /* `a op= b` is checked as `a op b` assigned back to a. */
+    VxNode tmp = *e;
+    tmp.kind = VX_N_BINARY;
+    static const VxTokKind base_op[][2] = {
+        {TK_PLUSEQ, TK_PLUS}, {TK_MINUSEQ, TK_MINUS}, {TK_STAREQ, TK_STAR}, {TK_SLASHEQ, TK_SLASH},
+        {TK_PERCENTEQ, TK_PERCENT}, {TK_AMPEQ, TK_AMP}, {TK_PIPEEQ, TK_PIPE}, {TK_CARETEQ, TK_CARET},
+        {TK_SHLEQ, TK_SHL}, {TK_SHREQ, TK_SHR} };
+    for (size_t i = 0; i < sizeof base_op / sizeof base_op[0]; i++)
+        if (base_op[i][0] == e->u.binary.op) tmp.u.binary.op = base_op[i][1];
+    VxType *r = binary(s, &tmp, l);
+    if (!is_error(s, r)) unify(s, l, r, e->span);
+    return vx_t_unit(s->types);
+}
+
+/* ---- casts ---------------------------------------------------------------------- */
+
+static bool castable(VxType *t) { return t->kind == VX_T_INT || t->kind == VX_T_FLOAT || t->kind == VX_T_BOOL; }
+
+static VxType *cast(Sema *s, VxNode *e)
+{
+    VxType *to = resolve_type(s, e->u.cast.type, true);
+    VxType *from = infer_expr(s, e->u.cast.expr, NULL);
+    VxType *f = vx_resolve(s->types, from), *t = vx_resolve(s->types, to);
+    if (f->kind == VX_T_ERROR || t->kind == VX_T_ERROR) return to;
+    bool lit = f->kind == VX_T_VAR && f->u.var.lit;
+    if ((castable(f) || lit) && (t->kind == VX_T_INT || t->kind == VX_T_FLOAT)) return to;
+    if (f->kind == VX_T_TENSOR && t->kind == VX_T_TENSOR) return to;
+    if (f->kind == VX_T_TENSOR && castable(t))
+        return vx_t_tensor(s->types, to, f->u.tensor.dims, f->u.tensor.rank, f->u.tensor.ranked);
+    if (try_unify(s, from, to)) return to;
+    VxDiag *g = sema_error(s, e->span, "cannot cast `%s` as `%s`", tname(s, from), tname(s, to));
+    vx_diag_note(s->diags, g, "`as` converts between number types (and from bool to integers)");
+    if (f->kind == VX_T_STR && (t->kind == VX_T_INT || t->kind == VX_T_FLOAT))
+        vx_diag_help(s->diags, g, "to read a number from a string use `%s(s)`", t->kind == VX_T_INT ? "parse_int" : "parse_float");
+    else if (t->kind == VX_T_STR)
+        vx_diag_help(s->diags, g, "to turn a value into a string use `to_string(x)` or `format(\"{}\", x)`");
+    return to;
+}
+
+/* ---- fields and indexing ------------------------------------------------------------ */
+
+static VxType *auto_deref(Sema *s, VxType *t)
+{
+    t = vx_resolve(s->types, t);
+    while (t->kind == VX_T_REF) t = vx_resolve(s->types, t->u.arr.elem);
+    return t;
+}
+
+static VxType *field_access(Sema *s, VxNode *e)
+{
+    VxType *t = auto_deref(s, infer_expr(s, e->u.field_access.expr, NULL));
+    const char *name = intern(s, e->u.field_access.name);
+    if (t->kind == VX_T_ERROR) return t;
+    if (t->kind == VX_T_ADT && t->u.adt.decl->kind == VX_D_STRUCT) {
+        VxDecl *d = t->u.adt.decl;
+        for (int i = 0; i < d->nfields; i++)
+            if (d->fields[i].name == name) return vx_subst(s->types, d->fields[i].type, d, t->u.adt.args, t->u.adt.n);
+        VxDiag *g = sema_error(s, e->span, "struct `%s` has no field named `%s`", d->name, name);
+        vx_diag_primary(s->diags, g, "unknown field");
+        const char *best = NULL;
+        size_t bl = 99;
+        for (int i = 0; i < d->nfields; i++) {
+            size_t a = strlen(d->fields[i].name), b = strlen(name);
+            if (strncmp(d->fields[i].name, name, 2) == 0 && (a > b ? a - b : b - a) < bl) { best = d->fields[i].name; bl = a > b ? a - b : b - a; }
+        }
+        if (best) vx_diag_help(s->diags, g, "did you mean `%s`?", best);
+        else if (d->nfields) {
+            char list[256] = "";
+            for (int i = 0; i < d->nfields && strlen(list) < 200; i++)
+                snprintf(list + strlen(list), sizeof list - strlen(list), "%s`%s`", i ? ", " : "", d->fields[i].name);
+            vx_diag_note(s->diags, g, "its fields are %s", list);
+        }
+        return err(s);
+    }
+    if (t->kind == VX_T_TENSOR && strcmp(name, "shape") == 0) return vx_t_slice(s->types, vx_t_int(s->types, VX_I64));
+    if (t->kind == VX_T_TENSOR && strcmp(name, "T") == 0) {
+        if (!t->u.tensor.ranked || t->u.tensor.rank < 2) return t;
+        VxDim dims[64];
+        int r = t->u.tensor.rank < 64 ? t->u.tensor.rank : 64;
+        memcpy(dims, t->u.tensor.dims, sizeof(VxDim) * (size_t)r);
+        VxDim tmp = dims[r - 1]; dims[r - 1] = dims[r - 2]; dims[r - 2] = tmp;
+        return vx_t_tensor(s->types, t->u.tensor.dtype, dims, r, true);
+    }
+    if (t->kind == VX_T_VAR) {
+        VxDiag *g = sema_error(s, e->span, "type annotations needed before accessing `.%s`", name);
+        vx_diag_help(s->diags, g, "give the value a type, as in `let x: Point = ...`");
+        return err(s);
+    }
+    if (t->kind == VX_T_TUPLE) {
+        VxDiag *g = sema_error(s, e->span, "tuples have no named fields; found `.%s`", name);
+        vx_diag_help(s->diags, g, "use a position: `.0`, `.1`, ...");
+        return err(s);
+    }
+    sema_error(s, e->span, "`%s` has no field `%s`", tname(s, t), name);
+    return err(s);
+}
+
+static VxType *tuple_index(Sema *s, VxNode *e)
+{
+    VxType *t = auto_deref(s, infer_expr(s, e->u.tuple_index.expr, NULL));
+    uint32_t i = e->u.tuple_index.index;
+    if (t->kind == VX_T_ERROR) return t;
+    if (t->kind == VX_T_TUPLE) {
+        if (i < (uint32_t)t->u.tuple.n) return t->u.tuple.elems[i];
+        sema_error(s, e->span, "tuple `%s` has no element %u (it has %d)", tname(s, t), i, t->u.tuple.n);
+        return err(s);
+    }
+    if (t->kind == VX_T_VAR) sema_error(s, e->span, "type annotations needed before taking `.%u`", i);
+    else sema_error(s, e->span, "`.%u` needs a tuple, found `%s`", i, tname(s, t));
+    return err(s);
+}
+
+static bool is_int_type(Sema *s, VxType *t)
+{
+    t = vx_resolve(s->types, t);
+    return t->kind == VX_T_INT || (t->kind == VX_T_VAR && t->u.var.lit == VX_LIT_INT) || t->kind == VX_T_ERROR;
+}
+
+static VxType *index_expr(Sema *s, VxNode *e)
+{
+    VxType *t = auto_deref(s, infer_expr(s, e->u.index.expr, NULL));
+    VxNodeList idx = e->u.index.indices;
+    int nint = 0, nslice = 0;
+    for (int i = 0; i < idx.len; i++) {
+        VxNode *ix = idx.items[i];
+        if (ix->kind == VX_N_FULL_SLICE) { nslice++; continue; }
+        VxType *it = infer_expr(s, ix, NULL);
+        if (ix->kind == VX_N_RANGE) { nslice++; continue; }
+        if (t->kind == VX_T_MAP) { unify(s, t->u.tuple.elems[0], it, ix->span); continue; }
+        if (!is_int_type(s, it)) {
+            VxDiag *g = sema_error(s, ix->span, "indices must be integers, found `%s`", tname(s, it));
+            if (vx_resolve(s->types, it)->kind == VX_T_FLOAT) vx_diag_help(s->diags, g, "convert with `as i64`");
+        }
+        nint++;
+    }
+    if (t->kind == VX_T_ERROR) return t;
+    if (t->kind == VX_T_TENSOR) return tensor_index(s, t, e, nint, nslice);
+    if (t->kind == VX_T_MAP && idx.len == 1) return t->u.tuple.elems[1];
+    if ((t->kind == VX_T_ARRAY || t->kind == VX_T_SLICE) && idx.len == 1) {
+        if (nslice) return vx_t_slice(s->types, t->u.arr.elem);
+        return t->u.arr.elem;
+    }
+    if (t->kind == VX_T_ARRAY || t->kind == VX_T_SLICE) {
+        VxDiag *g = sema_error(s, e->span, "arrays take one index, found %d", idx.len);
+        vx_diag_help(s->diags, g, "for nested arrays index twice: `a[i][j]`");
+        return err(s);
+    }
+    if (t->kind == VX_T_STR) {
+        VxDiag *g = sema_error(s, e->span, "strings cannot be indexed");
+        vx_diag_help(s->diags, g, "use `char_at(s, i)` or `substr(s, start, len)`");
+        return err(s);
+    }
+    if (t->kind == VX_T_VAR) sema_error(s, e->span, "type annotations needed before indexing this value");
+    else sema_error(s, e->span, "cannot index a value of type `%s`", tname(s, t));
+    return err(s);
+}
+
+/* ---- aggregates --------------------------------------------------------------------- */
+
+static VxType *array_lit(Sema *s, VxNode *e, VxType *expected)
+{
+    VxType *x = expected ? vx_resolve(s->types, expected) : NULL;
+    VxType *elem = x && (x->kind == VX_T_ARRAY || x->kind == VX_T_SLICE) ? x->u.arr.elem : vx_t_fresh(s->types, VX_LIT_NONE);
+    VxNodeList el = e->u.list.elems;
+    for (int i = 0; i < el.len; i++) check_expr(s, el.items[i], elem);
+    if (x && x->kind == VX_T_ARRAY) {
+        if (x->u.arr.len != el.len) {
+            sema_error(s, e->span, "expected an array of %lld elements, found %d", (long long)x->u.arr.len, el.len);
+            return err(s);
+        }
+        return vx_t_array(s->types, elem, el.len);
+    }
+    return vx_t_slice(s->types, elem);
+}
+
+static VxType *array_repeat(Sema *s, VxNode *e, VxType *expected)
+{
+    VxType *x = expected ? vx_resolve(s->types, expected) : NULL;
+    VxType *elem = x && (x->kind == VX_T_ARRAY || x->kind == VX_T_SLICE) ? x->u.arr.elem : NULL;
+    VxType *v = infer_expr(s, e->u.repeat.value, elem);
+    if (elem) unify(s, elem, v, e->u.repeat.value->span);
+    check_expr(s, e->u.repeat.count, vx_t_int(s->types, VX_I64));
+    if (x && x->kind == VX_T_ARRAY) {
+        VxNode *c = e->u.repeat.count;
+        if (c->kind == VX_N_INT && (int64_t)c->u.int_lit.value.limb[0] != x->u.arr.len)
+            sema_error(s, c->span, "expected %lld elements, found %lld", (long long)x->u.arr.len,
+                       (long long)c->u.int_lit.value.limb[0]);
+        return x;
+    }
+    return vx_t_slice(s->types, v);
+}
+
+static VxType *tuple_lit(Sema *s, VxNode *e, VxType *expected)
+{
+    VxType *x = expected ? vx_resolve(s->types, expected) : NULL;
+    VxNodeList el = e->u.list.elems;
+    VxType *elems[64];
+    if (el.len > 64) { sema_error(s, e->span, "tuples may have at most 64 elements"); return err(s); }
+    for (int i = 0; i < el.len; i++) {
+        VxType *hint = x && x->kind == VX_T_TUPLE && x->u.tuple.n == el.len ? x->u.tuple.elems[i] : NULL;
+        elems[i] = infer_expr(s, el.items[i], hint);
+    }
+    return vx_t_tuple(s->types, elems, el.len);
+}
+
+static VxType *range(Sema *s, VxNode *e)
+{
+    VxType *t = vx_t_fresh(s->types, VX_LIT_NONE);
+    if (e->u.range.lo) check_expr(s, e->u.range.lo, t);
+    if (e->u.range.hi) check_expr(s, e->u.range.hi, t);
+    VxType *r = vx_resolve(s->types, t);
+    if (r->kind != VX_T_VAR && r->kind != VX_T_INT && r->kind != VX_T_ERROR) {
+        sema_error(s, e->span, "ranges need integer bounds, found `%s`", tname(s, t));
+        return err(s);
+    }
+    if (!s->range) return err(s);
+    return vx_t_adt(s->types, s->range, &t, 1);
+}
+
+/* ---- control flow -------------------------------------------------------------------- */
+
+static VxType *if_expr(Sema *s, VxNode *e, VxType *expected)
+{
+    push_scope(s);
+    if (e->u.if_.pat) {
+        VxType *t = infer_expr(s, e->u.if_.cond, NULL);
+        s->bind_kind = "let";
+        check_pattern(s, e->u.if_.pat, t, false);
+    } else {
+        check_expr(s, e->u.if_.cond, vx_t_bool(s->types));
+    }
+    VxType *then = check_block(s, e->u.if_.then, e->u.if_.els ? expected : NULL);
+    pop_scope(s);
+    if (!e->u.if_.els) {
+        VxType *r = vx_resolve(s->types, then);
+        if (r->kind != VX_T_UNIT && r->kind != VX_T_NEVER && r->kind != VX_T_ERROR && !try_unify(s, vx_t_unit(s->types), then)) {
+            VxDiag *g = sema_error(s, e->u.if_.then->span, "`if` without `else` cannot produce a value");
+            vx_diag_primary(s->diags, g, "this block has type `%s`", tname(s, then));
+            vx_diag_help(s->diags, g, "add an `else` branch, or end the last expression with `;`");
+        }
+        return vx_t_unit(s->types);
+    }
+    VxType *els = e->u.if_.els->kind == VX_N_IF ? infer_expr(s, e->u.if_.els, expected)
+                                                 : check_block(s, e->u.if_.els, expected);
+    if (vx_resolve(s->types, then)->kind == VX_T_NEVER) return els;
+    if (vx_resolve(s->types, els)->kind == VX_T_NEVER) return then;
+    if (try_unify(s, then, els)) return then;
+    VxDiag *g = sema_error(s, e->u.if_.els->span, "`if` and `else` have incompatible types");
+    vx_diag_primary(s->diags, g, "found `%s`", tname(s, els));
+    vx_diag_label(s->diags, g, e->u.if_.then->span, "expected because this is `%s`", tname(s, then));
+    return err(s);
+}
+
+static VxType *match_expr(Sema *s, VxNode *e, VxType *expected)
+{
+    VxType *t = infer_expr(s, e->u.match.scrutinee, NULL);
+    VxType *result = NULL;
+    VxNode *first = NULL;
+    for (int i = 0; i < e->u.match.arms.len; i++) {
+        VxNode *arm = e->u.match.arms.items[i];
+        if (!arm->u.arm.body) continue;
+        push_scope(s);
+        s->bind_kind = "match";
+        check_pattern(s, arm->u.arm.pat, t, false);
+        if (arm->u.arm.guard) check_expr(s, arm->u.arm.guard, vx_t_bool(s->types));
+        VxType *bt = infer_expr(s, arm->u.arm.body, result ? result : expected);
+        pop_scope(s);
+        if (vx_resolve(s->types, bt)->kind == VX_T_NEVER) continue;
+        if (!result) { result = bt; first = arm->u.arm.body; continue; }
+        if (!try_unify(s, result, bt) && !is_error(s, bt)) {
+            VxDiag *g = sema_error(s, arm->u.arm.body->span, "`match` arms have incompatible types");
+            vx_diag_primary(s->diags, g, "this arm is `%s`", tname(s, bt));
+            vx_diag_label(s->diags, g, first->span, "the first arm is `%s`", tname(s, result));
+        }
+    }
+    if (!is_error(s, t)) check_match_exhaustive(s, e, t);
+    return result ? result : vx_t_never(s->types);
+}
+
+Loop *find_loop(Sema *s, const char *label, VxSpan at, const char *what)
+{
+    if (s->nloops == 0) {
+        VxDiag *g = sema_error(s, at, "`%s` outside of a loop", what);
+        vx_diag_primary(s->diags, g, "cannot `%s` here", what);
+        if (s->closure_depth) vx_diag_note(s->diags, g, "a closure body is not part of the loop around it");
+        return NULL;
+    }
+    if (!label) return &s->loops[s->nloops - 1];
+    for (int i = s->nloops - 1; i >= 0; i--)
+        if (s->loops[i].label == label) return &s->loops[i];
+    sema_error(s, at, "no enclosing loop is labelled `%s`", label);
+    return NULL;
+}
+
+static VxType *loop_body(Sema *s, VxNode *body, const char *label, bool is_loop, Loop *out)
+{
+    if (s->nloops >= MAX_LOOPS) { sema_error(s, body->span, "loops are nested too deeply"); return err(s); }
+    Loop *l = &s->loops[s->nloops++];
+    memset(l, 0, sizeof *l);
+    l->label = label ? intern(s, label) : NULL;
+    l->is_loop = is_loop;
+    if (is_loop) l->break_type = vx_t_fresh(s->types, VX_LIT_NONE);
+    check_block(s, body, vx_t_unit(s->types));
+    *out = *l;
+    s->nloops--;
+    return vx_t_unit(s->types);
+}
+
+/* The element type of a `for` loop over `t`. */
+static VxType *iter_elem(Sema *s, VxNode *iter, VxType *t)
+{
+    VxType *r = auto_deref(s, t);
+    if (r->kind == VX_T_ERROR) return r;
+    if (r->kind == VX_T_ADT && r->u.adt.decl == s->range) return r->u.adt.args[0];
+    if (r->kind == VX_T_ARRAY || r->kind == VX_T_SLICE) return r->u.arr.elem;
+    if (r->kind == VX_T_MAP) return vx_t_tuple(s->types, r->u.tuple.elems, 2);
+    if (r->kind == VX_T_STR) return vx_t_str(s->types);
+    if (r->kind == VX_T_TENSOR && r->u.tensor.ranked && r->u.tensor.rank >= 1)
+        return r->u.tensor.rank == 1 ? r->u.tensor.dtype
+               : vx_t_tensor(s->types, r->u.tensor.dtype, r->u.tensor.dims + 1, r->u.tensor.rank - 1, true);
+    VxDiag *g = sema_error(s, iter->span, "cannot iterate over a value of type `%s`", tname(s, t));
+    vx_diag_note(s->diags, g, "`for` works on ranges (`0..n`), arrays, maps, strings and tensors");
+    return err(s);
+}
+
+static VxType *loop_expr(Sema *s, VxNode *e)
+{
+    Loop done;
+    switch (e->kind) {
+    case VX_N_LOOP:
+        loop_body(s, e->u.loop.body, e->u.loop.label, true, &done);
+        return done.broke ? done.break_type : vx_t_never(s->types);
+    case VX_N_WHILE:
+        push_scope(s);
+        if (e->u.while_.pat) {
+            VxType *t = infer_expr(s, e->u.while_.cond, NULL);
+            s->bind_kind = "let";
+            check_pattern(s, e->u.while_.pat, t, false);
+        } else {
+            check_expr(s, e->u.while_.cond, vx_t_bool(s->types));
+        }
+        if (e->u.while_.body) loop_body(s, e->u.while_.body, e->u.while_.label, false, &done);
+        pop_scope(s);
+        return vx_t_unit(s->types);
+    default: {                                       /* FOR */
+        if (!e->u.for_.iter || !e->u.for_.body) return err(s);
+        VxType *t = infer_expr(s, e->u.for_.iter, NULL);
+        push_scope(s);
+        s->bind_kind = "for";
+        check_pattern(s, e->u.for_.pat, iter_elem(s, e->u.for_.iter, t), false);
+        loop_body(s, e->u.for_.body, e->u.for_.label, false, &done);
+        pop_scope(s);
+        return vx_t_unit(s->types);
+    }
+    }
+}
+
+static VxType *jump(Sema *s, VxNode *e)
+{
+    const char *label = e->u.jump.label ? intern(s, e->u.jump.label) : NULL;
+    if (e->kind == VX_N_RETURN) {
+        if (e->u.jump.value) check_expr(s, e->u.jump.value, s->ret);
+        else if (!try_unify(s, s->ret, vx_t_unit(s->types))) {
+            VxDiag *g = sema_error(s, e->span, "`return` needs a value of type `%s` here", tname(s, s->ret));
+            vx_diag_help(s->diags, g, "write `return value`");
+        }
+        return vx_t_never(s->types);
+    }
+    Loop *l = find_loop(s, label, e->span, e->kind == VX_N_BREAK ? "break" : "continue");
+    if (e->kind == VX_N_BREAK && l) l->broke = true;
+    if (e->kind == VX_N_BREAK && e->u.jump.value) {
+        VxType *t = infer_expr(s, e->u.jump.value, l && l->is_loop ? l->break_type : NULL);
+        if (l && !l->is_loop) {
+            VxDiag *g = sema_error(s, e->u.jump.value->span, "`break` with a value is only allowed in `loop`");
+            vx_diag_note(s->diags, g, "`while` and `for` loops produce `()`");
+        } else if (l) {
+            unify(s, l->break_type, t, e->u.jump.value->span);
+        }
+    } else if (e->kind == VX_N_BREAK && l && l->is_loop) {
+        unify(s, l->break_type, vx_t_unit(s->types), e->span);
+    }
+    return vx_t_never(s->types);
+}
+
+static VxType *closure(Sema *s, VxNode *e, VxType *expected)
+{
+    VxType *x = expected ? vx_resolve(s->types, expected) : NULL;
+    VxNodeList ps = e->u.closure.params;
+    VxType *params[64];
+    if (ps.len > 64) { sema_error(s, e->span, "closures may take at most 64 parameters"); return err(s); }
+    push_scope(s);
+    for (int i = 0; i < ps.len; i++) {
+        VxNode *p = ps.items[i];
+        VxType *hint = x && x->kind == VX_T_FN && x->u.fn.n == ps.len ? x->u.fn.params[i] : NULL;
+        params[i] = p->u.param.type ? resolve_type(s, p->u.param.type, true) : hint ? hint : vx_t_fresh(s->types, VX_LIT_NONE);
+        if (p->u.param.pat) { s->bind_kind = "param"; check_pattern(s, p->u.param.pat, params[i], false); }
+        else declare_local(s, intern(s, p->u.param.name), params[i], p, p->u.param.mut);
+    }
+    VxType *saved_ret = s->ret;
+    int saved_loops = s->nloops;
+    s->ret = e->u.closure.ret ? resolve_type(s, e->u.closure.ret, true)
+           : x && x->kind == VX_T_FN ? x->u.fn.ret : vx_t_fresh(s->types, VX_LIT_NONE);
+    s->nloops = 0;
+    s->closure_depth++;
+    VxType *body = infer_expr(s, e->u.closure.body, s->ret);
+    unify(s, s->ret, body, e->u.closure.body->span);
+    VxType *fn = vx_t_fn(s->types, params, ps.len, s->ret);
+    s->closure_depth--;
+    s->nloops = saved_loops;
+    s->ret = saved_ret;
+    pop_scope(s);
+    return fn;
+}
+
+/* ---- dispatch --------------------------------------------------------------------- */
+
+static VxType *infer(Sema *s, VxNode *e, VxType *expected)
+{
+    switch (e->kind) {
+    case VX_N_INT: return int_literal(s, e, expected);
+    case VX_N_FLOAT: return float_literal(s, e, expected);
+    case VX_N_STRING: return vx_t_str(s->types);
+    case VX_N_BOOL: return vx_t_bool(s->types);
+    case VX_N_IDENT: return ident(s, e);
+    case VX_N_SELF: {
+        Local *l = lookup_local(s, intern(s, "self"));
+        if (l) return l->type;
+        sema_error(s, e->span, "`self` is only available in methods");
+        return err(s);
+    }
+    case VX_N_PATH: return check_path_value(s, e, false);
+    case VX_N_UNARY: return unary(s, e, expected);
+    case VX_N_BINARY: return binary(s, e, expected);
+    case VX_N_ASSIGN: return assign(s, e);
+    case VX_N_CAST: return cast(s, e);
+    case VX_N_CALL: return check_call(s, e, expected);
+    case VX_N_METHOD_CALL: return check_method_call(s, e);
+    case VX_N_FIELD_ACCESS: return field_access(s, e);
+    case VX_N_TUPLE_INDEX: return tuple_index(s, e);
+    case VX_N_INDEX: return index_expr(s, e);
+    case VX_N_RANGE: return range(s, e);
+    case VX_N_TUPLE: return tuple_lit(s, e, expected);
+    case VX_N_ARRAY: return array_lit(s, e, expected);
+    case VX_N_ARRAY_REPEAT: return array_repeat(s, e, expected);
+    case VX_N_STRUCT_LIT: return check_struct_lit(s, e);
+    case VX_N_BLOCK: return check_block(s, e, expected);
+    case VX_N_NO_GRAD: return check_block(s, e->u.no_grad.body, expected);
+    case VX_N_IF: return if_expr(s, e, expected);
+    case VX_N_MATCH: return match_expr(s, e, expected);
+    case VX_N_LOOP: case VX_N_WHILE: case VX_N_FOR: return loop_expr(s, e);
+    case VX_N_BREAK: case VX_N_CONTINUE: case VX_N_RETURN: return jump(s, e);
+    case VX_N_CLOSURE: return closure(s, e, expected);
+    case VX_N_TRY: {
+        extern VxType *check_try(Sema *s, VxNode *e);
+        return check_try(s, e);
+    }
+    case VX_N_NAMED_ARG:
+        sema_error(s, e->span, "named arguments are only allowed in calls");
+        return err(s);
+    case VX_N_FULL_SLICE:
+        sema_error(s, e->span, "`:` is only allowed inside an index, as in `t[:, 0]`");
+        return err(s);
+    default:
+        return err(s);
+    }
+}
+
+VxType *infer_expr(Sema *s, VxNode *e, VxType *expected)
+{
+    VxType *t = infer(s, e, expected);
+    e->type = t;
+    return t;
+}

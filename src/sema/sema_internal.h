@@ -1,0 +1,132 @@
+/* sema_internal.h - state shared by the sema_*.c files.  Not a public API. */
+#ifndef VX_SEMA_INTERNAL_H
+#define VX_SEMA_INTERNAL_H
+
+#include "sema.h"
+#include "../util/vec.h"
+
+typedef struct Local {
+    const char *name;                 /* interned */
+    VxType *type;
+    VxNode *node;                     /* where it was bound */
+    bool mut;
+} Local;
+
+typedef struct Loop {
+    const char *label;                /* interned, or NULL */
+    VxType *break_type;               /* `loop` only: the type of `break value` */
+    bool is_loop;                     /* `loop` (may break with a value) vs while/for */
+    bool broke;                       /* a `break` targets it */
+} Loop;
+
+enum { MAX_LOOPS = 256 };
+
+/* The global namespace: interned name -> declaration. */
+typedef struct NameTable {
+    const char **keys;
+    VxDecl **vals;
+    uint32_t cap, count;
+} NameTable;
+
+/* A trait bound to check once the function's types are known. */
+typedef struct Obligation {
+    VxType *type;
+    VxDecl *trait;
+    VxDecl *owner;                    /* whose bound it is */
+    const char *param;                /* the generic parameter's name */
+    VxSpan at;
+} Obligation;
+
+/* One entry of the --dump-types listing. */
+typedef struct DumpEntry {
+    const char *what;                 /* "let x", "param y", "fn f" */
+    VxType *type;
+    uint32_t offset;
+    const VxSource *src;
+} DumpEntry;
+
+struct VxSema {
+    VxTypes *types;
+    VxDiags *diags;
+    const VxSource *src;              /* file of the code being checked */
+    VxArena arena;
+    NameTable globals;
+    VX_VEC(VxDecl *) decls;           /* every declaration, in source order */
+    VX_VEC(VxDecl *) impls;
+    VX_VEC(Local) locals;
+    VX_VEC(int) scopes;               /* index into locals where each scope starts */
+    VxDecl *generic_scope;            /* whose generic parameters are visible */
+    VxDecl *fn;                       /* function being checked */
+    VxType *ret;                      /* its return type */
+    VxType *self_type;                /* inside impls: what `Self` means */
+    Loop loops[MAX_LOOPS];
+    int nloops;
+    int closure_depth;
+    VX_VEC(DumpEntry) dump;
+    VX_VEC(Obligation) obligations;   /* per function */
+    VX_VEC(VxNode *) int_lits;        /* per function: range-checked at the end */
+    const char *bind_kind;            /* how check_pattern records bindings: "let", "for", ... */
+    VxCheckOptions opt;
+    /* well-known declarations from the prelude */
+    VxDecl *option, *result, *range;
+    VxDecl *trait_eq, *trait_ord, *trait_num, *trait_float, *trait_copy, *trait_display;
+};
+
+typedef struct VxSema Sema;
+
+/* sema.c: names and helpers */
+const char *intern(Sema *s, const char *name);
+VxDecl *lookup_global(Sema *s, const char *name);
+void define_global(Sema *s, const char *name, VxDecl *d, VxNode *at);
+const char *closest_name(Sema *s, const char *name);   /* did-you-mean, or NULL */
+VxDiag *sema_error(Sema *s, VxSpan span, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+VxDiag *sema_warning(Sema *s, VxSpan span, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+const char *tname(Sema *s, VxType *t);
+void record(Sema *s, const char *what, const char *name, VxType *t, VxNode *at);
+
+/* scopes (sema.c) */
+void push_scope(Sema *s);
+void pop_scope(Sema *s);
+Local *declare_local(Sema *s, const char *name, VxType *t, VxNode *at, bool mut);
+Local *lookup_local(Sema *s, const char *name);
+
+/* sema_types.c: type syntax to types */
+VxType *resolve_type(Sema *s, VxNode *ty, bool allow_infer);
+VxDecl *resolve_trait(Sema *s, VxNode *ty);
+VxType *decl_type(Sema *s, VxDecl *d);                    /* Name<T...> with its own params */
+VxType *instantiate(Sema *s, VxDecl *d, VxType *t, VxType ***args_out);
+
+/* sema_collect.c: pass 1 */
+void collect_items(Sema *s, VxNodeList items);
+void resolve_decls(Sema *s);
+
+/* sema_unify.c */
+bool unify(Sema *s, VxType *expected, VxType *got, VxSpan at);
+bool try_unify(Sema *s, VxType *a, VxType *b);           /* no diagnostics; may still bind on success */
+bool is_error(Sema *s, VxType *t);
+VxType *resolved(Sema *s, VxType *t);
+
+/* sema_traits.c */
+bool implements(Sema *s, VxType *t, VxDecl *trait);
+bool check_bounds(Sema *s, VxDecl *d, VxType **args, VxSpan at);
+void defer_bounds(Sema *s, VxDecl *d, VxType **args, VxSpan at);
+void discharge_obligations(Sema *s);
+VxDecl *find_method(Sema *s, VxType *recv, const char *name, VxType ***impl_args, int *nimpl_args);
+
+/* sema_expr.c, sema_stmt.c, sema_pat.c, sema_call.c */
+VxType *infer_expr(Sema *s, VxNode *e, VxType *expected);
+VxType *check_expr(Sema *s, VxNode *e, VxType *expected);   /* infer, then unify with expected */
+VxType *check_args(Sema *s, VxNode *call, VxDecl *fn, VxType *sig, VxNodeList args, VxNode *recv);
+VxType *check_struct_lit(Sema *s, VxNode *e);
+VxType *check_path_value(Sema *s, VxNode *e, bool called);
+VxVariant *find_variant(Sema *s, VxNode *path, VxDecl **enum_out);
+bool is_place_mutable(Sema *s, VxNode *e, VxNode **binding);
+Loop *find_loop(Sema *s, const char *label, VxSpan at, const char *what);
+VxType *check_block(Sema *s, VxNode *block, VxType *expected);
+void check_fn(Sema *s, VxDecl *fn);
+VxType *check_call(Sema *s, VxNode *call, VxType *expected);
+VxType *check_method_call(Sema *s, VxNode *call);
+void check_pattern(Sema *s, VxNode *pat, VxType *t, bool mut_bindings);
+void check_match_exhaustive(Sema *s, VxNode *match, VxType *t);
+
+#endif
