@@ -634,7 +634,9 @@ static VxNode *parse_member(Parser *p, VxNode *base)
         n->u.tuple_index.index = t->v.ival ? (uint32_t)t->v.ival->limb[0] : 0;
         return finish(p, n);
     }
-    const char *name = expect_ident(p, "a field or method name after `.`");
+    /* any keyword may name a field or method: `x.var()`, `opts.type` */
+    const char *name = kind(p) >= TK_AS && kind(p) < TK_FIRST_RESERVED ? ident_text(p, advance(p))
+                                                                     : expect_ident(p, "a field or method name after `.`");
     VxNodeList gargs = {0};
     if (at(p, TK_COLONCOLON) && peek_kind(p, 1) == TK_LT) {
         advance(p);

@@ -27,6 +27,7 @@ typedef struct Parser {
     bool panic;                       /* after an error: stay quiet until resynchronised */
     bool too_deep;
     int chain;                        /* length of the current operator chain */
+    int in_members;                   /* inside an impl or trait body: method names may be keywords */
     int no_struct;                    /* >0: `Name {` is not a struct literal (if/while/match heads) */
     const char *labels[MAX_LABELS];   /* enclosing loop labels, innermost last */
     int nlabels;

@@ -7,6 +7,9 @@
 
 static VxNode *parse_fn(Parser *p, bool in_trait, bool is_pub);
 
+/* Are we parsing the members of an impl or trait? (methods may be named by keywords) */
+static bool in_method_body(const Parser *p) { return p->in_members > 0; }
+
 /* Allow a line break before `k` (Allman braces, `where` on its own line). */
 static void skip_newline_before(Parser *p, VxTokKind k)
 {
@@ -292,8 +295,21 @@ static VxNode *parse_assoc_item(Parser *p, bool in_trait)
     return n;
 }
 
-static VxNode *parse_trait_item(Parser *p) { return parse_assoc_item(p, true); }
-static VxNode *parse_impl_item(Parser *p) { return parse_assoc_item(p, false); }
+static VxNode *parse_trait_item(Parser *p)
+{
+    p->in_members++;
+    VxNode *n = parse_assoc_item(p, true);
+    p->in_members--;
+    return n;
+}
+
+static VxNode *parse_impl_item(Parser *p)
+{
+    p->in_members++;
+    VxNode *n = parse_assoc_item(p, false);
+    p->in_members--;
+    return n;
+}
 
 /* trait = "trait" IDENT [ generics ] [ ":" bounds ] [ where ] "{" { trait_item } "}" */
 static VxNode *parse_trait(Parser *p, bool is_pub)
@@ -414,7 +430,10 @@ static VxNode *parse_fn(Parser *p, bool in_trait, bool is_pub)
     VxNode *n = new_node(p, VX_N_FN, cur(p)->span.start);
     n->u.fn.is_kernel = advance(p)->kind == TK_KERNEL;
     n->u.fn.is_pub = is_pub;
-    n->u.fn.name = expect_ident(p, n->u.fn.is_kernel ? "a kernel name" : "a function name");
+    if (in_method_body(p) && kind(p) >= TK_AS && kind(p) < TK_FIRST_RESERVED)
+        n->u.fn.name = ident_text(p, advance(p));         /* methods may be named by keywords: `fn var(self)` */
+    else
+        n->u.fn.name = expect_ident(p, n->u.fn.is_kernel ? "a kernel name" : "a function name");
     n->u.fn.generics = parse_generics(p);
     n->u.fn.params = parse_params(p);
     if (eat(p, TK_ARROW)) {

@@ -195,10 +195,38 @@ static void print_dump(Sema *s)
     }
 }
 
+/* Struct field defaults, once per declaration. */
+static void check_field_defaults(Sema *s, VxDecl *d)
+{
+    s->generic_scope = d;
+    s->locals.len = 0;
+    for (int i = 0; i < d->nfields; i++)
+        if (d->fields[i].node->u.field.value) check_expr(s, d->fields[i].node->u.field.value, d->fields[i].type);
+    s->int_lits.len = 0;
+}
+
+/* A constant's value, checked against its annotation or giving its type. */
+static void check_const(Sema *s, VxDecl *d)
+{
+    VxNode *v = d->node->u.konst.value;
+    s->generic_scope = NULL;
+    s->locals.len = 0;
+    s->int_lits.len = 0;
+    if (!v) { if (!d->type) d->type = vx_t_error(s->types); return; }
+    VxType *t = infer_expr(s, v, d->type);
+    if (d->type) unify(s, d->type, t, v->span);
+    else d->type = vx_zonk(s->types, t, true);
+    check_literal_ranges(s);
+    record(s, "const", d->name, d->type, d->node);
+}
+
 static void check_bodies(Sema *s)
 {
+    for (int i = 0; i < s->decls.len; i++)
+        if (s->decls.data[i]->kind == VX_D_CONST) { s->src = s->decls.data[i]->src; check_const(s, s->decls.data[i]); }
     for (int i = 0; i < s->decls.len; i++) {
         VxDecl *d = s->decls.data[i];
+        if (d->kind == VX_D_STRUCT) { s->src = d->src; check_field_defaults(s, d); }
         if (d->kind == VX_D_FN && d->node && d->node->u.fn.body) {
             s->src = d->src;
             check_fn(s, d);

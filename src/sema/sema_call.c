@@ -36,15 +36,19 @@ static VxDiag *arity_error(Sema *s, VxNode *call, VxDecl *fn, int want, int got)
     return g;
 }
 
-/* Check a default value where it is used, with no local variables visible. */
+/* A default value used by a call: it was checked where it was declared;
+ * here its type only informs inference (`println()` binds T to str). */
 static void check_default(Sema *s, VxNode *def, VxType *t)
 {
-    int saved = s->locals.len;
-    s->locals.len = 0;
-    const VxSource *saved_src = s->src;
-    check_expr(s, def, t);
-    s->src = saved_src;
-    s->locals.len = saved;
+    VxType *lt = NULL;
+    switch (def->kind) {
+    case VX_N_STRING: lt = vx_t_str(s->types); break;
+    case VX_N_BOOL: lt = vx_t_bool(s->types); break;
+    case VX_N_INT: lt = vx_t_fresh(s->types, VX_LIT_INT); break;
+    case VX_N_FLOAT: lt = vx_t_fresh(s->types, VX_LIT_FLOAT); break;
+    default: return;
+    }
+    try_unify(s, t, lt);
 }
 
 static int named_slot(Sema *s, VxDecl *fn, int first, VxNode *arg, int nparams)
@@ -275,11 +279,12 @@ VxType *check_call(Sema *s, VxNode *call, VxType *expected)
         VxDecl *d = lookup_local(s, name) ? NULL : lookup_global(s, name);
         if (d && d->kind == VX_D_FN && d->sig) {
             VxType **args;
-            VxType *sig = instantiate(s, d, d->sig, &args);
+            VxType *sig = vx_fresh_dims(s->types, instantiate(s, d, d->sig, &args));
             callee->type = sig;
             defer_bounds(s, d, args, call->span);
             record_instance(s, d, sig, call);
-            return check_args(s, call, d, sig, call->u.call.args, NULL);
+            VxType *ret = check_args(s, call, d, sig, call->u.call.args, NULL);
+            return tensor_shape_rule(s, d, sig, call->u.call.args, NULL, ret, call->span);
         }
         if (d && d->kind == VX_D_STRUCT) {
             VxDiag *g = sema_error(s, call->span, "`%s` is a struct, not a function", name);
@@ -333,7 +338,7 @@ static VxType *method_sig(Sema *s, VxDecl *m, VxType *recv, VxType **iargs, int 
         sig = vx_subst(s->types, sig, tr, targs, tn + 1);
     }
     VxType **margs;
-    sig = instantiate(s, m, sig, &margs);
+    sig = vx_fresh_dims(s->types, instantiate(s, m, sig, &margs));
     defer_bounds(s, m, margs, at);
     return sig;
 }
@@ -400,7 +405,8 @@ VxType *check_method_call(Sema *s, VxNode *call)
     }
     check_receiver(s, call, m, sig, recv);
     record_instance(s, m, sig, call);
-    return check_args(s, call, m, sig, call->u.method.args, call->u.method.recv);
+    VxType *ret = check_args(s, call, m, sig, call->u.method.args, call->u.method.recv);
+    return tensor_shape_rule(s, m, sig, call->u.method.args, call->u.method.recv, ret, call->span);
 }
 
 /* ---- struct literals ----------------------------------------------------------------- */
@@ -477,7 +483,7 @@ VxType *check_struct_lit(Sema *s, VxNode *e)
     char missing[256] = "";
     int nmissing = 0;
     for (int i = 0; i < nfields && i < 256; i++)
-        if (!seen[i]) {
+        if (!seen[i] && !(fields[i].node && fields[i].node->u.field.value)) {   /* fields with defaults may be left out */
             if (strlen(missing) < 200)
                 snprintf(missing + strlen(missing), sizeof missing - strlen(missing), "%s`%s`", nmissing ? ", " : "", fields[i].name);
             nmissing++;

@@ -201,6 +201,12 @@ static VxField *resolve_fields(Sema *s, VxNodeList fs, int *n)
         out[*n].node = f;
         out[*n].type = resolve_type(s, f->u.field.type, false);
         (*n)++;
+        if (f->u.field.value) {                    /* a default value: a literal of the field's type */
+            VxNode *v = f->u.field.value;
+            bool lit = v->kind == VX_N_INT || v->kind == VX_N_FLOAT || v->kind == VX_N_STRING || v->kind == VX_N_BOOL ||
+                       v->kind == VX_N_IDENT || (v->kind == VX_N_UNARY && v->u.unary.op == TK_MINUS);
+            if (!lit) sema_error(s, v->span, "field defaults must be literals or constants");
+        }
     }
     return out;
 }

@@ -145,6 +145,8 @@ static VxType *arithmetic(Sema *s, VxNode *e, VxType *l, VxType *r)
         }
         if (is_tensor(lr) && is_tensor(rr)) return tensor_broadcast(s, lr, rr, op_name(op), e->span);
         VxType *t = is_tensor(lr) ? lr : rr;
+        bool int_exp = rr->kind == VX_T_INT || (rr->kind == VX_T_VAR && rr->u.var.lit == VX_LIT_INT);
+        if (op == TK_STARSTAR && is_tensor(lr) && int_exp) return lr;     /* t ** 2 */
         unify(s, t->u.tensor.dtype, is_tensor(lr) ? r : l, is_tensor(lr) ? e->u.binary.rhs->span : e->u.binary.lhs->span);
         return t;
     }
@@ -156,7 +158,7 @@ static VxType *arithmetic(Sema *s, VxNode *e, VxType *l, VxType *r)
         return err(s);
     }
     if (op == TK_PLUS && lr->kind == VX_T_STR) { unify(s, l, r, e->u.binary.rhs->span); return l; }
-    if (lr->kind == VX_T_ADT) {
+    if (lr->kind == VX_T_ADT || lr->kind == VX_T_PARAM) {      /* `impl Add for T` or `T: Add` */
         VxType *user = operator_trait(s, e, l, r);
         if (user) return user;
     }
@@ -442,6 +444,7 @@ static VxType *field_access(Sema *s, VxNode *e)
         return err(s);
     }
     if (t->kind == VX_T_TENSOR && strcmp(name, "shape") == 0) return vx_t_slice(s->types, vx_t_int(s->types, VX_I64));
+    if (t->kind == VX_T_TENSOR && strcmp(name, "grad") == 0) return t;      /* same shape as the tensor */
     if (t->kind == VX_T_TENSOR && strcmp(name, "T") == 0) {
         if (!t->u.tensor.ranked || t->u.tensor.rank < 2) return t;
         VxDim dims[64];
@@ -533,8 +536,9 @@ static VxType *array_lit(Sema *s, VxNode *e, VxType *expected)
     VxNodeList el = e->u.list.elems;
     for (int i = 0; i < el.len; i++) check_expr(s, el.items[i], elem);
     if (x && x->kind == VX_T_ARRAY) {
-        if (x->u.arr.len != el.len) {
-            sema_error(s, e->span, "expected an array of %lld elements, found %d", (long long)x->u.arr.len, el.len);
+        VxDim want = vx_resolve_dim(s->types, vx_array_len(x));
+        if (!vx_unify_dim(s->types, want, (VxDim){ VX_DIM_CONST, el.len, NULL })) {
+            sema_error(s, e->span, "expected an array of %s elements, found %d", tname(s, x), el.len);
             return err(s);
         }
         return vx_t_array(s->types, elem, el.len);
@@ -551,8 +555,9 @@ static VxType *array_repeat(Sema *s, VxNode *e, VxType *expected)
     check_expr(s, e->u.repeat.count, vx_t_int(s->types, VX_I64));
     if (x && x->kind == VX_T_ARRAY) {
         VxNode *c = e->u.repeat.count;
-        if (c->kind == VX_N_INT && (int64_t)c->u.int_lit.value.limb[0] != x->u.arr.len)
-            sema_error(s, c->span, "expected %lld elements, found %lld", (long long)x->u.arr.len,
+        if (c->kind == VX_N_INT &&
+            !vx_unify_dim(s->types, vx_array_len(x), (VxDim){ VX_DIM_CONST, (int64_t)c->u.int_lit.value.limb[0], NULL }))
+            sema_error(s, c->span, "expected the length of `%s`, found %lld", tname(s, x),
                        (long long)c->u.int_lit.value.limb[0]);
         return x;
     }

@@ -10,6 +10,7 @@ typedef struct Local {
     VxType *type;
     VxNode *node;                     /* where it was bound */
     bool mut;
+    bool is_dim;                      /* a symbolic tensor dim of the parameters (`B`) */
 } Local;
 
 typedef struct Loop {
@@ -113,6 +114,9 @@ void defer_bounds(Sema *s, VxDecl *d, VxType **args, VxSpan at);
 void discharge_obligations(Sema *s);
 VxDecl *find_method(Sema *s, VxType *recv, const char *name, VxType ***impl_args, int *nimpl_args);
 
+/* sema_tensor.c */
+VxType *tensor_shape_rule(Sema *s, VxDecl *fn, VxType *sig, VxNodeList args, VxNode *recv, VxType *ret, VxSpan at);
+
 /* sema_expr.c, sema_stmt.c, sema_pat.c, sema_call.c */
 VxType *infer_expr(Sema *s, VxNode *e, VxType *expected);
 VxType *check_expr(Sema *s, VxNode *e, VxType *expected);   /* infer, then unify with expected */
@@ -124,6 +128,7 @@ bool is_place_mutable(Sema *s, VxNode *e, VxNode **binding);
 Loop *find_loop(Sema *s, const char *label, VxSpan at, const char *what);
 VxType *check_block(Sema *s, VxNode *block, VxType *expected);
 void check_fn(Sema *s, VxDecl *fn);
+void check_literal_ranges(Sema *s);          /* integer literals fit their final types */
 VxType *check_call(Sema *s, VxNode *call, VxType *expected);
 VxType *check_method_call(Sema *s, VxNode *call);
 void check_pattern(Sema *s, VxNode *pat, VxType *t, bool mut_bindings);

@@ -91,10 +91,15 @@ static void check_literal(Sema *s, VxNode *lit)
     (void)no_limit;
 }
 
-static void finish_fn(Sema *s)
+void check_literal_ranges(Sema *s)
 {
     for (int i = 0; i < s->int_lits.len; i++) check_literal(s, s->int_lits.data[i]);
     s->int_lits.len = 0;
+}
+
+static void finish_fn(Sema *s)
+{
+    check_literal_ranges(s);
     discharge_obligations(s);
 }
 
@@ -135,7 +140,7 @@ static void declare_dims(Sema *s, VxType *t, VxNode *at, int depth)
         for (int i = 0; i < t->u.tensor.rank; i++) {
             const char *name = t->u.tensor.dims[i].name;
             if (t->u.tensor.dims[i].tag != VX_DIM_SYM || lookup_local(s, name)) continue;
-            declare_local(s, name, vx_t_int(s->types, VX_I64), at, false);
+            declare_local(s, name, vx_t_int(s->types, VX_I64), at, false)->is_dim = true;
         }
         return;
     }
@@ -154,6 +159,8 @@ static void declare_params(Sema *s, VxDecl *fn)
         if (fn->defaults[i]) check_expr(s, fn->defaults[i], t);
     }
     for (int i = 0; i < ps.len && i < fn->nparams; i++) declare_dims(s, fn->sig->u.fn.params[i], ps.items[i], 0);
+    for (int i = 0; i < fn->ngenerics; i++)             /* `const N: usize` is a value in the body */
+        if (fn->generics[i].const_type) declare_local(s, fn->generics[i].name, fn->generics[i].const_type, fn->node, false);
 }
 
 void check_fn(Sema *s, VxDecl *fn)

@@ -18,16 +18,30 @@ static bool dim_eq(const VxDim *a, const VxDim *b)
 
 static bool is_one(const VxDim *d) { return d->tag == VX_DIM_CONST && d->value == 1; }
 
-static void dim_str(const VxDim *d, char *buf, size_t cap)
+static void dim_str(Sema *s, const VxDim *pd, char *buf, size_t cap)
 {
+    VxDim r = vx_resolve_dim(s->types, *pd);
+    const VxDim *d = &r;
     if (d->tag == VX_DIM_CONST) snprintf(buf, cap, "%lld", (long long)d->value);
     else if (d->tag == VX_DIM_SYM) snprintf(buf, cap, "%s", d->name);
     else snprintf(buf, cap, "?");
 }
 
-/* Broadcast one pair of dims; false if they cannot be. */
-static bool broadcast_dim(const VxDim *a, const VxDim *b, VxDim *out)
+
+
+/* Broadcast one pair of dims; false if they cannot be.  An unbound dim
+ * variable (from a call) takes the other side's size. */
+static bool broadcast_dim(Sema *s, const VxDim *pa, const VxDim *pb, VxDim *out)
 {
+    VxDim ra = vx_resolve_dim(s->types, *pa), rb = vx_resolve_dim(s->types, *pb);
+    const VxDim *a = &ra, *b = &rb;
+    if (a->tag == VX_DIM_VAR || b->tag == VX_DIM_VAR) {
+        if (is_one(a)) { *out = *b; return true; }
+        if (is_one(b)) { *out = *a; return true; }
+        vx_unify_dim(s->types, *a, *b);
+        *out = vx_resolve_dim(s->types, *a);
+        return true;
+    }
     if (a->tag == VX_DIM_UNKNOWN) { *out = is_one(b) ? *a : *b; return true; }
     if (b->tag == VX_DIM_UNKNOWN) { *out = is_one(a) ? *b : *a; return true; }
     if (dim_eq(a, b) || is_one(b)) { *out = *a; return true; }
@@ -50,10 +64,10 @@ VxType *tensor_broadcast(Sema *s, VxType *a, VxType *b, const char *op, VxSpan a
         const VxDim one = { VX_DIM_CONST, 1, NULL };
         int ia = ra - r + i, ib = rb - r + i;
         const VxDim *da = ia >= 0 ? &a->u.tensor.dims[ia] : &one, *db = ib >= 0 ? &b->u.tensor.dims[ib] : &one;
-        if (broadcast_dim(da, db, &out[i])) continue;
+        if (broadcast_dim(s, da, db, &out[i])) continue;
         char x[32], y[32];
-        dim_str(da, x, sizeof x);
-        dim_str(db, y, sizeof y);
+        dim_str(s, da, x, sizeof x);
+        dim_str(s, db, y, sizeof y);
         VxDiag *g = sema_error(s, at, "cannot broadcast %s %s %s: dimensions %s and %s differ",
                                tname(s, a), op, tname(s, b), x, y);
         vx_diag_primary(s->diags, g, "shapes are incompatible");
@@ -66,8 +80,8 @@ VxType *tensor_broadcast(Sema *s, VxType *a, VxType *b, const char *op, VxSpan a
 static VxType *matmul_error(Sema *s, VxType *a, VxType *b, VxSpan at, const VxDim *x, const VxDim *y)
 {
     char p[32], q[32];
-    dim_str(x, p, sizeof p);
-    dim_str(y, q, sizeof q);
+    dim_str(s, x, p, sizeof p);
+    dim_str(s, y, q, sizeof q);
     VxDiag *g = sema_error(s, at, "cannot multiply %s @ %s: inner dimensions %s and %s differ", tname(s, a), tname(s, b), p, q);
     vx_diag_primary(s->diags, g, "inner dimensions must match");
     vx_diag_note(s->diags, g, "`@` multiplies [.., m, k] by [.., k, n] giving [.., m, n]");
@@ -88,10 +102,9 @@ VxType *tensor_matmul(Sema *s, VxType *a, VxType *b, VxSpan at)
         vx_diag_help(s->diags, g, "for a scalar product use `*`");
         return vx_t_error(s->types);
     }
-    const VxDim *ka = &a->u.tensor.dims[ra - 1];
-    const VxDim *kb = &b->u.tensor.dims[rb >= 2 ? rb - 2 : 0];
-    if (ka->tag != VX_DIM_UNKNOWN && kb->tag != VX_DIM_UNKNOWN && !dim_eq(ka, kb))
-        return matmul_error(s, a, b, at, ka, kb);
+    VxDim ka = vx_resolve_dim(s->types, a->u.tensor.dims[ra - 1]);
+    VxDim kb = vx_resolve_dim(s->types, b->u.tensor.dims[rb >= 2 ? rb - 2 : 0]);
+    if (!vx_unify_dim(s->types, ka, kb)) return matmul_error(s, a, b, at, &ka, &kb);
     VxDim out[MAX_RANK];
     int n = 0;
     /* batch dims: broadcast a[:-2] with b[:-2] */
@@ -100,10 +113,10 @@ VxType *tensor_matmul(Sema *s, VxType *a, VxType *b, VxSpan at)
         const VxDim one = { VX_DIM_CONST, 1, NULL };
         int ia = ba - br + i, ib = bb - br + i;
         const VxDim *da = ia >= 0 ? &a->u.tensor.dims[ia] : &one, *db = ib >= 0 ? &b->u.tensor.dims[ib] : &one;
-        if (!broadcast_dim(da, db, &out[n++])) {
+        if (!broadcast_dim(s, da, db, &out[n++])) {
             char x[32], y[32];
-            dim_str(da, x, sizeof x);
-            dim_str(db, y, sizeof y);
+            dim_str(s, da, x, sizeof x);
+            dim_str(s, db, y, sizeof y);
             sema_error(s, at, "cannot multiply %s @ %s: batch dimensions %s and %s differ", tname(s, a), tname(s, b), x, y);
             return vx_t_error(s->types);
         }
@@ -138,4 +151,197 @@ VxType *tensor_index(Sema *s, VxType *t, VxNode *e, int nint, int nslice)
     }
     for (int i = used; i < rank; i++) out[n++] = t->u.tensor.dims[i];
     return vx_t_tensor(s->types, dtype, out, n, true);
+}
+
+/* ---- shape rules of library functions ----------------------------------------
+ * Functions declared with @shape(rule) in the prelude get a result type
+ * computed from their arguments:
+ *   create     zeros([B, 128]): the shape written in the call
+ *   same       relu(x), softmax(x, dim): the input's type
+ *   reduce     x.sum(dim = 1, keepdim = false): drops or keeps `dim`
+ *   transpose  x.transpose(0, 1): swaps two dims (default: the last two)
+ *   reshape    x.reshape([B, -1]): the new shape; element counts must agree
+ *   unsqueeze  x.unsqueeze(dim): inserts a dim of size 1 */
+
+static const char *shape_rule(VxDecl *fn)
+{
+    if (!fn || !fn->node || !fn->node->attrs) return NULL;
+    for (int i = 0; i < fn->node->attrs->len; i++) {
+        VxNode *a = fn->node->attrs->items[i];
+        if (strcmp(a->u.attr.name, "shape") == 0 && a->u.attr.args.len == 1 && a->u.attr.args.items[0]->kind == VX_N_IDENT)
+            return a->u.attr.args.items[0]->u.ident.name;
+    }
+    return NULL;
+}
+
+/* The argument given for parameter `name`, positionally or by name. */
+static VxNode *arg_for(Sema *s, VxDecl *fn, VxNodeList args, bool method, const char *name)
+{
+    const char *want = intern(s, name);
+    int first = method ? 1 : 0;
+    for (int i = 0; i < args.len; i++)
+        if (args.items[i]->kind == VX_N_NAMED_ARG && intern(s, args.items[i]->u.named_arg.name) == want)
+            return args.items[i]->u.named_arg.value;
+    for (int i = 0; i < args.len && first + i < fn->nparams; i++) {
+        if (args.items[i]->kind == VX_N_NAMED_ARG) break;
+        if (fn->param_names[first + i] == want) return args.items[i];
+    }
+    return NULL;
+}
+
+static bool int_literal(VxNode *e, int64_t *v)
+{
+    if (!e) return false;
+    if (e->kind == VX_N_INT) { *v = (int64_t)e->u.int_lit.value.limb[0]; return true; }
+    if (e->kind == VX_N_UNARY && e->u.unary.op == TK_MINUS && e->u.unary.operand->kind == VX_N_INT) {
+        *v = -(int64_t)e->u.unary.operand->u.int_lit.value.limb[0];
+        return true;
+    }
+    return false;
+}
+
+/* A dim written in a shape literal: a number, a dim of the parameters, a
+ * constant, or (anything else) known only at run time. */
+static VxDim shape_dim(Sema *s, VxNode *e)
+{
+    VxDim d = { VX_DIM_UNKNOWN, 0, NULL };
+    int64_t v;
+    if (int_literal(e, &v) && v >= 0) { d.tag = VX_DIM_CONST; d.value = v; return d; }
+    if (e->kind != VX_N_IDENT) return d;
+    const char *name = intern(s, e->u.ident.name);
+    Local *l = lookup_local(s, name);
+    if (l && l->is_dim) { d.tag = VX_DIM_SYM; d.name = name; return d; }
+    VxDecl *c = l ? NULL : lookup_global(s, name);
+    if (c && c->kind == VX_D_CONST && c->node->u.konst.value && int_literal(c->node->u.konst.value, &v)) {
+        d.tag = VX_DIM_CONST;
+        d.value = v;
+    }
+    return d;
+}
+
+static VxType *from_shape_literal(Sema *s, VxNode *shape, VxType *dtype, VxType *fallback)
+{
+    if (!shape || shape->kind != VX_N_ARRAY || shape->u.list.elems.len > MAX_RANK) return fallback;
+    VxDim dims[MAX_RANK];
+    int n = shape->u.list.elems.len;
+    for (int i = 0; i < n; i++) dims[i] = shape_dim(s, shape->u.list.elems.items[i]);
+    return vx_t_tensor(s->types, dtype, dims, n, true);
+}
+
+static bool axis(Sema *s, VxNode *e, int rank, int *out)
+{
+    int64_t v;
+    if (!int_literal(e, &v)) return false;
+    if (v < -rank || v >= rank) {
+        VxDiag *g = sema_error(s, e->span, "dimension %lld is out of range for a tensor of %d dimension%s",
+                               (long long)v, rank, rank == 1 ? "" : "s");
+        vx_diag_help(s->diags, g, "valid dimensions are %d..%d (negative ones count from the end)", -rank, rank - 1);
+        return false;
+    }
+    *out = (int)(v < 0 ? v + rank : v);
+    return true;
+}
+
+static VxType *reduce_rule(Sema *s, VxType *t, VxDecl *fn, VxNodeList args, bool method, VxType *ret)
+{
+    VxNode *dim = arg_for(s, fn, args, method, "dim");
+    VxNode *keep = arg_for(s, fn, args, method, "keepdim");
+    bool keepdim = keep && keep->kind == VX_N_BOOL && keep->u.boolean;
+    if (keep && keep->kind != VX_N_BOOL) return vx_t_tensor(s->types, t->u.tensor.dtype, NULL, 0, false);
+    int rank = t->u.tensor.rank, d;
+    VxDim out[MAX_RANK];
+    VxType *dtype = vx_resolve(s->types, ret)->kind == VX_T_TENSOR ? vx_resolve(s->types, ret)->u.tensor.dtype : t->u.tensor.dtype;
+    if (!dim) {                                        /* over everything */
+        const VxDim one = { VX_DIM_CONST, 1, NULL };
+        for (int i = 0; i < rank; i++) out[i] = one;
+        return vx_t_tensor(s->types, dtype, out, keepdim ? rank : 0, true);
+    }
+    if (!axis(s, dim, rank, &d)) return vx_t_tensor(s->types, dtype, NULL, 0, false);
+    int n = 0;
+    for (int i = 0; i < rank; i++) {
+        if (i != d) out[n++] = t->u.tensor.dims[i];
+        else if (keepdim) out[n++] = (VxDim){ VX_DIM_CONST, 1, NULL };
+    }
+    return vx_t_tensor(s->types, dtype, out, n, true);
+}
+
+static VxType *transpose_rule(Sema *s, VxType *t, VxDecl *fn, VxNodeList args, bool method)
+{
+    int rank = t->u.tensor.rank, a = rank - 2, b = rank - 1;
+    VxNode *x = arg_for(s, fn, args, method, "dim0"), *y = arg_for(s, fn, args, method, "dim1");
+    if (rank < 2) {
+        sema_error(s, x ? x->span : vx_span(0, 0), "transpose needs a tensor of at least 2 dimensions, found %s", tname(s, t));
+        return vx_t_error(s->types);
+    }
+    if ((x && !axis(s, x, rank, &a)) || (y && !axis(s, y, rank, &b))) return vx_t_tensor(s->types, t->u.tensor.dtype, NULL, 0, false);
+    VxDim out[MAX_RANK];
+    memcpy(out, t->u.tensor.dims, sizeof(VxDim) * (size_t)rank);
+    VxDim tmp = out[a]; out[a] = out[b]; out[b] = tmp;
+    return vx_t_tensor(s->types, t->u.tensor.dtype, out, rank, true);
+}
+
+static int64_t const_numel(Sema *s, VxType *t, bool *known)
+{
+    int64_t n = 1;
+    *known = t->u.tensor.ranked;
+    for (int i = 0; *known && i < t->u.tensor.rank; i++) {
+        VxDim d = vx_resolve_dim(s->types, t->u.tensor.dims[i]);
+        if (d.tag != VX_DIM_CONST) *known = false;
+        else n *= d.value;
+    }
+    return n;
+}
+
+static VxType *reshape_rule(Sema *s, VxType *t, VxDecl *fn, VxNodeList args, bool method, VxSpan at)
+{
+    VxNode *shape = arg_for(s, fn, args, method, "shape");
+    VxType *r = from_shape_literal(s, shape, t->u.tensor.dtype, vx_t_tensor(s->types, t->u.tensor.dtype, NULL, 0, false));
+    bool k1, k2;
+    int64_t a = const_numel(s, t, &k1), b = const_numel(s, r, &k2);
+    if (k1 && k2 && a != b) {
+        VxDiag *g = sema_error(s, at, "cannot reshape %s into %s: %lld elements into %lld", tname(s, t), tname(s, r),
+                               (long long)a, (long long)b);
+        vx_diag_note(s->diags, g, "reshape keeps the number of elements");
+        return vx_t_error(s->types);
+    }
+    return r;
+}
+
+static VxType *unsqueeze_rule(Sema *s, VxType *t, VxDecl *fn, VxNodeList args, bool method)
+{
+    int rank = t->u.tensor.rank, d;
+    VxNode *dim = arg_for(s, fn, args, method, "dim");
+    if (!axis(s, dim, rank + 1, &d) || rank + 1 > MAX_RANK) return vx_t_tensor(s->types, t->u.tensor.dtype, NULL, 0, false);
+    VxDim out[MAX_RANK];
+    int n = 0;
+    for (int i = 0; i <= rank; i++) {
+        if (i == d) out[n++] = (VxDim){ VX_DIM_CONST, 1, NULL };
+        if (i < rank) out[n++] = t->u.tensor.dims[i];
+    }
+    return vx_t_tensor(s->types, t->u.tensor.dtype, out, n, true);
+}
+
+VxType *tensor_shape_rule(Sema *s, VxDecl *fn, VxType *sig, VxNodeList args, VxNode *recv, VxType *ret, VxSpan at)
+{
+    const char *rule = shape_rule(fn);
+    if (!rule) return ret;
+    bool method = recv != NULL;
+    VxType *r = vx_resolve(s->types, ret);
+    VxType *dtype = r->kind == VX_T_TENSOR ? r->u.tensor.dtype : vx_t_float(s->types, VX_F32);
+    if (strcmp(rule, "create") == 0) return from_shape_literal(s, arg_for(s, fn, args, method, "shape"), dtype, ret);
+    /* the other rules transform the first tensor: the receiver or the first argument */
+    VxType *t = vx_resolve(s->types, method ? recv->type : sig->u.fn.params[0]);
+    if (t->kind == VX_T_REF) t = vx_resolve(s->types, t->u.arr.elem);
+    t = vx_zonk(s->types, t, false);
+    if (t->kind != VX_T_TENSOR || !t->u.tensor.ranked) return ret;
+    if (strcmp(rule, "same") == 0) {                  /* the input's shape, the declared element type */
+        VxType *d = vx_resolve(s->types, dtype);
+        if (d->kind == VX_T_VAR || d->kind == VX_T_PARAM) d = t->u.tensor.dtype;
+        return vx_t_tensor(s->types, d, t->u.tensor.dims, t->u.tensor.rank, true);
+    }
+    if (strcmp(rule, "reduce") == 0) return reduce_rule(s, t, fn, args, method, ret);
+    if (strcmp(rule, "transpose") == 0) return transpose_rule(s, t, fn, args, method);
+    if (strcmp(rule, "reshape") == 0) return reshape_rule(s, t, fn, args, method, at);
+    if (strcmp(rule, "unsqueeze") == 0) return unsqueeze_rule(s, t, fn, args, method);
+    return ret;
 }

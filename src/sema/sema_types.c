@@ -133,7 +133,8 @@ static VxType *path_type(Sema *s, VxNode *ty, bool allow_infer)
 
 static bool is_dtype(VxType *t)
 {
-    return t->kind == VX_T_INT || t->kind == VX_T_FLOAT || t->kind == VX_T_BOOL || t->kind == VX_T_ERROR;
+    return t->kind == VX_T_INT || t->kind == VX_T_FLOAT || t->kind == VX_T_BOOL || t->kind == VX_T_ERROR ||
+           t->kind == VX_T_PARAM;       /* `impl<T> Tensor<T>`: any element type */
 }
 
 static VxType *tensor_type(Sema *s, VxNode *ty, bool allow_infer)
@@ -186,7 +187,12 @@ VxType *resolve_type(Sema *s, VxNode *ty, bool allow_infer)
     case VX_N_TY_SLICE: return vx_t_slice(T, resolve_type(s, ty->u.ty_array.elem, allow_infer));
     case VX_N_TY_ARRAY: {
         VxType *elem = resolve_type(s, ty->u.ty_array.elem, allow_infer);
-        int64_t n = array_len(s, ty->u.ty_array.len);
+        VxNode *len = ty->u.ty_array.len;
+        if (len->kind == VX_N_IDENT) {                 /* `[T; N]` with a const generic N */
+            VxGeneric *g = find_generic(s, intern(s, len->u.ident.name));
+            if (g && g->const_type) return vx_t_array_dim(T, elem, (VxDim){ VX_DIM_SYM, 0, g->name });
+        }
+        int64_t n = array_len(s, len);
         return n < 0 ? vx_t_error(T) : vx_t_array(T, elem, n);
     }
     case VX_N_TY_TUPLE: {

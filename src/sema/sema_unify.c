@@ -32,16 +32,12 @@ static bool unify_list(Sema *s, VxType **a, VxType **b, int n)
     return true;
 }
 
-static bool unify_dims(const VxType *a, const VxType *b)
+static bool unify_dims(Sema *s, const VxType *a, const VxType *b)
 {
     if (!a->u.tensor.ranked || !b->u.tensor.ranked) return true;
     if (a->u.tensor.rank != b->u.tensor.rank) return false;
-    for (int i = 0; i < a->u.tensor.rank; i++) {
-        const VxDim *x = &a->u.tensor.dims[i], *y = &b->u.tensor.dims[i];
-        if (x->tag == VX_DIM_UNKNOWN || y->tag == VX_DIM_UNKNOWN) continue;
-        if (x->tag != y->tag) return false;
-        if (x->tag == VX_DIM_CONST ? x->value != y->value : x->name != y->name) return false;
-    }
+    for (int i = 0; i < a->u.tensor.rank; i++)
+        if (!vx_unify_dim(s->types, a->u.tensor.dims[i], b->u.tensor.dims[i])) return false;
     return true;
 }
 
@@ -58,7 +54,7 @@ static bool unify_rec(Sema *s, VxType *a, VxType *b)
     case VX_T_TUPLE: case VX_T_MAP:
         return a->u.tuple.n == b->u.tuple.n && unify_list(s, a->u.tuple.elems, b->u.tuple.elems, a->u.tuple.n);
     case VX_T_ARRAY:
-        return a->u.arr.len == b->u.arr.len && unify_rec(s, a->u.arr.elem, b->u.arr.elem);
+        return vx_unify_dim(s->types, vx_array_len(a), vx_array_len(b)) && unify_rec(s, a->u.arr.elem, b->u.arr.elem);
     case VX_T_SLICE:
         return unify_rec(s, a->u.arr.elem, b->u.arr.elem);
     case VX_T_REF:
@@ -69,7 +65,7 @@ static bool unify_rec(Sema *s, VxType *a, VxType *b)
     case VX_T_ADT:
         return a->u.adt.decl == b->u.adt.decl && unify_list(s, a->u.adt.args, b->u.adt.args, a->u.adt.n);
     case VX_T_TENSOR:
-        return unify_rec(s, a->u.tensor.dtype, b->u.tensor.dtype) && unify_dims(a, b);
+        return unify_rec(s, a->u.tensor.dtype, b->u.tensor.dtype) && unify_dims(s, a, b);
     default:
         return false;                   /* distinct scalars, params of different owners */
     }

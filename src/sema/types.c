@@ -13,7 +13,9 @@ struct VxTypes {
     uint32_t cap, count;
     uint32_t next_id;
     VX_VEC(VxType *) bindings;        /* var number -> bound type or NULL */
-    VX_VEC(uint32_t) trail;           /* vars bound, in order, for rollback */
+    VX_VEC(uint32_t) trail;           /* vars bound, in order, for rollback (dim vars have the top bit) */
+    VX_VEC(VxDim) dim_bindings;       /* dim var number -> its value; tag UNKNOWN+name NULL = unbound */
+    VX_VEC(bool) dim_bound;
     const char **names;               /* interned strings (open addressing) */
     uint32_t ncap, ncount;
     VxType *error, *unit, *never, *boolean, *str;
@@ -80,7 +82,8 @@ static uint32_t type_hash(const VxType *ty)
         for (int i = 0; i < ty->u.tuple.n; i++) h = mix(h, ty->u.tuple.elems[i]->id);
         return mix(h, (uint64_t)ty->u.tuple.n);
     case VX_T_ARRAY: case VX_T_SLICE: case VX_T_REF:
-        return mix(mix(mix(h, ty->u.arr.elem->id), (uint64_t)ty->u.arr.len), ty->u.arr.mut);
+        return mix(mix(mix(mix(h, ty->u.arr.elem->id), (uint64_t)ty->u.arr.len), ty->u.arr.mut),
+                   (uint64_t)(uintptr_t)ty->u.arr.len_name + ty->u.arr.len_tag);
     case VX_T_FN:
         for (int i = 0; i < ty->u.fn.n; i++) h = mix(h, ty->u.fn.params[i]->id);
         return mix(mix(h, ty->u.fn.ret->id), (uint64_t)ty->u.fn.n);
@@ -115,7 +118,8 @@ static bool type_equal(const VxType *a, const VxType *b)
     case VX_T_TUPLE: case VX_T_MAP:
         return a->u.tuple.n == b->u.tuple.n && same_list(a->u.tuple.elems, b->u.tuple.elems, a->u.tuple.n);
     case VX_T_ARRAY: case VX_T_SLICE: case VX_T_REF:
-        return a->u.arr.elem == b->u.arr.elem && a->u.arr.len == b->u.arr.len && a->u.arr.mut == b->u.arr.mut;
+        return a->u.arr.elem == b->u.arr.elem && a->u.arr.len == b->u.arr.len && a->u.arr.mut == b->u.arr.mut &&
+               a->u.arr.len_tag == b->u.arr.len_tag && a->u.arr.len_name == b->u.arr.len_name;
     case VX_T_FN:
         return a->u.fn.n == b->u.fn.n && a->u.fn.ret == b->u.fn.ret && same_list(a->u.fn.params, b->u.fn.params, a->u.fn.n);
     case VX_T_ADT:
@@ -213,6 +217,8 @@ void vx_types_free(VxTypes *t)
     free(t->names);
     vx_vec_free(&t->bindings);
     vx_vec_free(&t->trail);
+    vx_vec_free(&t->dim_bindings);
+    vx_vec_free(&t->dim_bound);
     free(t);
 }
 
@@ -240,8 +246,20 @@ VxType *vx_t_map(VxTypes *t, VxType *key, VxType *value)
 
 VxType *vx_t_array(VxTypes *t, VxType *elem, int64_t len)
 {
-    VxType p = { .kind = VX_T_ARRAY, .u.arr = { elem, len, false } };
+    VxType p = { .kind = VX_T_ARRAY, .u.arr = { elem, len, false, VX_DIM_CONST, NULL } };
     return intern_type(t, &p);
+}
+
+VxType *vx_t_array_dim(VxTypes *t, VxType *elem, VxDim len)
+{
+    VxType p = { .kind = VX_T_ARRAY, .u.arr = { elem, len.value, false, len.tag, len.name } };
+    return intern_type(t, &p);
+}
+
+VxDim vx_array_len(const VxType *a)
+{
+    VxDim d = { a->u.arr.len_tag, a->u.arr.len, a->u.arr.len_name };
+    return d;
 }
 
 VxType *vx_t_slice(VxTypes *t, VxType *elem)
@@ -308,9 +326,49 @@ void vx_bind(VxTypes *t, VxType *var, VxType *to)
 
 size_t vx_types_mark(VxTypes *t) { return (size_t)t->trail.len; }
 
+enum { DIM_BIT = 0x80000000u };
+
 void vx_types_rollback(VxTypes *t, size_t mark)
 {
-    while ((size_t)t->trail.len > mark) t->bindings.data[t->trail.data[--t->trail.len]] = NULL;
+    while ((size_t)t->trail.len > mark) {
+        uint32_t v = t->trail.data[--t->trail.len];
+        if (v & DIM_BIT) t->dim_bound.data[v & ~DIM_BIT] = false;
+        else t->bindings.data[v] = NULL;
+    }
+}
+
+/* ---- dimension variables ----------------------------------------------------- */
+
+VxDim vx_resolve_dim(VxTypes *t, VxDim d)
+{
+    while (d.tag == VX_DIM_VAR && t->dim_bound.data[d.value]) d = t->dim_bindings.data[d.value];
+    return d;
+}
+
+bool vx_unify_dim(VxTypes *t, VxDim a, VxDim b)
+{
+    a = vx_resolve_dim(t, a);
+    b = vx_resolve_dim(t, b);
+    if (a.tag == VX_DIM_UNKNOWN || b.tag == VX_DIM_UNKNOWN) return true;
+    if (a.tag == VX_DIM_VAR && b.tag == VX_DIM_VAR && a.value == b.value) return true;
+    if (a.tag != VX_DIM_VAR && b.tag == VX_DIM_VAR) { VxDim x = a; a = b; b = x; }
+    if (a.tag == VX_DIM_VAR) {
+        t->dim_bindings.data[a.value] = b;
+        t->dim_bound.data[a.value] = true;
+        vx_vec_push(&t->trail, (uint32_t)a.value | DIM_BIT);
+        return true;
+    }
+    if (a.tag != b.tag) return false;
+    return a.tag == VX_DIM_CONST ? a.value == b.value : a.name == b.name;
+}
+
+static VxDim fresh_dim(VxTypes *t, const char *name)
+{
+    VxDim d = { VX_DIM_VAR, t->dim_bindings.len, name };
+    VxDim none = { VX_DIM_UNKNOWN, 0, NULL };
+    vx_vec_push(&t->dim_bindings, none);
+    vx_vec_push(&t->dim_bound, false);
+    return d;
 }
 
 bool vx_occurs(VxTypes *t, VxType *var, VxType *in)
@@ -351,7 +409,7 @@ static VxType *map_children(VxTypes *t, VxType *ty, TypeMap f, void *ctx)
         if (tmp != small) free(tmp);
         return r;
     }
-    case VX_T_ARRAY: return vx_t_array(t, f(t, ty->u.arr.elem, ctx), ty->u.arr.len);
+    case VX_T_ARRAY: return vx_t_array_dim(t, f(t, ty->u.arr.elem, ctx), vx_array_len(ty));
     case VX_T_SLICE: return vx_t_slice(t, f(t, ty->u.arr.elem, ctx));
     case VX_T_REF: return vx_t_ref(t, f(t, ty->u.arr.elem, ctx), ty->u.arr.mut);
     case VX_T_TENSOR:
@@ -359,6 +417,18 @@ static VxType *map_children(VxTypes *t, VxType *ty, TypeMap f, void *ctx)
     default: return ty;
     }
 }
+
+/* A tensor type with each dim mapped by f. */
+static VxType *map_dims(VxTypes *t, VxType *ty, VxDim (*f)(VxTypes *, VxDim, void *), void *ctx, VxType *dtype)
+{
+    VxDim small[16], *dims = ty->u.tensor.rank <= 16 ? small : vx_xmalloc(sizeof(VxDim) * (size_t)ty->u.tensor.rank);
+    for (int i = 0; i < ty->u.tensor.rank; i++) dims[i] = f(t, ty->u.tensor.dims[i], ctx);
+    VxType *r = vx_t_tensor(t, dtype, dims, ty->u.tensor.rank, ty->u.tensor.ranked);
+    if (dims != small) free(dims);
+    return r;
+}
+
+static VxDim resolve_dim_cb(VxTypes *t, VxDim d, void *ctx) { (void)ctx; return vx_resolve_dim(t, d); }
 
 static VxType *zonk_one(VxTypes *t, VxType *ty, void *ctx)
 {
@@ -368,7 +438,38 @@ static VxType *zonk_one(VxTypes *t, VxType *ty, void *ctx)
         if (!defaults || ty->u.var.lit == VX_LIT_NONE) return ty;
         return ty->u.var.lit == VX_LIT_INT ? t->ints[VX_I64] : t->floats[VX_F64];
     }
+    if (ty->kind == VX_T_TENSOR) return map_dims(t, ty, resolve_dim_cb, NULL, zonk_one(t, ty->u.tensor.dtype, ctx));
+    if (ty->kind == VX_T_ARRAY)
+        return vx_t_array_dim(t, zonk_one(t, ty->u.arr.elem, ctx), vx_resolve_dim(t, vx_array_len(ty)));
     return map_children(t, ty, zonk_one, ctx);
+}
+
+/* The same name gets the same fresh variable within one call. */
+typedef struct DimMap { const char *names[32]; VxDim vars[32]; int n; } DimMap;
+
+static VxDim fresh_dim_cb(VxTypes *t, VxDim d, void *ctx)
+{
+    DimMap *m = ctx;
+    if (d.tag != VX_DIM_SYM) return d;
+    for (int i = 0; i < m->n; i++) if (m->names[i] == d.name) return m->vars[i];
+    VxDim v = fresh_dim(t, d.name);
+    if (m->n < 32) { m->names[m->n] = d.name; m->vars[m->n++] = v; }
+    return v;
+}
+
+static VxType *fresh_dims_one(VxTypes *t, VxType *ty, void *ctx)
+{
+    ty = vx_resolve(t, ty);
+    if (ty->kind == VX_T_TENSOR) return map_dims(t, ty, fresh_dim_cb, ctx, fresh_dims_one(t, ty->u.tensor.dtype, ctx));
+    if (ty->kind == VX_T_ARRAY)
+        return vx_t_array_dim(t, fresh_dims_one(t, ty->u.arr.elem, ctx), fresh_dim_cb(t, vx_array_len(ty), ctx));
+    return map_children(t, ty, fresh_dims_one, ctx);
+}
+
+VxType *vx_fresh_dims(VxTypes *t, VxType *ty)
+{
+    DimMap m = { .n = 0 };
+    return fresh_dims_one(t, ty, &m);
 }
 
 VxType *vx_zonk(VxTypes *t, VxType *ty, bool default_literals)

@@ -49,11 +49,11 @@ typedef enum { VX_LIT_NONE, VX_LIT_INT, VX_LIT_FLOAT } VxLitKind;
 typedef struct VxType VxType;
 
 /* A tensor dimension. */
-typedef enum { VX_DIM_CONST, VX_DIM_SYM, VX_DIM_UNKNOWN } VxDimTag;
+typedef enum { VX_DIM_CONST, VX_DIM_SYM, VX_DIM_UNKNOWN, VX_DIM_VAR } VxDimTag;
 typedef struct VxDim {
     VxDimTag tag;
-    int64_t value;                    /* CONST */
-    const char *name;                 /* SYM (interned, compare by pointer) */
+    int64_t value;                    /* CONST: the size; VAR: the variable's number */
+    const char *name;                 /* SYM (interned, compare by pointer); VAR: the name it came from */
 } VxDim;
 
 struct VxType {
@@ -63,7 +63,9 @@ struct VxType {
         VxIntKind ik;                 /* INT */
         VxFloatKind fk;               /* FLOAT */
         struct { VxType **elems; int n; } tuple;          /* TUPLE, MAP */
-        struct { VxType *elem; int64_t len; bool mut; } arr;  /* ARRAY, SLICE, REF */
+        /* ARRAY, SLICE, REF; an array's length is a dim: a constant, or a
+         * const generic `N` (SYM), or a variable bound at a call (VAR) */
+        struct { VxType *elem; int64_t len; bool mut; VxDimTag len_tag; const char *len_name; } arr;
         struct { VxType **params; int n; VxType *ret; } fn;
         struct { struct VxDecl *decl; VxType **args; int n; } adt;
         struct { const char *name; int index; struct VxDecl *owner; } param;
@@ -87,6 +89,8 @@ VxType *vx_t_int(VxTypes *t, VxIntKind k);
 VxType *vx_t_float(VxTypes *t, VxFloatKind k);
 VxType *vx_t_tuple(VxTypes *t, VxType **elems, int n);
 VxType *vx_t_array(VxTypes *t, VxType *elem, int64_t len);
+VxType *vx_t_array_dim(VxTypes *t, VxType *elem, VxDim len);
+VxDim vx_array_len(const VxType *array);
 VxType *vx_t_slice(VxTypes *t, VxType *elem);
 VxType *vx_t_ref(VxTypes *t, VxType *elem, bool mut);
 VxType *vx_t_fn(VxTypes *t, VxType **params, int n, VxType *ret);
@@ -106,6 +110,12 @@ void vx_bind(VxTypes *t, VxType *var, VxType *to);
 size_t vx_types_mark(VxTypes *t);
 void vx_types_rollback(VxTypes *t, size_t mark);
 bool vx_occurs(VxTypes *t, VxType *var, VxType *in);
+/* Dimension variables: a function's symbolic dims (`B` in `[B, D]`) are
+ * replaced by fresh variables at each call, which unification binds. */
+VxType *vx_fresh_dims(VxTypes *t, VxType *ty);
+VxDim vx_resolve_dim(VxTypes *t, VxDim d);
+bool vx_unify_dim(VxTypes *t, VxDim a, VxDim b);
+
 /* Replace generic parameters of `owner` by args[index]. */
 VxType *vx_subst(VxTypes *t, VxType *ty, struct VxDecl *owner, VxType **args, int n);
 

@@ -47,7 +47,14 @@ static void type_out(VxTypes *t, VxType *ty, Out *o, int depth)
         put(o, ty->u.tuple.n == 1 ? ",)" : ")");
         break;
     case VX_T_MAP: put(o, "HashMap<"); list_out(t, ty->u.tuple.elems, 2, o, depth); put(o, ">"); break;
-    case VX_T_ARRAY: put(o, "["); type_out(t, ty->u.arr.elem, o, depth + 1); put(o, "; %lld]", (long long)ty->u.arr.len); break;
+    case VX_T_ARRAY: {
+        VxDim d = vx_resolve_dim(t, vx_array_len(ty));
+        put(o, "[");
+        type_out(t, ty->u.arr.elem, o, depth + 1);
+        if (d.tag == VX_DIM_CONST) put(o, "; %lld]", (long long)d.value);
+        else put(o, "; %s]", d.tag == VX_DIM_SYM ? d.name : "_");
+        break;
+    }
     case VX_T_SLICE: put(o, "["); type_out(t, ty->u.arr.elem, o, depth + 1); put(o, "]"); break;
     case VX_T_REF: put(o, ty->u.arr.mut ? "&mut " : "&"); type_out(t, ty->u.arr.elem, o, depth + 1); break;
     case VX_T_FN:
