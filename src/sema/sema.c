@@ -253,8 +253,10 @@ int vx_check(const VxSource *src, VxNode *file, VxDiags *diags, VxCheckOptions o
     s.src = src;
     collect_items(&s, file->u.file.items);
     resolve_decls(&s);
+    check_impls(&s);
     check_bodies(&s);
-    if (opt.dump_types && opt.out) print_dump(&s);
+    if (diags->errors == 0) monomorphize(&s);
+    if (opt.dump_types && opt.out) { print_dump(&s); print_instances(&s, opt.out); }
 
     int errors = diags->errors;
     vx_vec_free(&s.decls);
@@ -262,6 +264,8 @@ int vx_check(const VxSource *src, VxNode *file, VxDiags *diags, VxCheckOptions o
     vx_vec_free(&s.locals);
     vx_vec_free(&s.scopes);
     vx_vec_free(&s.dump);
+    vx_vec_free(&s.calls);
+    vx_vec_free(&s.instances);
     free(s.globals.keys);
     free(s.globals.vals);
     vx_types_free(s.types);

@@ -204,6 +204,7 @@ static VxDecl *assoc_fn(Sema *s, VxNode *e, VxType **sig_out)
     VxType **margs;
     sig = instantiate(s, m, sig, &margs);
     defer_bounds(s, m, margs, e->span);
+    record_call(s, m, iargs, m->impl && m->impl->kind == VX_D_IMPL ? n : 0, margs, m->ngenerics);
     *sig_out = sig;
     return m;
 }
@@ -265,10 +266,6 @@ static VxType *call_value(Sema *s, VxNode *call, VxType *ft)
     return check_args(s, call, NULL, f, call->u.call.args, NULL);
 }
 
-static void record_instance(Sema *s, VxDecl *fn, VxType *sig, VxNode *at)
-{
-    if (fn->ngenerics || (fn->impl && fn->impl->ngenerics)) record(s, "instance", fn->name, sig, at);
-}
 
 VxType *check_call(Sema *s, VxNode *call, VxType *expected)
 {
@@ -278,11 +275,12 @@ VxType *check_call(Sema *s, VxNode *call, VxType *expected)
         const char *name = intern(s, callee->u.ident.name);
         VxDecl *d = lookup_local(s, name) ? NULL : lookup_global(s, name);
         if (d && d->kind == VX_D_FN && d->sig) {
+            if (s->kernel && d == s->kernel) kernel_rule(s, call, "recursion is");
             VxType **args;
             VxType *sig = vx_fresh_dims(s->types, instantiate(s, d, d->sig, &args));
             callee->type = sig;
             defer_bounds(s, d, args, call->span);
-            record_instance(s, d, sig, call);
+            record_call(s, d, NULL, 0, args, d->ngenerics);
             VxType *ret = check_args(s, call, d, sig, call->u.call.args, NULL);
             return tensor_shape_rule(s, d, sig, call->u.call.args, NULL, ret, call->span);
         }
@@ -297,7 +295,6 @@ VxType *check_call(Sema *s, VxNode *call, VxType *expected)
         VxDecl *m = assoc_fn(s, callee, &sig);
         if (m) {
             callee->type = sig;
-            record_instance(s, m, sig, call);
             return check_args(s, call, m, sig, call->u.call.args, NULL);
         }
     }
@@ -321,6 +318,8 @@ VxType *check_call(Sema *s, VxNode *call, VxType *expected)
 static VxType *method_sig(Sema *s, VxDecl *m, VxType *recv, VxType **iargs, int n, VxSpan at)
 {
     VxType *sig = m->sig;
+    VxType **outer = iargs;
+    int nouter = m->impl && m->impl->kind == VX_D_IMPL ? n : 0;
     if (m->impl && m->impl->kind == VX_D_IMPL) {
         sig = vx_subst(s->types, sig, m->impl, iargs, n);
         defer_bounds(s, m->impl, iargs, at);
@@ -336,10 +335,13 @@ static VxType *method_sig(Sema *s, VxDecl *m, VxType *recv, VxType **iargs, int 
         for (int i = 0; i < tn; i++) targs[i] = vx_t_fresh(s->types, VX_LIT_NONE);
         targs[tn] = recv;
         sig = vx_subst(s->types, sig, tr, targs, tn + 1);
+        outer = vx_arena_dup(&s->arena, targs, sizeof(VxType *) * (size_t)(tn + 1));
+        nouter = tn + 1;
     }
     VxType **margs;
     sig = vx_fresh_dims(s->types, instantiate(s, m, sig, &margs));
     defer_bounds(s, m, margs, at);
+    record_call(s, m, outer, nouter, margs, m->ngenerics);
     return sig;
 }
 
@@ -404,7 +406,6 @@ VxType *check_method_call(Sema *s, VxNode *call)
         return sig->u.fn.ret;
     }
     check_receiver(s, call, m, sig, recv);
-    record_instance(s, m, sig, call);
     VxType *ret = check_args(s, call, m, sig, call->u.method.args, call->u.method.recv);
     return tensor_shape_rule(s, m, sig, call->u.method.args, call->u.method.recv, ret, call->span);
 }

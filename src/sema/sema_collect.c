@@ -323,6 +323,11 @@ static void resolve_one(Sema *s, VxDecl *d)
         break;
     case VX_D_TRAIT:
         resolve_generics(s, d, n->u.trait.generics, (VxNodeList){0});
+        d->supers = vx_arena_alloc(&s->arena, sizeof(VxDecl *) * (size_t)(n->u.trait.bounds.len + 1));
+        for (int i = 0; i < n->u.trait.bounds.len; i++) {
+            VxDecl *sup = resolve_trait(s, n->u.trait.bounds.items[i]);
+            if (sup) d->supers[d->nsupers++] = sup;
+        }
         break;
     case VX_D_IMPL:
         resolve_impl(s, d);
@@ -344,5 +349,68 @@ void resolve_decls(Sema *s)
         if (d->kind != VX_D_FN) continue;
         VxType *self = d->impl ? d->impl->self_type : NULL;
         with_scope(s, d, self, resolve_one, d);
+    }
+}
+
+/* ---- impls of traits: every required method, with the trait's signature ---- */
+
+static VxDecl *find_named(VxDecl *owner, const char *name)
+{
+    for (int i = 0; i < owner->nmethods; i++) if (owner->methods[i]->name == name) return owner->methods[i];
+    return NULL;
+}
+
+/* The trait method's signature with Self (and the trait's own parameters,
+ * by position) replaced for this impl. */
+static VxType *expected_sig(Sema *s, VxDecl *impl, VxDecl *tm)
+{
+    VxDecl *tr = impl->trait;
+    VxType *args[65];
+    int n = tr->ngenerics < 64 ? tr->ngenerics : 64;
+    for (int i = 0; i < n; i++) args[i] = vx_t_error(s->types);
+    args[n] = impl->self_type;
+    return vx_subst(s->types, tm->sig, tr, args, n + 1);
+}
+
+static void check_impl_conforms(Sema *s, VxDecl *impl)
+{
+    VxDecl *tr = impl->trait;
+    for (int i = 0; i < impl->nmethods; i++) {
+        VxDecl *m = impl->methods[i];
+        VxDecl *tm = find_named(tr, m->name);
+        if (!tm) {
+            VxDiag *g = sema_error(s, m->node->span, "method `%s` is not a member of trait `%s`", m->name, tr->name);
+            vx_diag_help(s->diags, g, "move it to an inherent `impl %s { ... }`, or add it to the trait", tname(s, impl->self_type));
+            continue;
+        }
+        m->trait_method = tm;
+        if (!tm->sig || !m->sig) continue;
+        VxType *want = expected_sig(s, impl, tm);
+        if (m->sig->u.fn.n != want->u.fn.n || !try_unify(s, want, m->sig)) {
+            VxDiag *g = sema_error(s, m->node->span, "method `%s` has the wrong signature for trait `%s`", m->name, tr->name);
+            vx_diag_primary(s->diags, g, "found `%s`", tname(s, m->sig));
+            vx_diag_note(s->diags, g, "the trait expects `%s`", tname(s, want));
+        } else if (tm->self != m->self) {
+            VxDiag *g = sema_error(s, m->node->span, "method `%s` takes `self` differently than trait `%s` declares", m->name, tr->name);
+            vx_diag_label(s->diags, g, tm->node->span, "declared here");
+        }
+    }
+    for (int i = 0; i < tr->nmethods; i++) {
+        VxDecl *tm = tr->methods[i];
+        if (tm->node->u.fn.body || tm->builtin || find_named(impl, tm->name)) continue;
+        VxDiag *g = sema_error(s, impl->node->span, "missing method `%s` in the impl of `%s` for `%s`", tm->name, tr->name,
+                               tname(s, impl->self_type));
+        vx_diag_primary(s->diags, g, "`%s` is required", tm->name);
+        if (tm->src == s->src) vx_diag_label(s->diags, g, tm->node->span, "declared in the trait here");
+    }
+}
+
+void check_impls(Sema *s)
+{
+    for (int i = 0; i < s->impls.len; i++) {
+        VxDecl *impl = s->impls.data[i];
+        if (!impl->trait || !impl->self_type) continue;
+        s->src = impl->src;
+        check_impl_conforms(s, impl);
     }
 }

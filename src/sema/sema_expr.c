@@ -167,6 +167,10 @@ static VxType *arithmetic(Sema *s, VxNode *e, VxType *l, VxType *r)
         bool ri = rr->kind == VX_T_INT || (rr->kind == VX_T_VAR && rr->u.var.lit == VX_LIT_INT);
         if (lf && ri) return l;                         /* float ** integer: powi */
     }
+    if (lr->kind == VX_T_PARAM && implements(s, lr, s->trait_num)) {      /* `T: Num` */
+        if (!try_unify(s, l, r)) return arith_mismatch(s, e, l, r);
+        return l;
+    }
     if (!vx_is_numeric(s->types, l) && lr->kind != VX_T_ERROR) {
         if (lr->kind == VX_T_VAR) {                     /* a generic use decides later */
             if (!try_unify(s, l, r)) return arith_mismatch(s, e, l, r);
@@ -788,12 +792,47 @@ static VxType *closure(Sema *s, VxNode *e, VxType *expected)
 
 /* ---- dispatch --------------------------------------------------------------------- */
 
+/* ---- device rules ------------------------------------------------------------------
+ * Kernels run as SIMT threads on the GPU: no strings, no growable arrays or
+ * maps, no closures and no recursion (a GPU thread has a small, fixed stack). */
+
+void kernel_rule(Sema *s, VxNode *e, const char *what)
+{
+    if (!s->kernel) return;
+    VxDiag *g = sema_error(s, e->span, "%s not available inside a kernel", what);
+    vx_diag_note(s->diags, g, "`%s` is a kernel: its body runs on the GPU, one thread per element", s->kernel->name);
+}
+
+static bool host_only(Sema *s, VxType *t, int depth)
+{
+    t = vx_resolve(s->types, t);
+    if (depth > 16) return false;
+    switch (t->kind) {
+    case VX_T_STR: case VX_T_SLICE: case VX_T_MAP: case VX_T_FN: return true;
+    case VX_T_TUPLE: for (int i = 0; i < t->u.tuple.n; i++) if (host_only(s, t->u.tuple.elems[i], depth + 1)) return true; return false;
+    case VX_T_ARRAY: case VX_T_REF: return host_only(s, t->u.arr.elem, depth + 1);
+    default: return false;
+    }
+}
+
+void check_kernel_signature(Sema *s, VxDecl *fn)
+{
+    VxNodeList ps = fn->node->u.fn.params;
+    for (int i = 0; i < ps.len && i < fn->sig->u.fn.n; i++)
+        if (host_only(s, fn->sig->u.fn.params[i], 0)) {
+            VxDiag *g = sema_error(s, ps.items[i]->span, "kernel parameters cannot have type `%s`", tname(s, fn->sig->u.fn.params[i]));
+            vx_diag_help(s->diags, g, "pass tensors, numbers, bools or fixed-size arrays to kernels");
+        }
+    if (host_only(s, fn->sig->u.fn.ret, 0) && fn->node->u.fn.ret)
+        sema_error(s, fn->node->u.fn.ret->span, "a kernel cannot return `%s`", tname(s, fn->sig->u.fn.ret));
+}
+
 static VxType *infer(Sema *s, VxNode *e, VxType *expected)
 {
     switch (e->kind) {
     case VX_N_INT: return int_literal(s, e, expected);
     case VX_N_FLOAT: return float_literal(s, e, expected);
-    case VX_N_STRING: return vx_t_str(s->types);
+    case VX_N_STRING: kernel_rule(s, e, "strings are"); return vx_t_str(s->types);
     case VX_N_BOOL: return vx_t_bool(s->types);
     case VX_N_IDENT: return ident(s, e);
     case VX_N_SELF: {
@@ -823,7 +862,7 @@ static VxType *infer(Sema *s, VxNode *e, VxType *expected)
     case VX_N_MATCH: return match_expr(s, e, expected);
     case VX_N_LOOP: case VX_N_WHILE: case VX_N_FOR: return loop_expr(s, e);
     case VX_N_BREAK: case VX_N_CONTINUE: case VX_N_RETURN: return jump(s, e);
-    case VX_N_CLOSURE: return closure(s, e, expected);
+    case VX_N_CLOSURE: kernel_rule(s, e, "closures are"); return closure(s, e, expected);
     case VX_N_TRY: {
         extern VxType *check_try(Sema *s, VxNode *e);
         return check_try(s, e);
@@ -843,5 +882,7 @@ VxType *infer_expr(Sema *s, VxNode *e, VxType *expected)
 {
     VxType *t = infer(s, e, expected);
     e->type = t;
+    if (s->kernel && (e->kind == VX_N_ARRAY || e->kind == VX_N_ARRAY_REPEAT) && vx_resolve(s->types, t)->kind == VX_T_SLICE)
+        kernel_rule(s, e, "growable arrays are");
     return t;
 }

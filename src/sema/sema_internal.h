@@ -38,6 +38,21 @@ typedef struct Obligation {
     VxSpan at;
 } Obligation;
 
+/* A call to a generic function, with its type arguments in terms of the
+ * caller's generic parameters (outer owner's first, then the callee's own). */
+typedef struct CallRecord {
+    VxDecl *caller, *callee;
+    VxType **args;
+    int nargs;
+} CallRecord;
+
+/* A concrete instance produced by monomorphization. */
+typedef struct Instance {
+    VxDecl *decl;
+    VxType **args;
+    int nargs;
+} Instance;
+
 /* One entry of the --dump-types listing. */
 typedef struct DumpEntry {
     const char *what;                 /* "let x", "param y", "fn f" */
@@ -58,6 +73,7 @@ struct VxSema {
     VX_VEC(int) scopes;               /* index into locals where each scope starts */
     VxDecl *generic_scope;            /* whose generic parameters are visible */
     VxDecl *fn;                       /* function being checked */
+    VxDecl *kernel;                   /* the kernel being checked: device rules apply */
     VxType *ret;                      /* its return type */
     VxType *self_type;                /* inside impls: what `Self` means */
     Loop loops[MAX_LOOPS];
@@ -65,6 +81,8 @@ struct VxSema {
     int closure_depth;
     VX_VEC(DumpEntry) dump;
     VX_VEC(Obligation) obligations;   /* per function */
+    VX_VEC(CallRecord) calls;         /* calls to generic functions, for monomorphization */
+    VX_VEC(Instance) instances;
     VX_VEC(VxNode *) int_lits;        /* per function: range-checked at the end */
     const char *bind_kind;            /* how check_pattern records bindings: "let", "for", ... */
     VxCheckOptions opt;
@@ -100,6 +118,7 @@ VxType *instantiate(Sema *s, VxDecl *d, VxType *t, VxType ***args_out);
 /* sema_collect.c: pass 1 */
 void collect_items(Sema *s, VxNodeList items);
 void resolve_decls(Sema *s);
+void check_impls(Sema *s);                   /* impls of traits provide what the trait requires */
 
 /* sema_unify.c */
 bool unify(Sema *s, VxType *expected, VxType *got, VxSpan at);
@@ -129,6 +148,14 @@ Loop *find_loop(Sema *s, const char *label, VxSpan at, const char *what);
 VxType *check_block(Sema *s, VxNode *block, VxType *expected);
 void check_fn(Sema *s, VxDecl *fn);
 void check_literal_ranges(Sema *s);          /* integer literals fit their final types */
+void kernel_rule(Sema *s, VxNode *e, const char *what);   /* report `what` if inside a kernel */
+
+/* sema_mono.c */
+void record_call(Sema *s, VxDecl *callee, VxType **outer, int nouter, VxType **own, int nown);
+void zonk_calls(Sema *s, int from);
+void monomorphize(Sema *s);
+void print_instances(Sema *s, FILE *out);
+void check_kernel_signature(Sema *s, VxDecl *fn);
 VxType *check_call(Sema *s, VxNode *call, VxType *expected);
 VxType *check_method_call(Sema *s, VxNode *call);
 void check_pattern(Sema *s, VxNode *pat, VxType *t, bool mut_bindings);

@@ -166,7 +166,10 @@ static void declare_params(Sema *s, VxDecl *fn)
 void check_fn(Sema *s, VxDecl *fn)
 {
     if (!fn->sig) return;
+    int calls_from = s->calls.len;
     s->fn = fn;
+    s->kernel = fn->node->u.fn.is_kernel ? fn : NULL;
+    if (s->kernel) check_kernel_signature(s, fn);
     s->generic_scope = fn;
     s->self_type = fn->impl ? fn->impl->self_type : NULL;
     s->ret = fn->sig->u.fn.ret;
@@ -189,5 +192,7 @@ void check_fn(Sema *s, VxDecl *fn)
     }
     pop_scope(s);
     finish_fn(s);
+    zonk_calls(s, calls_from);
     s->fn = NULL;
+    s->kernel = NULL;
 }
