@@ -253,6 +253,7 @@ int vx_check(const VxSource *src, VxNode *file, VxDiags *diags, VxCheckOptions o
     s.src = src;
     collect_items(&s, file->u.file.items);
     resolve_decls(&s);
+    index_impls(&s);
     check_impls(&s);
     check_bodies(&s);
     if (diags->errors == 0) monomorphize(&s);
@@ -266,6 +267,8 @@ int vx_check(const VxSource *src, VxNode *file, VxDiags *diags, VxCheckOptions o
     vx_vec_free(&s.dump);
     vx_vec_free(&s.calls);
     vx_vec_free(&s.instances);
+    free(s.instance_slots);
+    free(s.impl_index);
     free(s.globals.keys);
     free(s.globals.vals);
     vx_types_free(s.types);

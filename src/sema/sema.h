@@ -87,6 +87,8 @@ struct VxDecl {
 
     /* CONST / ALIAS */
     VxType *type;
+
+    int calls_from, calls_to;         /* FN: its range of recorded generic calls (sema_mono.c) */
 };
 
 typedef struct VxSema VxSema;

@@ -46,6 +46,13 @@ typedef struct CallRecord {
     int nargs;
 } CallRecord;
 
+/* Impls indexed by the head of their self type (an ADT's declaration, or a
+ * type kind for built-in types; 0 for blanket impls over a parameter). */
+typedef struct ImplKey {
+    uintptr_t key;
+    VxDecl *impl;
+} ImplKey;
+
 /* A concrete instance produced by monomorphization. */
 typedef struct Instance {
     VxDecl *decl;
@@ -83,6 +90,10 @@ struct VxSema {
     VX_VEC(Obligation) obligations;   /* per function */
     VX_VEC(CallRecord) calls;         /* calls to generic functions, for monomorphization */
     VX_VEC(Instance) instances;
+    int *instance_slots;              /* hash set over instances (index + 1, 0 = empty) */
+    uint32_t instance_cap;
+    ImplKey *impl_index;              /* impls sorted by the head of their self type */
+    int nimpl_index;
     VX_VEC(VxNode *) int_lits;        /* per function: range-checked at the end */
     const char *bind_kind;            /* how check_pattern records bindings: "let", "for", ... */
     VxCheckOptions opt;
@@ -128,6 +139,7 @@ VxType *resolved(Sema *s, VxType *t);
 
 /* sema_traits.c */
 bool implements(Sema *s, VxType *t, VxDecl *trait);
+void index_impls(Sema *s);
 bool check_bounds(Sema *s, VxDecl *d, VxType **args, VxSpan at);
 void defer_bounds(Sema *s, VxDecl *d, VxType **args, VxSpan at);
 void discharge_obligations(Sema *s);

@@ -10,6 +10,7 @@
  * code generators compile. */
 #include "sema_internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 enum { MAX_INSTANCES = 100000 };
@@ -62,16 +63,42 @@ void zonk_calls(Sema *s, int from)
             s->calls.data[i].args[k] = vx_zonk(s->types, s->calls.data[i].args[k], true);
 }
 
-static int find_instance(Sema *s, VxDecl *d, VxType **args, int n)
+/* Instances are hash-consed too: (decl, args) -> index, open addressing. */
+static uint32_t instance_hash(VxDecl *d, VxType **args, int n)
 {
+    uint32_t h = (uint32_t)((uintptr_t)d >> 4) * 2654435761u;
+    for (int k = 0; k < n; k++) h = (h ^ args[k]->id) * 16777619u;
+    return h;
+}
+
+static bool instance_is(Instance *in, VxDecl *d, VxType **args, int n)
+{
+    if (in->decl != d || in->nargs != n) return false;
+    for (int k = 0; k < n; k++) if (in->args[k] != args[k]) return false;
+    return true;
+}
+
+static void instances_grow(Sema *s)
+{
+    free(s->instance_slots);
+    s->instance_cap = s->instance_cap ? s->instance_cap * 2 : 1024;
+    s->instance_slots = calloc(s->instance_cap, sizeof(int));
+    if (!s->instance_slots) vx_xmalloc((size_t)-1);
     for (int i = 0; i < s->instances.len; i++) {
         Instance *in = &s->instances.data[i];
-        if (in->decl != d || in->nargs != n) continue;
-        bool same = true;
-        for (int k = 0; k < n && same; k++) same = in->args[k] == args[k];
-        if (same) return i;
+        uint32_t h = instance_hash(in->decl, in->args, in->nargs) & (s->instance_cap - 1);
+        while (s->instance_slots[h]) h = (h + 1) & (s->instance_cap - 1);
+        s->instance_slots[h] = i + 1;
     }
-    return -1;
+}
+
+/* The slot holding (d, args), or the empty slot where it would go. */
+static uint32_t instance_slot(Sema *s, VxDecl *d, VxType **args, int n)
+{
+    uint32_t h = instance_hash(d, args, n) & (s->instance_cap - 1);
+    while (s->instance_slots[h] && !instance_is(&s->instances.data[s->instance_slots[h] - 1], d, args, n))
+        h = (h + 1) & (s->instance_cap - 1);
+    return h;
 }
 
 static void add_instance(Sema *s, VxDecl *d, VxType **args, int n)
@@ -80,9 +107,13 @@ static void add_instance(Sema *s, VxDecl *d, VxType **args, int n)
         VxType *r = vx_resolve(s->types, args[k]);
         if (r->kind == VX_T_VAR || r->kind == VX_T_ERROR) return;     /* not concrete: nothing to compile */
     }
-    if (find_instance(s, d, args, n) >= 0 || s->instances.len >= MAX_INSTANCES) return;
+    if (s->instances.len >= MAX_INSTANCES) return;
+    if ((uint32_t)(s->instances.len + 1) * 2 >= s->instance_cap) instances_grow(s);
+    uint32_t slot = instance_slot(s, d, args, n);
+    if (s->instance_slots[slot]) return;
     Instance in = { d, n ? vx_arena_dup(&s->arena, args, sizeof(VxType *) * (size_t)n) : NULL, n };
     vx_vec_push(&s->instances, in);
+    s->instance_slots[slot] = s->instances.len;
 }
 
 /* A trait method on a concrete receiver: the impl method that provides it. */
@@ -115,9 +146,8 @@ void monomorphize(Sema *s)
     }
     for (int i = 0; i < s->instances.len; i++) {
         Instance in = s->instances.data[i];
-        for (int c = 0; c < s->calls.len; c++) {
+        for (int c = in.decl->calls_from; c < in.decl->calls_to; c++) {
             CallRecord *r = &s->calls.data[c];
-            if (r->caller != in.decl) continue;
             VxType *args[128];
             int n = r->nargs < 128 ? r->nargs : 128;
             for (int k = 0; k < n; k++) args[k] = vx_zonk(s->types, subst_caller(s, r->args[k], in.decl, in.args), true);

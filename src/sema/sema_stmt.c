@@ -193,6 +193,8 @@ void check_fn(Sema *s, VxDecl *fn)
     pop_scope(s);
     finish_fn(s);
     zonk_calls(s, calls_from);
+    fn->calls_from = calls_from;
+    fn->calls_to = s->calls.len;
     s->fn = NULL;
     s->kernel = NULL;
 }

@@ -5,6 +5,7 @@
  * Option/Result, and for other types through `impl Trait for T` blocks. */
 #include "sema_internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static bool all_args(Sema *s, VxType **ts, int n, VxDecl *trait)
@@ -68,12 +69,73 @@ static VxGeneric *param_generic(VxType *p)
     return p->u.param.index < o->ngenerics ? &o->generics[p->u.param.index] : NULL;
 }
 
+/* ---- the impl index ---------------------------------------------------------------- */
+
+static uintptr_t head_key(Sema *s, VxType *t)
+{
+    t = vx_resolve(s->types, t);
+    if (t->kind == VX_T_ADT) return (uintptr_t)t->u.adt.decl;
+    if (t->kind == VX_T_PARAM || t->kind == VX_T_VAR) return 0;
+    return (uintptr_t)t->kind + 1;
+}
+
+static int by_key(const void *a, const void *b)
+{
+    const ImplKey *x = a, *y = b;
+    return x->key < y->key ? -1 : x->key > y->key;
+}
+
+void index_impls(Sema *s)
+{
+    free(s->impl_index);
+    s->impl_index = vx_xmalloc(sizeof(ImplKey) * (size_t)(s->impls.len ? s->impls.len : 1));
+    s->nimpl_index = 0;
+    for (int i = 0; i < s->impls.len; i++) {
+        VxDecl *impl = s->impls.data[i];
+        if (!impl->self_type) continue;
+        s->impl_index[s->nimpl_index++] = (ImplKey){ head_key(s, impl->self_type), impl };
+    }
+    qsort(s->impl_index, (size_t)s->nimpl_index, sizeof(ImplKey), by_key);
+}
+
+/* The impls that may match a type with this head: [*from, *to), then the
+ * blanket ones (key 0) at the start of the index. */
+static void impl_range(Sema *s, uintptr_t key, int *from, int *to)
+{
+    int lo = 0, hi = s->nimpl_index;
+    while (lo < hi) { int mid = (lo + hi) / 2; if (s->impl_index[mid].key < key) lo = mid + 1; else hi = mid; }
+    *from = lo;
+    while (hi < s->nimpl_index && s->impl_index[hi].key == key) hi++;
+    *to = hi;
+}
+
+/* Candidate impls for t: those with the same head, then blanket impls;
+ * -1 when t's head is unknown (then every impl is a candidate). */
+static int candidates(Sema *s, VxType *t, VxDecl ***out)
+{
+    uintptr_t key = head_key(s, t);
+    int a, b, z0, z1;
+    if (key == 0) { *out = NULL; return -1; }           /* unknown head: scan everything */
+    impl_range(s, key, &a, &b);
+    impl_range(s, 0, &z0, &z1);
+    int n = (b - a) + (z1 - z0);
+    VxDecl **list = vx_arena_alloc(&s->arena, sizeof(VxDecl *) * (size_t)(n ? n : 1));
+    int k = 0;
+    for (int i = a; i < b; i++) list[k++] = s->impl_index[i].impl;
+    for (int i = z0; i < z1; i++) list[k++] = s->impl_index[i].impl;
+    *out = list;
+    return k;
+}
+
 /* Does some `impl trait for X` cover t?  Tries each impl and undoes the
  * bindings of the ones that do not fit. */
 static bool has_impl(Sema *s, VxType *t, VxDecl *trait)
 {
-    for (int i = 0; i < s->impls.len; i++) {
-        VxDecl *impl = s->impls.data[i];
+    VxDecl **cands;
+    int n = candidates(s, t, &cands);
+    if (n < 0) { cands = s->impls.data; n = s->impls.len; }
+    for (int i = 0; i < n; i++) {
+        VxDecl *impl = cands[i];
         if (impl->trait != trait || !impl->self_type) continue;
         size_t mark = vx_types_mark(s->types);
         VxType **args;
@@ -158,9 +220,12 @@ VxDecl *find_method(Sema *s, VxType *recv, const char *name, VxType ***impl_args
         }
         return NULL;
     }
+    VxDecl **cands;
+    int ncands = candidates(s, recv, &cands);
+    if (ncands < 0) { cands = s->impls.data; ncands = s->impls.len; }
     for (int pass = 0; pass < 2; pass++)            /* inherent first, then traits */
-        for (int i = 0; i < s->impls.len; i++) {
-            VxDecl *impl = s->impls.data[i];
+        for (int i = 0; i < ncands; i++) {
+            VxDecl *impl = cands[i];
             if ((impl->trait != NULL) != pass || !impl->self_type) continue;
             VxDecl *m = method_named(impl, name);
             if (!m && impl->trait) {                   /* a default method of the trait */
