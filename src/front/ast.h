@@ -104,7 +104,7 @@ struct VxNode {
         struct { VxNode *pat; VxNode *type; VxNode *value; bool mut; bool is_var; } let;
         struct { VxNode *expr; bool semi; } expr_stmt;
 
-        struct { VxU256 value; VxSuffix suffix; } int_lit;
+        struct { VxU256 value; VxSuffix suffix; bool negated; } int_lit;   /* negated: set by sema under unary `-` */
         struct { double value; VxSuffix suffix; const char *text; } float_lit;
         struct { const char *value; uint32_t len; } str;
         bool boolean;

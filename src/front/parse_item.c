@@ -436,6 +436,7 @@ static VxNode *parse_fn(Parser *p, bool in_trait, bool is_pub)
         n->u.fn.name = expect_ident(p, n->u.fn.is_kernel ? "a kernel name" : "a function name");
     n->u.fn.generics = parse_generics(p);
     n->u.fn.params = parse_params(p);
+    skip_newline_before(p, TK_ARROW);                /* a long signature may put `->` on the next line */
     if (eat(p, TK_ARROW)) {
         if (at(p, TK_LBRACE)) expected(p, "a return type after `->`");
         else n->u.fn.ret = parse_type(p);

@@ -68,41 +68,45 @@ void define_global(Sema *s, const char *name, VxDecl *d, VxNode *at)
     t->count++;
 }
 
+/* Edit distance with adjacent transpositions counting as one edit
+ * ("Piont" is one edit from "Point"). */
 static int distance(const char *a, const char *b)
 {
-    size_t n = strlen(b);
-    if (n > 63 || strlen(a) > 63) return 99;
-    int row[64];
-    for (size_t j = 0; j <= n; j++) row[j] = (int)j;
-    for (size_t i = 1; a[i - 1]; i++) {
-        int diag = row[0];
-        row[0] = (int)i;
+    size_t m = strlen(a), n = strlen(b);
+    if (m > 63 || n > 63) return 99;
+    int d[64][64];
+    for (size_t i = 0; i <= m; i++) d[i][0] = (int)i;
+    for (size_t j = 0; j <= n; j++) d[0][j] = (int)j;
+    for (size_t i = 1; i <= m; i++)
         for (size_t j = 1; j <= n; j++) {
-            int up = row[j], best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best) best = up + 1;
-            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
-            diag = up;
-            row[j] = best;
+            int best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < best) best = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < best) best = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = best;
         }
-    }
-    return row[n];
+    return d[m][n];
 }
 
-/* The visible name closest to `name` (locals first), if close enough to be
- * a likely typo: at most a third of its length away. */
-const char *closest_name(Sema *s, const char *name)
+/* The visible name closest to `name`, if close enough to be a likely typo
+ * (at most a third of its length away): locals first, then declarations
+ * in source order, so the answer never depends on hash order.  `kinds` is
+ * a mask of (1 << VxDeclKind) to consider, plus SEMA_LOCALS. */
+const char *closest_name(Sema *s, const char *name, unsigned kinds)
 {
     const char *best = NULL;
     int best_d = (int)strlen(name) / 3 + 1;
-    for (int i = s->locals.len - 1; i >= 0; i--) {
+    for (int i = s->locals.len - 1; (kinds & SEMA_LOCALS) && i >= 0; i--) {
         int d = distance(name, s->locals.data[i].name);
         if (d < best_d) { best_d = d; best = s->locals.data[i].name; }
     }
-    for (uint32_t i = 0; i < s->globals.cap; i++) {
-        const char *k = s->globals.keys[i];
-        if (!k || k == name) continue;
-        int d = distance(name, k);
-        if (d < best_d) { best_d = d; best = k; }
+    for (int i = 0; i < s->decls.len; i++) {
+        VxDecl *dc = s->decls.data[i];
+        if (!(kinds & (1u << dc->kind)) || dc->name == name || !dc->name[0] || dc->impl) continue;
+        if (lookup_global(s, dc->name) != dc) continue;        /* hidden, or not a global */
+        int d = distance(name, dc->name);
+        if (d < best_d) { best_d = d; best = dc->name; }
     }
     return best;
 }
@@ -266,6 +270,9 @@ int vx_check(const VxSource *src, VxNode *file, VxDiags *diags, VxCheckOptions o
     vx_vec_free(&s.scopes);
     vx_vec_free(&s.dump);
     vx_vec_free(&s.calls);
+    vx_vec_free(&s.obligations);
+    vx_vec_free(&s.int_lits);
+    vx_vec_free(&s.bindings);
     vx_vec_free(&s.instances);
     free(s.instance_slots);
     free(s.impl_index);

@@ -246,6 +246,7 @@ static VxType *call_value(Sema *s, VxNode *call, VxType *ft)
         infer_args(s, call->u.call.args);
         return f;
     }
+    if (f->kind == VX_T_VAR && f->u.var.lit) f = vx_zonk(s->types, f, true);   /* a number, not a function */
     if (f->kind == VX_T_VAR) {                       /* a closure parameter: infer its type */
         int n = call->u.call.args.len;
         VxType *ps[64];
@@ -369,7 +370,9 @@ static void check_receiver(Sema *s, VxNode *call, VxDecl *m, VxType *sig, VxType
     if (want->kind == VX_T_REF) {
         unify(s, want->u.arr.elem, have_val, rn->span);
         VxNode *binding = NULL;
-        if (want->u.arr.mut && !(have->kind == VX_T_REF && have->u.arr.mut) && !is_place_mutable(s, rn, &binding)) {
+        bool temporary = rn->kind == VX_N_CALL || rn->kind == VX_N_METHOD_CALL || rn->kind == VX_N_ARRAY ||
+                         rn->kind == VX_N_STRUCT_LIT;
+        if (want->u.arr.mut && !temporary && !(have->kind == VX_T_REF && have->u.arr.mut) && !is_place_mutable(s, rn, &binding)) {
             VxDiag *g = sema_error(s, rn->span, "cannot call `%s`, which changes its receiver, on an immutable value", m->name);
             if (binding) {
                 vx_diag_label(s->diags, g, binding->span, "declared immutable here");
@@ -441,7 +444,7 @@ VxType *check_struct_lit(Sema *s, VxNode *e)
                   ? vx_resolve(s->types, s->self_type)->u.adt.decl : lookup_global(s, name);
         if (!d || d->kind != VX_D_STRUCT || segs.len != 1) {
             VxDiag *g = sema_error(s, path->span, d ? "`%s` is not a struct" : "cannot find struct `%s` in this scope", name);
-            const char *near = d ? NULL : closest_name(s, name);
+            const char *near = d ? NULL : closest_name(s, name, 1u << VX_D_STRUCT);
             if (near) vx_diag_help(s->diags, g, "did you mean `%s`?", near);
             for (int i = 0; i < e->u.struct_lit.fields.len; i++) {
                 VxNode *f = e->u.struct_lit.fields.items[i];
@@ -515,9 +518,16 @@ VxType *check_try(Sema *s, VxNode *e)
     VxType *fresh[2] = { vx_t_fresh(s->types, VX_LIT_NONE), res ? t->u.adt.args[1] : NULL };
     VxType *need = vx_t_adt(s->types, want, fresh, res ? 2 : 1);
     if (!try_unify(s, ret, need)) {
-        VxDiag *g = sema_error(s, e->span, "`?` can only be used in a function that returns `%s`", opt ? "Option" : "Result");
-        vx_diag_note(s->diags, g, "this function returns `%s`", tname(s, s->ret));
-        if (res) vx_diag_note(s->diags, g, "with `Result`, the error types must be the same");
+        bool both_results = res && ret->kind == VX_T_ADT && ret->u.adt.decl == s->result;
+        VxDiag *g;
+        if (both_results) {
+            g = sema_error(s, e->span, "`?` cannot pass on an error of type `%s` from a function whose error type is `%s`",
+                           tname(s, t->u.adt.args[1]), tname(s, ret->u.adt.args[1]));
+            vx_diag_help(s->diags, g, "convert the error first, e.g. with a `match`");
+        } else {
+            g = sema_error(s, e->span, "`?` can only be used in a function that returns `%s`", opt ? "Option" : "Result");
+            vx_diag_note(s->diags, g, "this function returns `%s`", tname(s, s->ret));
+        }
     }
     return t->u.adt.args[0];
 }

@@ -280,9 +280,9 @@ static void resolve_fn(Sema *s, VxDecl *d)
 static void resolve_impl(Sema *s, VxDecl *impl)
 {
     VxNode *n = impl->node;
+    resolve_generics(s, impl, n->u.impl.generics, n->u.impl.where);   /* first: `const N` shapes the self type */
     impl->self_type = resolve_type(s, n->u.impl.self_type, false);
     if (n->u.impl.trait) impl->trait = resolve_trait(s, n->u.impl.trait);
-    resolve_generics(s, impl, n->u.impl.generics, n->u.impl.where);
 }
 
 static void with_scope(Sema *s, VxDecl *scope, VxType *self, void (*f)(Sema *, VxDecl *), VxDecl *d)
@@ -412,5 +412,14 @@ void check_impls(Sema *s)
         if (!impl->trait || !impl->self_type) continue;
         s->src = impl->src;
         check_impl_conforms(s, impl);
+        for (int k = 0; k < impl->trait->nsupers; k++) {
+            VxDecl *sup = impl->trait->supers[k];
+            s->generic_scope = impl;
+            if (implements(s, impl->self_type, sup)) continue;
+            VxDiag *g = sema_error(s, impl->node->span, "`%s` must implement `%s` to implement `%s`",
+                                   tname(s, impl->self_type), sup->name, impl->trait->name);
+            vx_diag_help(s->diags, g, "add `impl %s for %s { ... }`", sup->name, tname(s, impl->self_type));
+        }
+        s->generic_scope = NULL;
     }
 }

@@ -62,7 +62,7 @@ static VxType *unknown_value(Sema *s, VxNode *e, const char *name)
 {
     VxDiag *g = sema_error(s, e->span, "cannot find value `%s` in this scope", name);
     vx_diag_primary(s->diags, g, "not found in this scope");
-    const char *near = closest_name(s, name);
+    const char *near = closest_name(s, name, SEMA_VALUES);
     if (near) vx_diag_help(s->diags, g, "did you mean `%s`?", near);
     return err(s);
 }
@@ -102,9 +102,15 @@ static VxType *arith_mismatch(Sema *s, VxNode *e, VxType *l, VxType *r)
     VxDiag *g = sema_error(s, e->span, "cannot apply `%s` to `%s` and `%s`", op_name(e->u.binary.op), tname(s, l), tname(s, r));
     vx_diag_label(s->diags, g, e->u.binary.lhs->span, "`%s`", tname(s, l));
     vx_diag_label(s->diags, g, e->u.binary.rhs->span, "`%s`", tname(s, r));
-    if (vx_is_numeric(s->types, l) && vx_is_numeric(s->types, r))
-        vx_diag_help(s->diags, g, "numeric types do not mix implicitly; convert one side, e.g. `(%s) as %s`",
-                     "rhs", tname(s, l));
+    if (vx_is_numeric(s->types, l) && vx_is_numeric(s->types, r)) {
+        VxSpan rs = e->u.binary.rhs->span;
+        int n = (int)(rs.end - rs.start);
+        const char *txt = s->src->text + rs.start;
+        bool simple = n <= 24 && (e->u.binary.rhs->kind == VX_N_IDENT || e->u.binary.rhs->kind == VX_N_INT ||
+                                  e->u.binary.rhs->kind == VX_N_FLOAT || e->u.binary.rhs->kind == VX_N_FIELD_ACCESS);
+        vx_diag_help(s->diags, g, "numeric types do not mix implicitly; convert one side, e.g. `%s%.*s%s as %s`",
+                     simple ? "" : "(", n <= 24 ? n : 3, n <= 24 ? txt : "...", simple ? "" : ")", tname(s, l));
+    }
     return err(s);
 }
 
@@ -142,6 +148,12 @@ static VxType *arithmetic(Sema *s, VxNode *e, VxType *l, VxType *r)
         if (op == TK_AT) {
             if (is_tensor(lr) && is_tensor(rr)) return tensor_matmul(s, lr, rr, e->span);
             return arith_mismatch(s, e, l, r);
+        }
+        VxType *tt = is_tensor(lr) ? lr : rr;
+        if (vx_resolve(s->types, tt->u.tensor.dtype)->kind == VX_T_BOOL) {
+            VxDiag *g = sema_error(s, e->span, "cannot apply `%s` to a tensor of bools", op_name(op));
+            vx_diag_help(s->diags, g, "convert it first: `t as f32`");
+            return err(s);
         }
         if (is_tensor(lr) && is_tensor(rr)) return tensor_broadcast(s, lr, rr, op_name(op), e->span);
         VxType *t = is_tensor(lr) ? lr : rr;
@@ -278,6 +290,7 @@ static VxType *unary(Sema *s, VxNode *e, VxType *expected)
         }
         return vx_t_ref(s->types, t, op == TK_MUT);
     }
+    if (op == TK_MINUS && x->kind == VX_N_INT) x->u.int_lit.negated = true;   /* `-128i8` is in range */
     VxType *t = infer_expr(s, x, op == TK_MINUS ? expected : NULL);
     VxType *r = vx_resolve(s->types, t);
     if (r->kind == VX_T_ERROR) return t;
@@ -359,10 +372,17 @@ static VxType *assign(Sema *s, VxNode *e)
     VxNode *binding = NULL;
     if (!is_error(s, l) && !is_place_mutable(s, lhs, &binding)) {
         VxDiag *g;
-        if (binding && lhs->kind == VX_N_IDENT) {
+        if (binding && lhs->kind == VX_N_IDENT && binding->kind == VX_N_PARAM) {
+            g = sema_error(s, e->span, "cannot assign to immutable parameter `%s`", lhs->u.ident.name);
+            vx_diag_label(s->diags, g, binding->span, "declared here");
+            vx_diag_help(s->diags, g, "make the parameter mutable: `mut %s: ...`", lhs->u.ident.name);
+        } else if (binding && lhs->kind == VX_N_IDENT) {
             g = sema_error(s, e->span, "cannot assign twice to immutable variable `%s`", lhs->u.ident.name);
             vx_diag_label(s->diags, g, binding->span, "first assigned here");
             vx_diag_help(s->diags, g, "make it mutable: `var %s` (or `let mut %s`)", lhs->u.ident.name, lhs->u.ident.name);
+        } else if (binding && binding->kind == VX_N_PARAM && binding->u.param.self) {
+            g = sema_error(s, e->span, "cannot assign through `self`: it is not mutable");
+            vx_diag_help(s->diags, g, "take `&mut self` (or `mut self`) in this method's parameters");
         } else {
             g = sema_error(s, e->span, "cannot assign through an immutable value");
             if (binding) vx_diag_label(s->diags, g, binding->span, "declared immutable here");
@@ -538,11 +558,22 @@ static VxType *array_lit(Sema *s, VxNode *e, VxType *expected)
     VxType *x = expected ? vx_resolve(s->types, expected) : NULL;
     VxType *elem = x && (x->kind == VX_T_ARRAY || x->kind == VX_T_SLICE) ? x->u.arr.elem : vx_t_fresh(s->types, VX_LIT_NONE);
     VxNodeList el = e->u.list.elems;
-    for (int i = 0; i < el.len; i++) check_expr(s, el.items[i], elem);
+    for (int i = 0; i < el.len; i++) {
+        VxNode *it = el.items[i];
+        Local *l = it->kind == VX_N_IDENT ? lookup_local(s, intern(s, it->u.ident.name)) : NULL;
+        VxType *et = vx_resolve(s->types, elem);
+        if (l && l->is_dim && (et->kind == VX_T_INT || (et->kind == VX_T_VAR && et->u.var.lit == VX_LIT_INT))) {
+            infer_expr(s, it, NULL);                  /* a size (`[I, O]`) fits any integer list */
+            continue;
+        }
+        check_expr(s, it, elem);
+    }
     if (x && x->kind == VX_T_ARRAY) {
         VxDim want = vx_resolve_dim(s->types, vx_array_len(x));
         if (!vx_unify_dim(s->types, want, (VxDim){ VX_DIM_CONST, el.len, NULL })) {
-            sema_error(s, e->span, "expected an array of %s elements, found %d", tname(s, x), el.len);
+            VxDiag *g = sema_error(s, e->span, "mismatched types: expected `%s`, found an array of %d element%s",
+                                   tname(s, x), el.len, el.len == 1 ? "" : "s");
+            vx_diag_primary(s->diags, g, "%d element%s", el.len, el.len == 1 ? "" : "s");
             return err(s);
         }
         return vx_t_array(s->types, elem, el.len);
@@ -746,6 +777,12 @@ static VxType *jump(Sema *s, VxNode *e)
     }
     Loop *l = find_loop(s, label, e->span, e->kind == VX_N_BREAK ? "break" : "continue");
     if (e->kind == VX_N_BREAK && l) l->broke = true;
+    if (e->kind == VX_N_BREAK && e->u.jump.value && e->u.jump.value->kind == VX_N_IDENT && l &&
+        !lookup_local(s, intern(s, e->u.jump.value->u.ident.name)) && !lookup_global(s, intern(s, e->u.jump.value->u.ident.name))) {
+        VxDiag *g = sema_error(s, e->u.jump.value->span, "no enclosing loop is labelled `%s`", e->u.jump.value->u.ident.name);
+        vx_diag_help(s->diags, g, "label a loop as `%s: loop { ... }` to break out of it", e->u.jump.value->u.ident.name);
+        return vx_t_never(s->types);
+    }
     if (e->kind == VX_N_BREAK && e->u.jump.value) {
         VxType *t = infer_expr(s, e->u.jump.value, l && l->is_loop ? l->break_type : NULL);
         if (l && !l->is_loop) {
@@ -801,6 +838,23 @@ void kernel_rule(Sema *s, VxNode *e, const char *what)
     if (!s->kernel) return;
     VxDiag *g = sema_error(s, e->span, "%s not available inside a kernel", what);
     vx_diag_note(s->diags, g, "`%s` is a kernel: its body runs on the GPU, one thread per element", s->kernel->name);
+}
+
+/* `[B, 128]`: a list of integer literals, dims and constants, known when
+ * the kernel is compiled, so it needs no heap array. */
+static bool is_shape_list(Sema *s, VxNode *e)
+{
+    if (e->kind != VX_N_ARRAY) return false;
+    for (int i = 0; i < e->u.list.elems.len; i++) {
+        VxNode *x = e->u.list.elems.items[i];
+        if (x->kind == VX_N_INT) continue;
+        if (x->kind != VX_N_IDENT) return false;
+        const char *name = intern(s, x->u.ident.name);
+        Local *l = lookup_local(s, name);
+        VxDecl *c = l ? NULL : lookup_global(s, name);
+        if (!(l && l->is_dim) && !(c && c->kind == VX_D_CONST)) return false;
+    }
+    return true;
 }
 
 static bool host_only(Sema *s, VxType *t, int depth)
@@ -882,7 +936,8 @@ VxType *infer_expr(Sema *s, VxNode *e, VxType *expected)
 {
     VxType *t = infer(s, e, expected);
     e->type = t;
-    if (s->kernel && (e->kind == VX_N_ARRAY || e->kind == VX_N_ARRAY_REPEAT) && vx_resolve(s->types, t)->kind == VX_T_SLICE)
+    if (s->kernel && (e->kind == VX_N_ARRAY || e->kind == VX_N_ARRAY_REPEAT) &&
+        vx_resolve(s->types, t)->kind == VX_T_SLICE && !is_shape_list(s, e))
         kernel_rule(s, e, "growable arrays are");
     return t;
 }

@@ -10,7 +10,8 @@ typedef struct Local {
     VxType *type;
     VxNode *node;                     /* where it was bound */
     bool mut;
-    bool is_dim;                      /* a symbolic tensor dim of the parameters (`B`) */
+    bool is_dim;                      /* a size of the parameters' shapes (`B`) or a `const N` */
+    VxDim dim;                        /* which one, when is_dim */
 } Local;
 
 typedef struct Loop {
@@ -86,6 +87,7 @@ struct VxSema {
     Loop loops[MAX_LOOPS];
     int nloops;
     int closure_depth;
+    bool occurs_failed;               /* the last unification failed the occurs check */
     VX_VEC(DumpEntry) dump;
     VX_VEC(Obligation) obligations;   /* per function */
     VX_VEC(CallRecord) calls;         /* calls to generic functions, for monomorphization */
@@ -95,6 +97,7 @@ struct VxSema {
     ImplKey *impl_index;              /* impls sorted by the head of their self type */
     int nimpl_index;
     VX_VEC(VxNode *) int_lits;        /* per function: range-checked at the end */
+    VX_VEC(VxNode *) bindings;        /* per function: patterns whose types must be known at the end */
     const char *bind_kind;            /* how check_pattern records bindings: "let", "for", ... */
     VxCheckOptions opt;
     /* well-known declarations from the prelude */
@@ -108,7 +111,10 @@ typedef struct VxSema Sema;
 const char *intern(Sema *s, const char *name);
 VxDecl *lookup_global(Sema *s, const char *name);
 void define_global(Sema *s, const char *name, VxDecl *d, VxNode *at);
-const char *closest_name(Sema *s, const char *name);   /* did-you-mean, or NULL */
+enum { SEMA_LOCALS = 1u << 31,
+       SEMA_TYPES = (1u << VX_D_STRUCT) | (1u << VX_D_ENUM) | (1u << VX_D_ALIAS),
+       SEMA_VALUES = SEMA_LOCALS | (1u << VX_D_FN) | (1u << VX_D_CONST) };
+const char *closest_name(Sema *s, const char *name, unsigned kinds);   /* did-you-mean, or NULL */
 VxDiag *sema_error(Sema *s, VxSpan span, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 VxDiag *sema_warning(Sema *s, VxSpan span, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 const char *tname(Sema *s, VxType *t);
@@ -172,5 +178,6 @@ VxType *check_call(Sema *s, VxNode *call, VxType *expected);
 VxType *check_method_call(Sema *s, VxNode *call);
 void check_pattern(Sema *s, VxNode *pat, VxType *t, bool mut_bindings);
 void check_match_exhaustive(Sema *s, VxNode *match, VxType *t);
+void check_let_refutable(Sema *s, VxNode *pat, VxType *t);   /* `let` patterns must match every value */
 
 #endif

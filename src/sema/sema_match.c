@@ -33,6 +33,7 @@ typedef struct M {
     Sema *s;
     VxArena arena;
     int budget;                       /* bound on work: give up quietly on huge matches */
+    bool had_error;                   /* a pattern named something unknown (already reported) */
 } M;
 
 static DPat *dp(M *m, DPatKind k, int ctor, int n)
@@ -56,6 +57,7 @@ static int ctor_count(M *m, VxType *t)
     switch (t->kind) {
     case VX_T_BOOL: return 2;
     case VX_T_UNIT: case VX_T_TUPLE: return 1;
+    case VX_T_ARRAY: return vx_resolve_dim(m->s->types, vx_array_len(t)).tag == VX_DIM_CONST ? 1 : -1;
     case VX_T_ADT: return t->u.adt.decl->kind == VX_D_ENUM ? t->u.adt.decl->nvariants : 1;
     default: return -1;
     }
@@ -69,6 +71,12 @@ static int ctor_fields(M *m, VxType *t, int c, VxType **out)
     if (t->kind == VX_T_TUPLE) {
         for (int i = 0; i < t->u.tuple.n && i < 64; i++) out[i] = t->u.tuple.elems[i];
         return t->u.tuple.n < 64 ? t->u.tuple.n : 64;
+    }
+    if (t->kind == VX_T_ARRAY) {                     /* [T; N] with N known: like an N-tuple */
+        VxDim d = vx_resolve_dim(s->types, vx_array_len(t));
+        int n = d.tag == VX_DIM_CONST && d.value <= 64 ? (int)d.value : 0;
+        for (int i = 0; i < n; i++) out[i] = t->u.arr.elem;
+        return n;
     }
     if (t->kind != VX_T_ADT) return 0;
     VxDecl *d = t->u.adt.decl;
@@ -143,9 +151,11 @@ static DPat *lower(M *m, VxNode *p, VxType *t)
     case VX_N_PAT_TUPLE: return lower_list(m, p->u.list.elems, t, 0);
     case VX_N_PAT_PATH:
         v = find_variant(s, p, &en);
+        if (!v) m->had_error = true;
         return v ? dp(m, DP_CTOR, v->index, 0) : wild(m);
     case VX_N_PAT_TUPLE_STRUCT:
         v = find_variant(s, p->u.pat_tuple_struct.path, &en);
+        if (!v) m->had_error = true;
         return v ? lower_list(m, p->u.pat_tuple_struct.elems, t, v->index) : wild(m);
     case VX_N_PAT_STRUCT:
         v = find_variant(s, p->u.pat_struct.path, &en);
@@ -161,7 +171,12 @@ static DPat *lower(M *m, VxNode *p, VxType *t)
         for (int i = 0; i < d->n; i++) d->sub[i] = lower(m, p->u.list.elems.items[i], t);
         return d;
     }
-    case VX_N_PAT_RANGE: case VX_N_PAT_ARRAY: return opaque(m, p);
+    case VX_N_PAT_ARRAY: {
+        VxType *r = vx_resolve(s->types, t);
+        if (r->kind == VX_T_ARRAY && ctor_count(m, r) == 1) return lower_list(m, p->u.list.elems, t, 0);
+        return opaque(m, p);
+    }
+    case VX_N_PAT_RANGE: return opaque(m, p);
     default: return wild(m);
     }
 }
@@ -362,11 +377,32 @@ static void witness_str(M *m, DPat *d, VxType *t, char *buf, size_t cap)
     snprintf(buf + len, cap - len, braces ? " }" : (is_tuple && n == 1 ? ",)" : ")"));
 }
 
-/* ---- entry point --------------------------------------------------------------------------- */
+/* ---- entry points --------------------------------------------------------------------------- */
+
+void check_let_refutable(Sema *s, VxNode *pat, VxType *t)
+{
+    if (pat->kind == VX_N_PAT_IDENT || pat->kind == VX_N_PAT_WILD) return;
+    M m = { s, {0}, 20000, false };
+    vx_arena_init(&m.arena);
+    VxType *tz = vx_zonk(s->types, t, true);
+    Matrix mat = {0};
+    DPat **row = vx_arena_alloc(&m.arena, sizeof(DPat *));
+    row[0] = lower(&m, pat, tz);
+    push_row(&m, &mat, row, 1);
+    DPat *w[1];
+    if (vx_resolve(s->types, tz)->kind != VX_T_VAR && !m.had_error && useful_wild(&m, &mat, &tz, 1, w) && m.budget > 0) {
+        char buf[512] = "";
+        witness_str(&m, w[0], tz, buf, sizeof buf);
+        VxDiag *g = sema_error(s, pat->span, "this `let` pattern does not match every value: `%s` is not covered", buf);
+        vx_diag_help(s->diags, g, "use `if let` or `match` for patterns that can fail");
+    }
+    vx_vec_free(&mat);
+    vx_arena_free(&m.arena);
+}
 
 void check_match_exhaustive(Sema *s, VxNode *match, VxType *t)
 {
-    M m = { s, {0}, 20000 };
+    M m = { s, {0}, 20000, false };
     vx_arena_init(&m.arena);
     VxType *tz = vx_zonk(s->types, t, true);
     if (vx_resolve(s->types, tz)->kind == VX_T_VAR) { vx_arena_free(&m.arena); return; }
@@ -377,7 +413,7 @@ void check_match_exhaustive(Sema *s, VxNode *match, VxType *t)
         DPat *d = lower(&m, arm->u.arm.pat, tz);
         DPat **row = vx_arena_alloc(&m.arena, sizeof(DPat *));
         row[0] = d;
-        if (!useful_row(&m, &mat, row, &tz, 1) && m.budget > 0) {
+        if (!useful_row(&m, &mat, row, &tz, 1) && m.budget > 0 && !m.had_error) {
             VxDiag *g = sema_warning(s, arm->u.arm.pat->span, "unreachable pattern");
             vx_diag_primary(s->diags, g, "no value reaches this arm");
             vx_diag_note(s->diags, g, "the arms above already cover every value it matches");
@@ -385,7 +421,7 @@ void check_match_exhaustive(Sema *s, VxNode *match, VxType *t)
         if (!arm->u.arm.guard) push_row(&m, &mat, row, 1);
     }
     DPat *w[1];
-    if (useful_wild(&m, &mat, &tz, 1, w) && m.budget > 0) {
+    if (!m.had_error && useful_wild(&m, &mat, &tz, 1, w) && m.budget > 0) {
         char buf[512] = "";
         witness_str(&m, w[0], tz, buf, sizeof buf);
         VxDiag *g = sema_error(s, match->u.match.scrutinee->span, "non-exhaustive match: `%s` is not covered", buf);

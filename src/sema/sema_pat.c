@@ -68,6 +68,14 @@ static void array_pat(Sema *s, VxNode *p, VxType *t, bool mut)
         for (int i = 0; i < el.len; i++) check_pattern(s, el.items[i], vx_t_error(s->types), mut);
         return;
     }
+    VxDim len = r->kind == VX_T_ARRAY ? vx_resolve_dim(s->types, vx_array_len(r)) : (VxDim){ VX_DIM_UNKNOWN, 0, NULL };
+    if (len.tag == VX_DIM_CONST) {                   /* [T; N]: the pattern must account for N elements */
+        VxType *ts[64];
+        int n = len.value < 64 ? (int)len.value : 64;
+        for (int i = 0; i < n; i++) ts[i] = r->u.arr.elem;
+        pattern_list(s, el, ts, n, p, mut, "array");
+        return;
+    }
     for (int i = 0; i < el.len; i++)
         if (el.items[i]->kind != VX_N_PAT_REST) check_pattern(s, el.items[i], r->u.arr.elem, mut);
 }
@@ -77,10 +85,19 @@ static void variant_pat(Sema *s, VxNode *p, VxNode *path, VxType *t, bool mut)
     VxDecl *en;
     VxVariant *v = find_variant(s, path, &en);
     if (!v) {
-        VxDiag *g = sema_error(s, path->span, "cannot find an enum variant named `%s`",
-                               path->kind == VX_N_PAT_PATH && path->u.path.segs.len
-                               ? path->u.path.segs.items[path->u.path.segs.len - 1]->u.seg.name : "?");
-        vx_diag_help(s->diags, g, "write the enum's name first, as in `Shape::Circle(r)`");
+        VxNodeList segs = path->kind == VX_N_PAT_PATH ? path->u.path.segs : (VxNodeList){0};
+        const char *last = segs.len ? segs.items[segs.len - 1]->u.seg.name : "?";
+        VxDecl *owner = segs.len == 2 ? lookup_global(s, intern(s, segs.items[0]->u.seg.name)) : NULL;
+        if (owner && owner->kind == VX_D_ENUM) {
+            VxDiag *g = sema_error(s, path->span, "enum `%s` has no variant named `%s`", owner->name, last);
+            for (int i = 0; i < owner->nvariants; i++)
+                if (owner->variants[i].name[0] == last[0]) { vx_diag_help(s->diags, g, "did you mean `%s::%s`?", owner->name, owner->variants[i].name); break; }
+        } else if (segs.len >= 2) {
+            sema_error(s, path->span, "cannot find enum `%s` in this scope", segs.items[0]->u.seg.name);
+        } else {
+            VxDiag *g = sema_error(s, path->span, "cannot find an enum variant named `%s`", last);
+            vx_diag_help(s->diags, g, "write the enum's name first, as in `Shape::Circle(r)`");
+        }
         if (p->kind == VX_N_PAT_TUPLE_STRUCT)
             for (int i = 0; i < p->u.pat_tuple_struct.elems.len; i++)
                 check_pattern(s, p->u.pat_tuple_struct.elems.items[i], vx_t_error(s->types), mut);

@@ -17,13 +17,16 @@ static VxType *let_stmt(Sema *s, VxNode *n)
         if (t) unify(s, t, v, n->u.let.value->span);
         else t = v;
     }
-    if (vx_resolve(s->types, t)->kind == VX_T_UNIT && n->u.let.value && n->u.let.pat->kind == VX_N_PAT_IDENT) {
+    if (vx_resolve(s->types, t)->kind == VX_T_UNIT && n->u.let.value && n->u.let.pat->kind == VX_N_PAT_IDENT &&
+        n->u.let.value->kind != VX_N_IF) {
         VxDiag *g = sema_warning(s, n->span, "`%s` is bound to `()`, the value of an expression with no result",
                                  n->u.let.pat->u.pat_ident.name);
         vx_diag_primary(s->diags, g, "this has type `()`");
     }
     s->bind_kind = n->u.let.is_var ? "var" : "let";
     check_pattern(s, n->u.let.pat, t, n->u.let.mut);
+    if (n->u.let.pat->kind == VX_N_PAT_IDENT) vx_vec_push(&s->bindings, n->u.let.pat);
+    check_let_refutable(s, n->u.let.pat, t);
     return vx_t_unit(s->types);
 }
 
@@ -84,7 +87,7 @@ static void check_literal(Sema *s, VxNode *lit)
     bool pow2 = have > 0 && (v->limb[(have - 1) / 64] == (1ull << ((have - 1) % 64)));
     for (int i = 0; i < (have - 1) / 64 && pow2; i++) if (v->limb[i]) pow2 = false;
     /* 2^(bits-1) is allowed for signed types so that `-128i8` can be written */
-    if (have <= limit || (vx_int_signed(t->u.ik) && have == bits && pow2)) return;
+    if (have <= limit || (vx_int_signed(t->u.ik) && have == bits && pow2 && lit->u.int_lit.negated)) return;
     VxDiag *g = sema_error(s, lit->span, "literal out of range for `%s`", vx_int_name(t->u.ik));
     vx_diag_note(s->diags, g, "`%s` holds %d-bit %s integers", vx_int_name(t->u.ik), bits,
                  vx_int_signed(t->u.ik) ? "signed" : "unsigned");
@@ -97,10 +100,46 @@ void check_literal_ranges(Sema *s)
     s->int_lits.len = 0;
 }
 
-static void finish_fn(Sema *s)
+/* Is some inference variable (not a literal's) left in t? */
+static bool unknown_part(Sema *s, VxType *t, int depth)
+{
+    t = vx_resolve(s->types, t);
+    if (depth > 16) return false;
+    switch (t->kind) {
+    case VX_T_VAR: return t->u.var.lit == VX_LIT_NONE;
+    case VX_T_TUPLE: case VX_T_MAP:
+        for (int i = 0; i < t->u.tuple.n; i++) if (unknown_part(s, t->u.tuple.elems[i], depth + 1)) return true;
+        return false;
+    case VX_T_ARRAY: case VX_T_SLICE: case VX_T_REF: return unknown_part(s, t->u.arr.elem, depth + 1);
+    case VX_T_ADT:
+        for (int i = 0; i < t->u.adt.n; i++) if (unknown_part(s, t->u.adt.args[i], depth + 1)) return true;
+        return false;
+    case VX_T_FN:
+        for (int i = 0; i < t->u.fn.n; i++) if (unknown_part(s, t->u.fn.params[i], depth + 1)) return true;
+        return unknown_part(s, t->u.fn.ret, depth + 1);
+    default: return false;
+    }
+}
+
+/* Only when the function had no other error: an unknown type is usually
+ * a consequence of it. */
+static void check_bindings_known(Sema *s, int errors_before)
+{
+    for (int i = 0; i < s->bindings.len && s->diags->errors == errors_before; i++) {
+        VxNode *p = s->bindings.data[i];
+        if (!p->type || !unknown_part(s, p->type, 0)) continue;
+        VxDiag *g = sema_error(s, p->span, "type annotations needed: the type of `%s` cannot be inferred", p->u.pat_ident.name);
+        vx_diag_primary(s->diags, g, "its type is `%s`", tname(s, p->type));
+        vx_diag_help(s->diags, g, "write its type: `let %s: Type = ...`", p->u.pat_ident.name);
+    }
+    s->bindings.len = 0;
+}
+
+static void finish_fn(Sema *s, int errors_before)
 {
     check_literal_ranges(s);
     discharge_obligations(s);
+    check_bindings_known(s, errors_before);
 }
 
 /* The body's value must be the declared return type; explain the common
@@ -140,10 +179,23 @@ static void declare_dims(Sema *s, VxType *t, VxNode *at, int depth)
         for (int i = 0; i < t->u.tensor.rank; i++) {
             const char *name = t->u.tensor.dims[i].name;
             if (t->u.tensor.dims[i].tag != VX_DIM_SYM || lookup_local(s, name)) continue;
-            declare_local(s, name, vx_t_int(s->types, VX_I64), at, false)->is_dim = true;
+            Local *l = declare_local(s, name, vx_t_int(s->types, VX_I64), at, false);
+            l->is_dim = true;
+            l->dim = t->u.tensor.dims[i];
         }
         return;
     }
+    if (t->kind == VX_T_ADT)                             /* `Linear<I, O>`: I and O are sizes too */
+        for (int i = 0; i < t->u.adt.n; i++) {
+            VxType *a = vx_resolve(s->types, t->u.adt.args[i]);
+            if (a->kind == VX_T_NAT && a->u.nat.tag == VX_DIM_SYM && !lookup_local(s, a->u.nat.name)) {
+                Local *l = declare_local(s, a->u.nat.name, vx_t_int(s->types, VX_I64), at, false);
+                l->is_dim = true;
+                l->dim = a->u.nat;
+            } else {
+                declare_dims(s, a, at, depth + 1);
+            }
+        }
     if (t->kind == VX_T_TUPLE) for (int i = 0; i < t->u.tuple.n; i++) declare_dims(s, t->u.tuple.elems[i], at, depth + 1);
     if (t->kind == VX_T_REF || t->kind == VX_T_SLICE || t->kind == VX_T_ARRAY) declare_dims(s, t->u.arr.elem, at, depth + 1);
 }
@@ -159,14 +211,19 @@ static void declare_params(Sema *s, VxDecl *fn)
         if (fn->defaults[i]) check_expr(s, fn->defaults[i], t);
     }
     for (int i = 0; i < ps.len && i < fn->nparams; i++) declare_dims(s, fn->sig->u.fn.params[i], ps.items[i], 0);
-    for (int i = 0; i < fn->ngenerics; i++)             /* `const N: usize` is a value in the body */
-        if (fn->generics[i].const_type) declare_local(s, fn->generics[i].name, fn->generics[i].const_type, fn->node, false);
+    for (VxDecl *o = fn; o; o = o == fn ? fn->impl : NULL)     /* `const N: usize` is a value in the body */
+        for (int i = 0; i < o->ngenerics; i++)
+            if (o->generics[i].const_type) {
+                Local *l = declare_local(s, o->generics[i].name, o->generics[i].const_type, fn->node, false);
+                l->is_dim = true;
+                l->dim = (VxDim){ VX_DIM_PARAM, o->generics[i].type->u.param.index, o->generics[i].name, o };
+            }
 }
 
 void check_fn(Sema *s, VxDecl *fn)
 {
     if (!fn->sig) return;
-    int calls_from = s->calls.len;
+    int calls_from = s->calls.len, errors_before = s->diags->errors;
     s->fn = fn;
     s->kernel = fn->node->u.fn.is_kernel ? fn : NULL;
     if (s->kernel) check_kernel_signature(s, fn);
@@ -191,7 +248,7 @@ void check_fn(Sema *s, VxDecl *fn)
                      fn->name, tname(s, t));
     }
     pop_scope(s);
-    finish_fn(s);
+    finish_fn(s, errors_before);
     zonk_calls(s, calls_from);
     fn->calls_from = calls_from;
     fn->calls_to = s->calls.len;

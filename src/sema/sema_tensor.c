@@ -10,9 +10,12 @@
 
 enum { MAX_RANK = 64 };
 
+static bool int_literal(VxNode *e, int64_t *v);
+
 static bool dim_eq(const VxDim *a, const VxDim *b)
 {
     if (a->tag != b->tag) return false;
+    if (a->tag == VX_DIM_PARAM) return a->owner == b->owner && a->value == b->value;
     return a->tag == VX_DIM_CONST ? a->value == b->value : a->name == b->name;
 }
 
@@ -23,7 +26,7 @@ static void dim_str(Sema *s, const VxDim *pd, char *buf, size_t cap)
     VxDim r = vx_resolve_dim(s->types, *pd);
     const VxDim *d = &r;
     if (d->tag == VX_DIM_CONST) snprintf(buf, cap, "%lld", (long long)d->value);
-    else if (d->tag == VX_DIM_SYM) snprintf(buf, cap, "%s", d->name);
+    else if (d->tag == VX_DIM_SYM || d->tag == VX_DIM_PARAM) snprintf(buf, cap, "%s", d->name);
     else snprintf(buf, cap, "?");
 }
 
@@ -147,7 +150,12 @@ VxType *tensor_index(Sema *s, VxType *t, VxNode *e, int nint, int nslice)
     for (int i = 0; i < idx.len; i++) {
         VxNode *ix = idx.items[i];
         if (ix->kind == VX_N_FULL_SLICE) out[n++] = t->u.tensor.dims[i];
-        else if (ix->kind == VX_N_RANGE) out[n++] = (VxDim){ VX_DIM_UNKNOWN, 0, NULL };
+        else if (ix->kind == VX_N_RANGE) {
+            int64_t lo = 0, hi;
+            bool known = (!ix->u.range.lo || int_literal(ix->u.range.lo, &lo)) && ix->u.range.hi && int_literal(ix->u.range.hi, &hi);
+            if (known && ix->u.range.inclusive) hi++;
+            out[n++] = known && hi >= lo && lo >= 0 ? (VxDim){ VX_DIM_CONST, hi - lo, NULL } : (VxDim){ VX_DIM_UNKNOWN, 0, NULL };
+        }
     }
     for (int i = used; i < rank; i++) out[n++] = t->u.tensor.dims[i];
     return vx_t_tensor(s->types, dtype, out, n, true);
@@ -210,7 +218,7 @@ static VxDim shape_dim(Sema *s, VxNode *e)
     if (e->kind != VX_N_IDENT) return d;
     const char *name = intern(s, e->u.ident.name);
     Local *l = lookup_local(s, name);
-    if (l && l->is_dim) { d.tag = VX_DIM_SYM; d.name = name; return d; }
+    if (l && l->is_dim) return l->dim;
     VxDecl *c = l ? NULL : lookup_global(s, name);
     if (c && c->kind == VX_D_CONST && c->node->u.konst.value && int_literal(c->node->u.konst.value, &v)) {
         d.tag = VX_DIM_CONST;
@@ -329,11 +337,15 @@ VxType *tensor_shape_rule(Sema *s, VxDecl *fn, VxType *sig, VxNodeList args, VxN
     VxType *r = vx_resolve(s->types, ret);
     VxType *dtype = r->kind == VX_T_TENSOR ? r->u.tensor.dtype : vx_t_float(s->types, VX_F32);
     if (strcmp(rule, "create") == 0) return from_shape_literal(s, arg_for(s, fn, args, method, "shape"), dtype, ret);
-    /* the other rules transform the first tensor: the receiver or the first argument */
-    VxType *t = vx_resolve(s->types, method ? recv->type : sig->u.fn.params[0]);
+    /* the other rules transform the first tensor: the receiver or the first
+     * argument (its own type, not the declared `Tensor<T>` of the parameter) */
+    VxNode *first = method ? recv : arg_for(s, fn, args, false, fn->param_names[0]);
+    VxType *t = vx_resolve(s->types, first && first->type ? first->type : sig->u.fn.params[0]);
     if (t->kind == VX_T_REF) t = vx_resolve(s->types, t->u.arr.elem);
     t = vx_zonk(s->types, t, false);
-    if (t->kind != VX_T_TENSOR || !t->u.tensor.ranked) return ret;
+    if (t->kind != VX_T_TENSOR) return ret;
+    if (strcmp(rule, "reshape") == 0) return reshape_rule(s, t, fn, args, method, at);
+    if (!t->u.tensor.ranked) return ret;
     if (strcmp(rule, "same") == 0) {                  /* the input's shape, the declared element type */
         VxType *d = vx_resolve(s->types, dtype);
         if (d->kind == VX_T_VAR || d->kind == VX_T_PARAM) d = t->u.tensor.dtype;
@@ -341,7 +353,6 @@ VxType *tensor_shape_rule(Sema *s, VxDecl *fn, VxType *sig, VxNodeList args, VxN
     }
     if (strcmp(rule, "reduce") == 0) return reduce_rule(s, t, fn, args, method, ret);
     if (strcmp(rule, "transpose") == 0) return transpose_rule(s, t, fn, args, method);
-    if (strcmp(rule, "reshape") == 0) return reshape_rule(s, t, fn, args, method, at);
     if (strcmp(rule, "unsqueeze") == 0) return unsqueeze_rule(s, t, fn, args, method);
     return ret;
 }

@@ -139,7 +139,7 @@ static bool has_impl(Sema *s, VxType *t, VxDecl *trait)
         if (impl->trait != trait || !impl->self_type) continue;
         size_t mark = vx_types_mark(s->types);
         VxType **args;
-        VxType *self = instantiate(s, impl, impl->self_type, &args);
+        VxType *self = vx_fresh_dims(s->types, instantiate(s, impl, impl->self_type, &args));
         if (try_unify(s, self, t)) {
             bool ok = true;
             for (int g = 0; g < impl->ngenerics && ok; g++)
@@ -201,6 +201,14 @@ static VxDecl *method_named(VxDecl *owner, const char *name)
     return NULL;
 }
 
+/* A trait's method, or one of its supertraits' (depth-first). */
+static VxDecl *trait_method(VxDecl *trait, const char *name, int depth)
+{
+    VxDecl *m = method_named(trait, name);
+    for (int i = 0; !m && depth < 32 && i < trait->nsupers; i++) m = trait_method(trait->supers[i], name, depth + 1);
+    return m;
+}
+
 /* Method `name` on a value of type recv: inherent impls first, then trait
  * impls, then the bounds of a generic parameter.  On success *impl_args
  * holds the impl's instantiated generic arguments (unified with recv). */
@@ -212,12 +220,17 @@ VxDecl *find_method(Sema *s, VxType *recv, const char *name, VxType ***impl_args
     *nimpl_args = 0;
     if (recv->kind == VX_T_PARAM) {
         VxDecl *o = recv->u.param.owner;
-        if (o->kind == VX_D_TRAIT && recv == o->self_type) return method_named(o, name);
+        if (o->kind == VX_D_TRAIT && recv == o->self_type) return trait_method(o, name, 0);
         VxGeneric *g = param_generic(recv);
         for (int i = 0; g && i < g->nbounds; i++) {
-            VxDecl *m = method_named(g->bounds[i], name);
+            VxDecl *m = trait_method(g->bounds[i], name, 0);
             if (m) return m;
         }
+        for (int i = 0; s->fn && i < s->fn->nwhere; i++)
+            if (s->fn->where_types[i] == recv) {
+                VxDecl *m = trait_method(s->fn->where_traits[i], name, 0);
+                if (m) return m;
+            }
         return NULL;
     }
     VxDecl **cands;
@@ -228,14 +241,12 @@ VxDecl *find_method(Sema *s, VxType *recv, const char *name, VxType ***impl_args
             VxDecl *impl = cands[i];
             if ((impl->trait != NULL) != pass || !impl->self_type) continue;
             VxDecl *m = method_named(impl, name);
-            if (!m && impl->trait) {                   /* a default method of the trait */
-                m = method_named(impl->trait, name);
-                if (m && !m->node->u.fn.body && !m->builtin) m = NULL;
-            }
+            if (!m && impl->trait) m = trait_method(impl->trait, name, 0);   /* a default method, or one the impl
+                                                                              * failed to provide (reported there) */
             if (!m) continue;
             size_t mark = vx_types_mark(s->types);
             VxType **args;
-            VxType *self = instantiate(s, impl, impl->self_type, &args);
+            VxType *self = vx_fresh_dims(s->types, instantiate(s, impl, impl->self_type, &args));
             if (try_unify(s, self, recv)) {
                 *impl_args = args;
                 *nimpl_args = impl->ngenerics;

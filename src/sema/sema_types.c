@@ -38,21 +38,31 @@ static VxGeneric *find_generic(Sema *s, const char *name)
     return NULL;
 }
 
+static VxDim const_param_dim(VxGeneric *g)
+{
+    VxDim d = { VX_DIM_PARAM, g->type->u.param.index, g->name, g->type->u.param.owner };
+    return d;
+}
+
 /* The type Name<P0, P1, ...> of a struct or enum over its own parameters. */
 VxType *decl_type(Sema *s, VxDecl *d)
 {
     VxType *args[64];
     int n = d->ngenerics < 64 ? d->ngenerics : 64;
-    for (int i = 0; i < n; i++) args[i] = d->generics[i].type;
+    for (int i = 0; i < n; i++)
+        args[i] = d->generics[i].const_type ? vx_t_nat(s->types, const_param_dim(&d->generics[i])) : d->generics[i].type;
     return vx_t_adt(s->types, d, args, n);
 }
 
-/* Replace d's generic parameters in t by fresh inference variables. */
+/* Replace d's generic parameters in t by fresh inference variables (dim
+ * variables for `const` parameters). */
 VxType *instantiate(Sema *s, VxDecl *d, VxType *t, VxType ***args_out)
 {
     if (!d->ngenerics) { if (args_out) *args_out = NULL; return t; }
     VxType **args = vx_arena_alloc(&s->arena, sizeof(VxType *) * (size_t)d->ngenerics);
-    for (int i = 0; i < d->ngenerics; i++) args[i] = vx_t_fresh(s->types, VX_LIT_NONE);
+    for (int i = 0; i < d->ngenerics; i++)
+        args[i] = d->generics[i].const_type ? vx_t_nat(s->types, vx_fresh_dim(s->types, d->generics[i].name))
+                                            : vx_t_fresh(s->types, VX_LIT_NONE);
     if (args_out) *args_out = args;
     return vx_subst(s->types, t, d, args, d->ngenerics);
 }
@@ -61,13 +71,37 @@ static VxType *unknown_type(Sema *s, VxNode *at, const char *name)
 {
     VxDiag *g = sema_error(s, at->span, "cannot find type `%s` in this scope", name);
     vx_diag_primary(s->diags, g, "not found");
-    const char *near = closest_name(s, name);
-    VxDecl *d = near ? lookup_global(s, near) : NULL;
-    if (d && (d->kind == VX_D_STRUCT || d->kind == VX_D_ENUM || d->kind == VX_D_ALIAS))
-        vx_diag_help(s->diags, g, "a type with a similar name exists: `%s`", near);
+    const char *near = closest_name(s, name, SEMA_TYPES);
+    if (near) vx_diag_help(s->diags, g, "a type with a similar name exists: `%s`", near);
     else if (strcmp(name, "int") == 0 || strcmp(name, "float") == 0)
         vx_diag_help(s->diags, g, "Vortex numbers have sizes: use `%s`", name[0] == 'i' ? "i64" : "f64");
     return vx_t_error(s->types);
+}
+
+/* An argument for a `const` parameter: a number, a constant, a `const`
+ * parameter in scope, or (any other name) a shape variable. */
+static VxType *const_arg(Sema *s, VxNode *a)
+{
+    VxDim d = { VX_DIM_UNKNOWN, 0, NULL, NULL };
+    if (a->kind == VX_N_INT) { d.tag = VX_DIM_CONST; d.value = (int64_t)a->u.int_lit.value.limb[0]; }
+    else if (a->kind == VX_N_TY_PATH && a->u.path.segs.len == 1 && !a->u.path.segs.items[0]->u.seg.args.len) {
+        const char *name = intern(s, a->u.path.segs.items[0]->u.seg.name);
+        VxGeneric *g = find_generic(s, name);
+        VxDecl *c = lookup_global(s, name);
+        if (g && g->const_type) d = const_param_dim(g);
+        else if (c && c->kind == VX_D_CONST && c->node->u.konst.value && c->node->u.konst.value->kind == VX_N_INT) {
+            d.tag = VX_DIM_CONST;
+            d.value = (int64_t)c->node->u.konst.value->u.int_lit.value.limb[0];
+        } else if (!g && !c) { d.tag = VX_DIM_SYM; d.name = name; }
+        else { sema_error(s, a->span, "`%s` is not a number or a constant", name); return vx_t_error(s->types); }
+    } else if (a->kind == VX_N_TY_INFER) {
+        d = vx_fresh_dim(s->types, "_");
+    } else {
+        VxDiag *g = sema_error(s, a->span, "expected a size here (a number, a constant or a shape name)");
+        vx_diag_note(s->diags, g, "this generic parameter is declared `const`");
+        return vx_t_error(s->types);
+    }
+    return vx_t_nat(s->types, d);
 }
 
 static VxType *generic_args_type(Sema *s, VxNode *seg, VxDecl *d, bool allow_infer)
@@ -82,7 +116,9 @@ static VxType *generic_args_type(Sema *s, VxNode *seg, VxDecl *d, bool allow_inf
     }
     VxType *args[64];
     if (n > 64) return vx_t_error(s->types);
-    for (int i = 0; i < n; i++) args[i] = resolve_type(s, seg->u.seg.args.items[i], allow_infer);
+    for (int i = 0; i < n; i++)
+        args[i] = d->generics[i].const_type ? const_arg(s, seg->u.seg.args.items[i])
+                                            : resolve_type(s, seg->u.seg.args.items[i], allow_infer);
     if (d->kind == VX_D_ALIAS) return vx_subst(s->types, d->type, d, args, n);
     check_bounds(s, d, args, seg->span);
     return vx_t_adt(s->types, d, args, n);
@@ -155,8 +191,11 @@ static VxType *tensor_type(Sema *s, VxNode *ty, bool allow_infer)
         dims[i].tag = d->u.dim.kind == VX_DIM_INT ? VX_DIM_CONST : d->u.dim.kind == VX_DIM_NAME ? VX_DIM_SYM : VX_DIM_UNKNOWN;
         dims[i].value = d->u.dim.value;
         dims[i].name = d->u.dim.kind == VX_DIM_NAME ? intern(s, d->u.dim.name) : NULL;
+        /* a `const N: usize` parameter in scope: the dim is that parameter */
+        VxGeneric *cg = dims[i].name ? find_generic(s, dims[i].name) : NULL;
+        if (cg && cg->const_type) dims[i] = const_param_dim(cg);
         /* a constant's name stands for its value: `const D: i64 = 64` then `[B, D]` */
-        VxDecl *c = dims[i].name ? lookup_global(s, dims[i].name) : NULL;
+        VxDecl *c = dims[i].tag == VX_DIM_SYM ? lookup_global(s, dims[i].name) : NULL;
         if (c && c->kind == VX_D_CONST && c->node->u.konst.value && c->node->u.konst.value->kind == VX_N_INT) {
             dims[i].tag = VX_DIM_CONST;
             dims[i].value = (int64_t)c->node->u.konst.value->u.int_lit.value.limb[0];
@@ -190,7 +229,7 @@ VxType *resolve_type(Sema *s, VxNode *ty, bool allow_infer)
         VxNode *len = ty->u.ty_array.len;
         if (len->kind == VX_N_IDENT) {                 /* `[T; N]` with a const generic N */
             VxGeneric *g = find_generic(s, intern(s, len->u.ident.name));
-            if (g && g->const_type) return vx_t_array_dim(T, elem, (VxDim){ VX_DIM_SYM, 0, g->name });
+            if (g && g->const_type) return vx_t_array_dim(T, elem, const_param_dim(g));
         }
         int64_t n = array_len(s, len);
         return n < 0 ? vx_t_error(T) : vx_t_array(T, elem, n);
@@ -231,9 +270,8 @@ VxDecl *resolve_trait(Sema *s, VxNode *ty)
     VxDecl *d = lookup_global(s, name);
     if (d && d->kind == VX_D_TRAIT) return d;
     VxDiag *g = sema_error(s, ty->span, d ? "`%s` is not a trait" : "cannot find trait `%s` in this scope", name);
-    const char *near = d ? NULL : closest_name(s, name);
-    VxDecl *nd = near ? lookup_global(s, near) : NULL;
-    if (nd && nd->kind == VX_D_TRAIT) vx_diag_help(s->diags, g, "did you mean `%s`?", near);
+    const char *near = d ? NULL : closest_name(s, name, 1u << VX_D_TRAIT);
+    if (near) vx_diag_help(s->diags, g, "did you mean `%s`?", near);
     return NULL;
 }
 

@@ -21,7 +21,7 @@ static bool bind_var(Sema *s, VxType *v, VxType *t)
     }
     if (v->u.var.lit == VX_LIT_INT && t->kind != VX_T_INT) return t->kind == VX_T_ERROR;
     if (v->u.var.lit == VX_LIT_FLOAT && t->kind != VX_T_FLOAT) return t->kind == VX_T_ERROR;
-    if (vx_occurs(s->types, v, t)) return false;
+    if (vx_occurs(s->types, v, t)) { s->occurs_failed = true; return false; }
     vx_bind(s->types, v, t);
     return true;
 }
@@ -66,6 +66,8 @@ static bool unify_rec(Sema *s, VxType *a, VxType *b)
         return a->u.adt.decl == b->u.adt.decl && unify_list(s, a->u.adt.args, b->u.adt.args, a->u.adt.n);
     case VX_T_TENSOR:
         return unify_rec(s, a->u.tensor.dtype, b->u.tensor.dtype) && unify_dims(s, a, b);
+    case VX_T_NAT:
+        return vx_unify_dim(s->types, a->u.nat, b->u.nat);
     default:
         return false;                   /* distinct scalars, params of different owners */
     }
@@ -90,7 +92,13 @@ static bool is_float_like(Sema *s, VxType *t)
 bool unify(Sema *s, VxType *expected, VxType *got, VxSpan at)
 {
     if (vx_resolve(s->types, got)->kind == VX_T_NEVER) return true;
+    s->occurs_failed = false;
     if (unify_rec(s, expected, got)) return true;
+    if (s->occurs_failed) {
+        VxDiag *g = sema_error(s, at, "this value would need an infinite type");
+        vx_diag_note(s->diags, g, "a type cannot contain itself: `%s` would have to equal `%s`", tname(s, expected), tname(s, got));
+        return false;
+    }
     VxDiag *g = sema_error(s, at, "mismatched types: expected `%s`, found `%s`", tname(s, expected), tname(s, got));
     vx_diag_primary(s->diags, g, "expected `%s`, found `%s`", tname(s, expected), tname(s, got));
     VxType *e = vx_resolve(s->types, expected), *f = vx_resolve(s->types, got);

@@ -83,7 +83,9 @@ static uint32_t type_hash(const VxType *ty)
         return mix(h, (uint64_t)ty->u.tuple.n);
     case VX_T_ARRAY: case VX_T_SLICE: case VX_T_REF:
         return mix(mix(mix(mix(h, ty->u.arr.elem->id), (uint64_t)ty->u.arr.len), ty->u.arr.mut),
-                   (uint64_t)(uintptr_t)ty->u.arr.len_name + ty->u.arr.len_tag);
+                   (uint64_t)(uintptr_t)ty->u.arr.len_name + ty->u.arr.len_tag + (uint64_t)(uintptr_t)ty->u.arr.len_owner);
+    case VX_T_NAT:
+        return mix(mix(mix(h, ty->u.nat.tag), (uint64_t)ty->u.nat.value), (uint64_t)(uintptr_t)ty->u.nat.name);
     case VX_T_FN:
         for (int i = 0; i < ty->u.fn.n; i++) h = mix(h, ty->u.fn.params[i]->id);
         return mix(mix(h, ty->u.fn.ret->id), (uint64_t)ty->u.fn.n);
@@ -97,6 +99,7 @@ static uint32_t type_hash(const VxType *ty)
         for (int i = 0; i < ty->u.tensor.rank; i++) {
             const VxDim *d = &ty->u.tensor.dims[i];
             h = mix(mix(h, d->tag), d->tag == VX_DIM_SYM ? (uint64_t)(uintptr_t)d->name : (uint64_t)d->value);
+            h = mix(h, (uint64_t)(uintptr_t)d->owner);
         }
         return h;
     default: return h;
@@ -119,7 +122,11 @@ static bool type_equal(const VxType *a, const VxType *b)
         return a->u.tuple.n == b->u.tuple.n && same_list(a->u.tuple.elems, b->u.tuple.elems, a->u.tuple.n);
     case VX_T_ARRAY: case VX_T_SLICE: case VX_T_REF:
         return a->u.arr.elem == b->u.arr.elem && a->u.arr.len == b->u.arr.len && a->u.arr.mut == b->u.arr.mut &&
-               a->u.arr.len_tag == b->u.arr.len_tag && a->u.arr.len_name == b->u.arr.len_name;
+               a->u.arr.len_tag == b->u.arr.len_tag && a->u.arr.len_name == b->u.arr.len_name &&
+               a->u.arr.len_owner == b->u.arr.len_owner;
+    case VX_T_NAT:
+        return a->u.nat.tag == b->u.nat.tag && a->u.nat.value == b->u.nat.value && a->u.nat.name == b->u.nat.name &&
+               a->u.nat.owner == b->u.nat.owner;
     case VX_T_FN:
         return a->u.fn.n == b->u.fn.n && a->u.fn.ret == b->u.fn.ret && same_list(a->u.fn.params, b->u.fn.params, a->u.fn.n);
     case VX_T_ADT:
@@ -130,7 +137,7 @@ static bool type_equal(const VxType *a, const VxType *b)
             a->u.tensor.ranked != b->u.tensor.ranked) return false;
         for (int i = 0; i < a->u.tensor.rank; i++) {
             const VxDim *x = &a->u.tensor.dims[i], *y = &b->u.tensor.dims[i];
-            if (x->tag != y->tag || x->value != y->value || x->name != y->name) return false;
+            if (x->tag != y->tag || x->value != y->value || x->name != y->name || x->owner != y->owner) return false;
         }
         return true;
     default: return true;
@@ -252,14 +259,20 @@ VxType *vx_t_array(VxTypes *t, VxType *elem, int64_t len)
 
 VxType *vx_t_array_dim(VxTypes *t, VxType *elem, VxDim len)
 {
-    VxType p = { .kind = VX_T_ARRAY, .u.arr = { elem, len.value, false, len.tag, len.name } };
+    VxType p = { .kind = VX_T_ARRAY, .u.arr = { elem, len.value, false, len.tag, len.name, len.owner } };
     return intern_type(t, &p);
 }
 
 VxDim vx_array_len(const VxType *a)
 {
-    VxDim d = { a->u.arr.len_tag, a->u.arr.len, a->u.arr.len_name };
+    VxDim d = { a->u.arr.len_tag, a->u.arr.len, a->u.arr.len_name, a->u.arr.len_owner };
     return d;
+}
+
+VxType *vx_t_nat(VxTypes *t, VxDim d)
+{
+    VxType p = { .kind = VX_T_NAT, .u.nat = d };
+    return intern_type(t, &p);
 }
 
 VxType *vx_t_slice(VxTypes *t, VxType *elem)
@@ -359,12 +372,13 @@ bool vx_unify_dim(VxTypes *t, VxDim a, VxDim b)
         return true;
     }
     if (a.tag != b.tag) return false;
+    if (a.tag == VX_DIM_PARAM) return a.owner == b.owner && a.value == b.value;
     return a.tag == VX_DIM_CONST ? a.value == b.value : a.name == b.name;
 }
 
-static VxDim fresh_dim(VxTypes *t, const char *name)
+VxDim vx_fresh_dim(VxTypes *t, const char *name)
 {
-    VxDim d = { VX_DIM_VAR, t->dim_bindings.len, name };
+    VxDim d = { VX_DIM_VAR, t->dim_bindings.len, name, NULL };
     VxDim none = { VX_DIM_UNKNOWN, 0, NULL };
     vx_vec_push(&t->dim_bindings, none);
     vx_vec_push(&t->dim_bound, false);
@@ -441,6 +455,7 @@ static VxType *zonk_one(VxTypes *t, VxType *ty, void *ctx)
     if (ty->kind == VX_T_TENSOR) return map_dims(t, ty, resolve_dim_cb, NULL, zonk_one(t, ty->u.tensor.dtype, ctx));
     if (ty->kind == VX_T_ARRAY)
         return vx_t_array_dim(t, zonk_one(t, ty->u.arr.elem, ctx), vx_resolve_dim(t, vx_array_len(ty)));
+    if (ty->kind == VX_T_NAT) return vx_t_nat(t, vx_resolve_dim(t, ty->u.nat));
     return map_children(t, ty, zonk_one, ctx);
 }
 
@@ -452,7 +467,7 @@ static VxDim fresh_dim_cb(VxTypes *t, VxDim d, void *ctx)
     DimMap *m = ctx;
     if (d.tag != VX_DIM_SYM) return d;
     for (int i = 0; i < m->n; i++) if (m->names[i] == d.name) return m->vars[i];
-    VxDim v = fresh_dim(t, d.name);
+    VxDim v = vx_fresh_dim(t, d.name);
     if (m->n < 32) { m->names[m->n] = d.name; m->vars[m->n++] = v; }
     return v;
 }
@@ -463,6 +478,7 @@ static VxType *fresh_dims_one(VxTypes *t, VxType *ty, void *ctx)
     if (ty->kind == VX_T_TENSOR) return map_dims(t, ty, fresh_dim_cb, ctx, fresh_dims_one(t, ty->u.tensor.dtype, ctx));
     if (ty->kind == VX_T_ARRAY)
         return vx_t_array_dim(t, fresh_dims_one(t, ty->u.arr.elem, ctx), fresh_dim_cb(t, vx_array_len(ty), ctx));
+    if (ty->kind == VX_T_NAT) return vx_t_nat(t, fresh_dim_cb(t, ty->u.nat, ctx));
     return map_children(t, ty, fresh_dims_one, ctx);
 }
 
@@ -479,12 +495,25 @@ VxType *vx_zonk(VxTypes *t, VxType *ty, bool default_literals)
 
 typedef struct Subst { struct VxDecl *owner; VxType **args; int n; } Subst;
 
+/* A `const N` dim of the owner becomes the argument's dim (a NAT). */
+static VxDim subst_dim(VxTypes *t, VxDim d, void *ctx)
+{
+    Subst *s = ctx;
+    if (d.tag != VX_DIM_PARAM || d.owner != s->owner || d.value >= s->n) return d;
+    VxType *a = vx_resolve(t, s->args[d.value]);
+    if (a->kind == VX_T_NAT) return a->u.nat;
+    return d;
+}
+
 static VxType *subst_one(VxTypes *t, VxType *ty, void *ctx)
 {
     Subst *s = ctx;
     ty = vx_resolve(t, ty);
-    if (ty->kind == VX_T_PARAM && ty->u.param.owner == s->owner && ty->u.param.index < s->n)
+    if (ty->kind == VX_T_PARAM && ty->u.param.owner == s->owner && ty->u.param.index >= 0 && ty->u.param.index < s->n)
         return s->args[ty->u.param.index];
+    if (ty->kind == VX_T_TENSOR) return map_dims(t, ty, subst_dim, ctx, subst_one(t, ty->u.tensor.dtype, ctx));
+    if (ty->kind == VX_T_ARRAY) return vx_t_array_dim(t, subst_one(t, ty->u.arr.elem, ctx), subst_dim(t, vx_array_len(ty), ctx));
+    if (ty->kind == VX_T_NAT) return vx_t_nat(t, subst_dim(t, ty->u.nat, ctx));
     return map_children(t, ty, subst_one, ctx);
 }
 

@@ -32,6 +32,7 @@ typedef enum VxTypeKind {
     VX_T_VAR,            /* an inference variable */
     VX_T_TENSOR,         /* dtype + shape */
     VX_T_MAP,            /* HashMap<K, V>: elems[0], elems[1] */
+    VX_T_NAT,            /* a dim used as a type argument: `Linear<784, 10>` */
     VX_T_COUNT
 } VxTypeKind;
 
@@ -49,11 +50,16 @@ typedef enum { VX_LIT_NONE, VX_LIT_INT, VX_LIT_FLOAT } VxLitKind;
 typedef struct VxType VxType;
 
 /* A tensor dimension. */
-typedef enum { VX_DIM_CONST, VX_DIM_SYM, VX_DIM_UNKNOWN, VX_DIM_VAR } VxDimTag;
+/* CONST: a size.  SYM: a function's shape variable (`B`), rigid inside it,
+ * fresh at each call.  UNKNOWN: `?`.  VAR: a dim variable.  PARAM: a
+ * `const N: usize` parameter of `owner` (index in value), replaced by the
+ * argument when the declaration is instantiated. */
+typedef enum { VX_DIM_CONST, VX_DIM_SYM, VX_DIM_UNKNOWN, VX_DIM_VAR, VX_DIM_PARAM } VxDimTag;
 typedef struct VxDim {
     VxDimTag tag;
-    int64_t value;                    /* CONST: the size; VAR: the variable's number */
-    const char *name;                 /* SYM (interned, compare by pointer); VAR: the name it came from */
+    int64_t value;                    /* CONST: the size; VAR: the variable's number; PARAM: the index */
+    const char *name;                 /* SYM, PARAM (interned); VAR: the name it came from */
+    const void *owner;                /* PARAM: the declaring VxDecl */
 } VxDim;
 
 struct VxType {
@@ -65,12 +71,13 @@ struct VxType {
         struct { VxType **elems; int n; } tuple;          /* TUPLE, MAP */
         /* ARRAY, SLICE, REF; an array's length is a dim: a constant, or a
          * const generic `N` (SYM), or a variable bound at a call (VAR) */
-        struct { VxType *elem; int64_t len; bool mut; VxDimTag len_tag; const char *len_name; } arr;
+        struct { VxType *elem; int64_t len; bool mut; VxDimTag len_tag; const char *len_name; const void *len_owner; } arr;
         struct { VxType **params; int n; VxType *ret; } fn;
         struct { struct VxDecl *decl; VxType **args; int n; } adt;
         struct { const char *name; int index; struct VxDecl *owner; } param;
         struct { uint32_t var; VxLitKind lit; } var;
         struct { VxType *dtype; VxDim *dims; int rank; bool ranked; } tensor;
+        VxDim nat;                                          /* NAT */
     } u;
 };
 
@@ -99,6 +106,8 @@ VxType *vx_t_param(VxTypes *t, const char *name, int index, struct VxDecl *owner
 VxType *vx_t_map(VxTypes *t, VxType *key, VxType *value);
 VxType *vx_t_tensor(VxTypes *t, VxType *dtype, const VxDim *dims, int rank, bool ranked);
 VxType *vx_t_fresh(VxTypes *t, VxLitKind lit);   /* a new inference variable */
+VxType *vx_t_nat(VxTypes *t, VxDim d);
+VxDim vx_fresh_dim(VxTypes *t, const char *name);
 
 /* Substitution: follow bound variables to their current meaning. */
 VxType *vx_resolve(VxTypes *t, VxType *ty);

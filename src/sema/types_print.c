@@ -52,7 +52,7 @@ static void type_out(VxTypes *t, VxType *ty, Out *o, int depth)
         put(o, "[");
         type_out(t, ty->u.arr.elem, o, depth + 1);
         if (d.tag == VX_DIM_CONST) put(o, "; %lld]", (long long)d.value);
-        else put(o, "; %s]", d.tag == VX_DIM_SYM ? d.name : "_");
+        else put(o, "; %s]", d.tag == VX_DIM_SYM || d.tag == VX_DIM_PARAM ? d.name : "_");
         break;
     }
     case VX_T_SLICE: put(o, "["); type_out(t, ty->u.arr.elem, o, depth + 1); put(o, "]"); break;
@@ -73,6 +73,13 @@ static void type_out(VxTypes *t, VxType *ty, Out *o, int depth)
         else if (ty->u.var.lit == VX_LIT_FLOAT) put(o, "{float}");
         else put(o, "_");
         break;
+    case VX_T_NAT: {
+        VxDim d = vx_resolve_dim(t, ty->u.nat);
+        if (d.tag == VX_DIM_CONST) put(o, "%lld", (long long)d.value);
+        else if (d.tag == VX_DIM_SYM || d.tag == VX_DIM_PARAM) put(o, "%s", d.name);
+        else put(o, "_");
+        break;
+    }
     case VX_T_TENSOR:
         put(o, "Tensor<");
         type_out(t, ty->u.tensor.dtype, o, depth + 1);
@@ -81,8 +88,9 @@ static void type_out(VxTypes *t, VxType *ty, Out *o, int depth)
             for (int i = 0; i < ty->u.tensor.rank; i++) {
                 const VxDim *d = &ty->u.tensor.dims[i];
                 if (i) put(o, ", ");
-                if (d->tag == VX_DIM_CONST) put(o, "%lld", (long long)d->value);
-                else if (d->tag == VX_DIM_SYM) put(o, "%s", d->name);
+                VxDim r = vx_resolve_dim(t, *d);
+                if (r.tag == VX_DIM_CONST) put(o, "%lld", (long long)r.value);
+                else if (r.tag == VX_DIM_SYM || r.tag == VX_DIM_PARAM) put(o, "%s", r.name);
                 else put(o, "?");
             }
             put(o, "]");
