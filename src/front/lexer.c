@@ -289,8 +289,11 @@ static void int_value(Lexer *L, VxToken *t, uint32_t from, uint32_t to, unsigned
         if (c == '_') continue;
         unsigned d = (unsigned)digit_value(c);
         if (d >= base) {
-            vx_diag(L->diags, VX_ERROR, L->src, vx_span(i, i + 1),
-                    "invalid digit `%c` in %s literal", c, base_name[base]);
+            VxDiag *g = vx_diag(L->diags, VX_ERROR, L->src, vx_span(i, i + 1),
+                                "invalid digit `%c` in %s literal", c, base_name[base]);
+            vx_diag_primary(L->diags, g, "not a %s digit", base_name[base]);
+            vx_diag_help(L->diags, g, base == 2 ? "binary digits are 0 and 1" : base == 8 ? "octal digits are 0 to 7"
+                                                : "decimal digits are 0 to 9");
             t->bad = 1;
             return;
         }
@@ -651,6 +654,27 @@ static bool lex_punct(Lexer *L)
 
 /* ---- main loop ------------------------------------------------------------- */
 
+/* `“text”` (typographic quotes, from a word processor): one error, and the
+ * text is kept as a string so the rest of the line parses. */
+static bool lex_smart_string(Lexer *L)
+{
+    if (!(peek(L, 0) == 0xE2 && peek(L, 1) == 0x80 && peek(L, 2) == 0x9C)) return false;
+    uint32_t start = L->pos;
+    uint32_t i = start + 3;
+    while (i + 2 < L->len && L->s[i] != '\n' &&
+           !((unsigned char)L->s[i] == 0xE2 && (unsigned char)L->s[i + 1] == 0x80 && (unsigned char)L->s[i + 2] == 0x9D)) i++;
+    if (!(i + 2 < L->len && (unsigned char)L->s[i] == 0xE2)) return false;
+    VxDiag *g = vx_diag(L->diags, VX_ERROR, L->src, vx_span(start, i + 3), "strings use `\"`, not typographic quotes");
+    vx_diag_primary(L->diags, g, "typographic quotes");
+    vx_diag_help(L->diags, g, "replace “ and ” with \"");
+    VxToken *t = push(L, TK_STRING, start, i + 3);
+    t->v.str.s = vx_arena_strndup(L->arena, L->s + start + 3, i - start - 3);
+    t->v.str.n = i - start - 3;
+    t->bad = 1;
+    L->pos = i + 3;
+    return true;
+}
+
 static void lex_token(Lexer *L)
 {
     int c = peek(L, 0);
@@ -663,6 +687,7 @@ static void lex_token(Lexer *L)
     if (c == '/' && peek(L, 1) == '*') { block_comment(L); return; }
     if (is_digit(c)) { lex_number(L); return; }
     if (c == '"') { lex_string(L); return; }
+    if (c == 0xE2 && lex_smart_string(L)) return;
     if (is_ident_start(c)) { lex_ident(L); return; }
     if (lex_punct(L)) return;
     unknown_char(L);

@@ -722,6 +722,7 @@ static VxNode *parse_unary(Parser *p)
 static void chained_comparison(Parser *p, VxNode *lhs)
 {
     VxDiag *g = error_here(p, "comparison operators cannot be chained");
+    vx_diag_primary(p->diags, g, "a second comparison");
     vx_diag_label(p->diags, g, lhs->span, "this comparison");
     vx_diag_help(p->diags, g, "split it with `&&`, as in `a < b && b < c`");
 }
