@@ -71,6 +71,11 @@ static VxType *ident(Sema *s, VxNode *e)
 {
     const char *name = intern(s, e->u.ident.name);
     Local *l = lookup_local(s, name);
+    if (l && l->nquant) {                            /* a generalised closure: fresh types per use */
+        VxType *fresh[16];
+        for (int i = 0; i < l->nquant; i++) fresh[i] = vx_t_fresh(s->types, VX_LIT_NONE);
+        return vx_subst_vars(s->types, l->type, l->quant, fresh, l->nquant);
+    }
     if (l) return l->type;
     VxDecl *d = lookup_global(s, name);
     if (!d) {

@@ -11,6 +11,8 @@ typedef struct Local {
     VxNode *node;                     /* where it was bound */
     bool mut;
     bool is_dim;                      /* a size of the parameters' shapes (`B`) or a `const N` */
+    VxType **quant;                   /* generalised closure: its type's variables, fresh at each use */
+    int nquant;
     VxDim dim;                        /* which one, when is_dim */
 } Local;
 

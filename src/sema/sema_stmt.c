@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+static bool generalise(Sema *s, VxNode *let, VxType *t);
+
 static VxType *let_stmt(Sema *s, VxNode *n)
 {
     VxType *t = n->u.let.type ? resolve_type(s, n->u.let.type, true) : NULL;
@@ -25,9 +27,37 @@ static VxType *let_stmt(Sema *s, VxNode *n)
     }
     s->bind_kind = n->u.let.is_var ? "var" : "let";
     check_pattern(s, n->u.let.pat, t, n->u.let.mut);
-    if (n->u.let.pat->kind == VX_N_PAT_IDENT) vx_vec_push(&s->bindings, n->u.let.pat);
+    if (n->u.let.pat->kind == VX_N_PAT_IDENT && !generalise(s, n, t)) vx_vec_push(&s->bindings, n->u.let.pat);
     check_let_refutable(s, n->u.let.pat, t);
     return vx_t_unit(s->types);
+}
+
+/* Let-polymorphism with the value restriction: `let id = |x| x` may be used
+ * at several types.  Only an immutable binding of a closure (a value: it
+ * computes nothing when bound) is generalised, over the variables of its
+ * type that no other variable in scope mentions.  Returns true if it was. */
+static bool generalise(Sema *s, VxNode *let, VxType *t)
+{
+    if (let->u.let.value->kind != VX_N_CLOSURE || let->u.let.mut || let->u.let.type) return false;
+    enum { MAXQ = 16 };
+    VxType *vars[MAXQ];
+    int n = vx_free_vars(s->types, t, vars, 0, MAXQ);
+    if (n == 0 || n == MAXQ) return false;
+    VxType *env[256];
+    int ne = 0;
+    for (int i = 0; i < s->locals.len - 1; i++) ne = vx_free_vars(s->types, s->locals.data[i].type, env, ne, 256);
+    if (ne == 256) return false;
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        bool in_env = false;
+        for (int j = 0; j < ne && !in_env; j++) in_env = env[j] == vars[i];
+        if (!in_env) vars[k++] = vars[i];
+    }
+    if (k == 0) return false;
+    Local *l = &s->locals.data[s->locals.len - 1];
+    l->quant = vx_arena_dup(&s->arena, vars, sizeof(VxType *) * (size_t)k);
+    l->nquant = k;
+    return true;
 }
 
 static bool is_result(Sema *s, VxType *t)

@@ -528,3 +528,48 @@ bool vx_is_numeric(VxTypes *t, VxType *ty)
     ty = vx_resolve(t, ty);
     return ty->kind == VX_T_INT || ty->kind == VX_T_FLOAT || (ty->kind == VX_T_VAR && ty->u.var.lit != VX_LIT_NONE);
 }
+
+/* ---- generalisation ------------------------------------------------------------ */
+
+typedef struct VarMap { VxType **from, **to; int n; } VarMap;
+
+static VxType *subst_var_one(VxTypes *t, VxType *ty, void *ctx)
+{
+    VarMap *m = ctx;
+    ty = vx_resolve(t, ty);
+    if (ty->kind == VX_T_VAR) {
+        for (int i = 0; i < m->n; i++) if (m->from[i] == ty) return m->to[i];
+        return ty;
+    }
+    return map_children(t, ty, subst_var_one, ctx);
+}
+
+VxType *vx_subst_vars(VxTypes *t, VxType *ty, VxType **from, VxType **to, int n)
+{
+    VarMap m = { from, to, n };
+    return subst_var_one(t, ty, &m);
+}
+
+int vx_free_vars(VxTypes *t, VxType *ty, VxType **out, int n, int cap)
+{
+    ty = vx_resolve(t, ty);
+    switch (ty->kind) {
+    case VX_T_VAR:
+        if (ty->u.var.lit != VX_LIT_NONE) return n;
+        for (int i = 0; i < n; i++) if (out[i] == ty) return n;
+        if (n < cap) out[n++] = ty;
+        return n;
+    case VX_T_TUPLE: case VX_T_MAP:
+        for (int i = 0; i < ty->u.tuple.n; i++) n = vx_free_vars(t, ty->u.tuple.elems[i], out, n, cap);
+        return n;
+    case VX_T_ARRAY: case VX_T_SLICE: case VX_T_REF: return vx_free_vars(t, ty->u.arr.elem, out, n, cap);
+    case VX_T_FN:
+        for (int i = 0; i < ty->u.fn.n; i++) n = vx_free_vars(t, ty->u.fn.params[i], out, n, cap);
+        return vx_free_vars(t, ty->u.fn.ret, out, n, cap);
+    case VX_T_ADT:
+        for (int i = 0; i < ty->u.adt.n; i++) n = vx_free_vars(t, ty->u.adt.args[i], out, n, cap);
+        return n;
+    case VX_T_TENSOR: return vx_free_vars(t, ty->u.tensor.dtype, out, n, cap);
+    default: return n;
+    }
+}

@@ -125,6 +125,12 @@ VxType *vx_fresh_dims(VxTypes *t, VxType *ty);
 VxDim vx_resolve_dim(VxTypes *t, VxDim d);
 bool vx_unify_dim(VxTypes *t, VxDim a, VxDim b);
 
+/* Replace the variables from[i] by to[i] (instantiating a generalised let). */
+VxType *vx_subst_vars(VxTypes *t, VxType *ty, VxType **from, VxType **to, int n);
+/* Collect the unbound, non-literal variables of ty into out (up to cap, no
+ * duplicates); returns the new count. */
+int vx_free_vars(VxTypes *t, VxType *ty, VxType **out, int n, int cap);
+
 /* Replace generic parameters of `owner` by args[index]. */
 VxType *vx_subst(VxTypes *t, VxType *ty, struct VxDecl *owner, VxType **args, int n);
 
