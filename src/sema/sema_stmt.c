@@ -38,7 +38,7 @@ static VxType *let_stmt(Sema *s, VxNode *n)
  * type that no other variable in scope mentions.  Returns true if it was. */
 static bool generalise(Sema *s, VxNode *let, VxType *t)
 {
-    if (let->u.let.value->kind != VX_N_CLOSURE || let->u.let.mut || let->u.let.type) return false;
+    if (!let->u.let.value || let->u.let.value->kind != VX_N_CLOSURE || let->u.let.mut || let->u.let.type) return false;
     enum { MAXQ = 16 };
     VxType *vars[MAXQ];
     int n = vx_free_vars(s->types, t, vars, 0, MAXQ);
