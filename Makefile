@@ -12,7 +12,7 @@ LDLIBS  += -lm
 
 BUILD   ?= build/release
 FRONT_SRC := $(wildcard src/util/*.c src/front/*.c)
-SRC     := $(FRONT_SRC) $(wildcard src/sema/*.c)
+SRC     := $(FRONT_SRC) $(wildcard src/sema/*.c src/vm/*.c)
 OBJ     := $(SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/prelude.o
 DEP     := $(OBJ:.o=.d)
 
