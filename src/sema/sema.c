@@ -140,7 +140,7 @@ void record(Sema *s, const char *what, const char *name, VxType *t, VxNode *at)
     if (!s->opt.dump_types || s->src != s->opt.user_src) return;
     char buf[256];
     snprintf(buf, sizeof buf, "%s %s", what, name);
-    DumpEntry e = { vx_arena_strndup(&s->arena, buf, strlen(buf)), t, at ? at->span.start : 0, s->src };
+    DumpEntry e = { vx_arena_strndup(&s->arena, buf, strlen(buf)), t, at ? at->span.start : 0, s->src, s->dump.len };
     vx_vec_push(&s->dump, e);
 }
 
@@ -185,12 +185,13 @@ static void find_well_known(Sema *s)
 static int by_offset(const void *a, const void *b)
 {
     const DumpEntry *x = a, *y = b;
-    return x->offset < y->offset ? -1 : x->offset > y->offset;
+    if (x->offset != y->offset) return x->offset < y->offset ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;        /* stable: order of discovery */
 }
 
 static void print_dump(Sema *s)
 {
-    qsort(s->dump.data, (size_t)s->dump.len, sizeof(DumpEntry), by_offset);
+    if (s->dump.len > 1) qsort(s->dump.data, (size_t)s->dump.len, sizeof(DumpEntry), by_offset);
     for (int i = 0; i < s->dump.len; i++) {
         DumpEntry *e = &s->dump.data[i];
         VxPos p = vx_source_pos(e->src, e->offset);

@@ -69,6 +69,7 @@ typedef struct DumpEntry {
     VxType *type;
     uint32_t offset;
     const VxSource *src;
+    int seq;
 } DumpEntry;
 
 struct VxSema {

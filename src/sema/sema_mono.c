@@ -39,7 +39,7 @@ static VxType *subst_caller(Sema *s, VxType *t, VxDecl *caller, VxType **args)
     for (int i = 0; i < n; i++) {
         int cnt = own[i] == caller ? caller->ngenerics
                 : own[i]->kind == VX_D_TRAIT ? own[i]->ngenerics + 1 : own[i]->ngenerics;
-        t = vx_subst(s->types, t, own[i], args + k, cnt);
+        if (cnt) t = vx_subst(s->types, t, own[i], args + k, cnt);
         k += cnt;
     }
     return t;
