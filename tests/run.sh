@@ -9,6 +9,9 @@
 #   tests/errors/*.vx   `vortex check` must fail with exit 1 and print FILE.err
 #   tests/types/*.vx    with FILE.types: `vortex check --dump-types` succeeds and prints it;
 #                       with FILE.err: `vortex check` fails with exit 1 and prints it
+#   tests/run/*.vx      `vortex run` must exit 0 and print FILE.out (stderr empty)
+#   tests/runtime_errors/*.vx  `vortex run` must exit 1 and print FILE.err on stderr
+#                       (and FILE.out on stdout: what ran before the error)
 #   examples/*.vx       must pass `vortex check`
 #   tests/cli/cases.sh  command-line behaviour (exit codes, messages)
 #   UNIT_TESTS          C unit tests, one line per case
@@ -52,6 +55,12 @@ shopt -s nullglob
 for f in tests/parse/*.vx; do run_golden "$f" 0 "${f%.vx}.ast" out parse --dump; done
 for f in tests/lex/*.vx; do run_golden "$f" 0 "${f%.vx}.tokens" out parse --tokens; done
 for f in tests/errors/*.vx; do run_golden "$f" 1 "${f%.vx}.err" err check --color=never; done
+for f in tests/run/*.vx; do run_golden "$f" 0 "${f%.vx}.out" out run; done
+for f in tests/runtime_errors/*.vx; do
+  run_golden "$f" 1 "${f%.vx}.err" err run --color=never
+  if [ $update = 1 ]; then cp "$tmp/out" "${f%.vx}.out"
+  elif ! diff -u "${f%.vx}.out" "$tmp/out" >/dev/null 2>&1; then fail "$f (stdout)" "$(diff -u "${f%.vx}.out" "$tmp/out" | head -20)"; fi
+done
 for f in tests/types/*.vx; do
   if [ -f "${f%.vx}.err" ]; then run_golden "$f" 1 "${f%.vx}.err" err check --color=never
   else run_golden "$f" 0 "${f%.vx}.types" out check --dump-types; fi

@@ -16,6 +16,7 @@
 
 #include "../front/parser.h"
 #include "../sema/sema.h"
+#include "../vm/vm.h"
 #include "../version.h"
 
 enum { EXIT_USER = 1, EXIT_USAGE = 2 };
@@ -23,7 +24,7 @@ enum { EXIT_USER = 1, EXIT_USAGE = 2 };
 typedef struct Options {
     const char *command;
     const char *file;
-    bool dump, spans, tokens, dump_types;
+    bool dump, spans, tokens, dump_types, dump_bytecode;
     VxDiagFormat format;
     int color;                        /* -1 auto, 0 never, 1 always */
     int nargs;                        /* program arguments after FILE (run) */
@@ -41,7 +42,8 @@ static const Command commands[] = {
       "  --tokens    print the tokens instead of parsing\n" },
     { "check", "FILE [--dump-types]", "parse and type-check a file, reporting every error found",
       "  --dump-types   print the inferred type of every binding and function instance\n" },
-    { "run", "FILE [ARGS...]", "check a file, then execute its `main`",
+    { "run", "FILE [--dump-bytecode] [ARGS...]", "check a file, then execute its `main`",
+      "  --dump-bytecode   print the compiled bytecode instead of running it\n"
       "  Arguments after FILE are passed to the program.\n" },
     { "help", "[COMMAND]", "show help for vortex or for one command", "" },
 };
@@ -151,6 +153,7 @@ static int parse_flag(Options *o, const char *arg)
     int c = common_flag(o, arg);
     if (c) return c;
     if (strcmp(o->command, "check") == 0 && strcmp(arg, "--dump-types") == 0) { o->dump_types = true; return 1; }
+    if (strcmp(o->command, "run") == 0 && strcmp(arg, "--dump-bytecode") == 0) { o->dump_bytecode = true; return 1; }
     if (strcmp(o->command, "parse") != 0) return 0;
     if (strcmp(arg, "--dump") == 0) o->dump = true;
     else if (strcmp(arg, "--spans") == 0) o->spans = true;
@@ -218,6 +221,24 @@ static void summarise(const VxDiags *d)
             d->errors, d->errors == 1 ? "" : "s");
 }
 
+/* Check, compile and run (or dump the bytecode).  Returns the exit status. */
+static int run_program(const Options *o, VxSource *src, VxNode *file, VxDiags *diags)
+{
+    VxSema *sema = vx_sema_check(src, file, diags, (VxCheckOptions){ .out = stdout });
+    int status = EXIT_USER;
+    bool ran = false;
+    if (vx_sema_errors(sema) == 0) {
+        VxProgram *prog = vx_compile(sema, src, file, diags);
+        vx_diags_flush(diags);
+        if (prog && o->dump_bytecode) { vx_program_dump(prog, stdout); status = 0; }
+        else if (prog) { status = vx_run(prog, o->nargs, o->args, diags); ran = true; }
+        vx_program_free(prog);
+    }
+    vx_sema_free(sema);
+    if (diags->errors && !ran) summarise(diags);          /* compile errors; a runtime error stands alone */
+    return status;
+}
+
 static int run_front_end(const Options *o)
 {
     VxSource src;
@@ -239,8 +260,15 @@ static int run_front_end(const Options *o)
         if (o->dump) vx_ast_dump(stdout, &src, file, (VxDumpOptions){ .spans = o->spans });
         /* Types are checked only on a file that parsed: a broken tree would
          * produce confusing follow-on errors. */
-        if (strcmp(o->command, "parse") != 0 && diags.errors == 0)
+        if (strcmp(o->command, "check") == 0 && diags.errors == 0)
             vx_check(&src, file, &diags, (VxCheckOptions){ .dump_types = o->dump_types, .out = stdout });
+        if (strcmp(o->command, "run") == 0 && diags.errors == 0) {
+            int status = run_program(o, &src, file, &diags);
+            vx_diags_free(&diags);
+            vx_arena_free(&arena);
+            vx_source_free(&src);
+            return status;
+        }
     }
     fflush(stdout);
     vx_diags_flush(&diags);
@@ -249,13 +277,7 @@ static int run_front_end(const Options *o)
     vx_diags_free(&diags);
     vx_arena_free(&arena);
     vx_source_free(&src);
-    if (errors) return EXIT_USER;
-    if (strcmp(o->command, "run") == 0) {
-        fprintf(stderr, "error: `vortex run` cannot execute programs yet: the bytecode VM has not landed\n"
-                        "  = note: `%s` parsed without errors; `vortex check` checks a file today\n", o->file);
-        return EXIT_USER;
-    }
-    return 0;
+    return errors ? EXIT_USER : 0;
 }
 
 int main(int argc, char **argv)

@@ -239,8 +239,9 @@ static void check_bodies(Sema *s)
     }
 }
 
-int vx_check(const VxSource *src, VxNode *file, VxDiags *diags, VxCheckOptions opt)
+VxSema *vx_sema_check(const VxSource *src, VxNode *file, VxDiags *diags, VxCheckOptions opt)
 {
+    Sema *sp = vx_xmalloc(sizeof *sp);
     Sema s;
     memset(&s, 0, sizeof s);
     s.types = vx_types_new();
@@ -249,10 +250,11 @@ int vx_check(const VxSource *src, VxNode *file, VxDiags *diags, VxCheckOptions o
     s.opt = opt;
     vx_arena_init(&s.arena);
 
-    VxSource prelude;
-    vx_source_from_memory(&prelude, "<prelude>", vx_prelude_source, strlen(vx_prelude_source));
-    VxNode *pfile = vx_parse(&prelude, &s.arena, diags);
-    s.src = &prelude;
+    VxSource *prelude = vx_xmalloc(sizeof *prelude);
+    vx_source_from_memory(prelude, "<prelude>", vx_prelude_source, strlen(vx_prelude_source));
+    s.prelude = prelude;
+    VxNode *pfile = vx_parse(prelude, &s.arena, diags);
+    s.src = prelude;
     collect_items(&s, pfile->u.file.items);
     find_well_known(&s);
     s.src = src;
@@ -263,8 +265,44 @@ int vx_check(const VxSource *src, VxNode *file, VxDiags *diags, VxCheckOptions o
     check_bodies(&s);
     if (diags->errors == 0) monomorphize(&s);
     if (opt.dump_types && opt.out) { print_dump(&s); print_instances(&s, opt.out); }
+    s.errors = diags->errors;
+    /* Diagnostics may point into the prelude: print them while it exists. */
+    vx_diags_flush(diags);
+    *sp = s;
+    return sp;
+}
 
-    int errors = diags->errors;
+int vx_sema_errors(const VxSema *s) { return s->errors; }
+VxTypes *vx_sema_types(VxSema *s) { return s->types; }
+VxType *vx_sema_type(VxSema *s, VxType *t) { return t ? vx_zonk(s->types, t, true) : vx_t_error(s->types); }
+VxDecl *vx_sema_global(VxSema *s, const char *name) { return lookup_global(s, intern(s, name)); }
+
+int vx_sema_instances(VxSema *s, VxDecl ***decls, VxType ****args, int **nargs)
+{
+    int n = s->instances.len;
+    *decls = vx_arena_alloc(&s->arena, sizeof(VxDecl *) * (size_t)(n ? n : 1));
+    *args = vx_arena_alloc(&s->arena, sizeof(VxType **) * (size_t)(n ? n : 1));
+    *nargs = vx_arena_alloc(&s->arena, sizeof(int) * (size_t)(n ? n : 1));
+    for (int i = 0; i < n; i++) {
+        (*decls)[i] = s->instances.data[i].decl;
+        (*args)[i] = s->instances.data[i].args;
+        (*nargs)[i] = s->instances.data[i].nargs;
+    }
+    return n;
+}
+
+int vx_check(const VxSource *src, VxNode *file, VxDiags *diags, VxCheckOptions opt)
+{
+    VxSema *s = vx_sema_check(src, file, diags, opt);
+    int errors = s->errors;
+    vx_sema_free(s);
+    return errors;
+}
+
+void vx_sema_free(VxSema *sp)
+{
+    Sema s = *sp;
+    free(sp);
     vx_vec_free(&s.decls);
     vx_vec_free(&s.impls);
     vx_vec_free(&s.locals);
@@ -280,9 +318,7 @@ int vx_check(const VxSource *src, VxNode *file, VxDiags *diags, VxCheckOptions o
     free(s.globals.keys);
     free(s.globals.vals);
     vx_types_free(s.types);
-    /* Diagnostics may point into the prelude: flush before it goes away. */
-    vx_diags_flush(diags);
-    vx_source_free(&prelude);
+    vx_source_free(s.prelude);
+    free(s.prelude);
     vx_arena_free(&s.arena);
-    return errors;
 }

@@ -104,4 +104,16 @@ typedef struct VxCheckOptions {
  * prelude, which is freed). */
 int vx_check(const VxSource *src, VxNode *file, VxDiags *diags, VxCheckOptions opt);
 
+/* The same, keeping the results for the back ends (the bytecode compiler):
+ * types stay valid, and every expression node's `type` can be finalised
+ * with vx_sema_type.  Free with vx_sema_free (after the AST's last use). */
+VxSema *vx_sema_check(const VxSource *src, VxNode *file, VxDiags *diags, VxCheckOptions opt);
+void vx_sema_free(VxSema *s);
+int vx_sema_errors(const VxSema *s);
+VxType *vx_sema_type(VxSema *s, VxType *t);        /* final type: variables resolved, literals defaulted */
+VxTypes *vx_sema_types(VxSema *s);
+VxDecl *vx_sema_global(VxSema *s, const char *name);
+/* The concrete instances to compile, in discovery order (main's callees follow it). */
+int vx_sema_instances(VxSema *s, VxDecl ***decls, VxType ****args, int **nargs);
+
 #endif

@@ -74,6 +74,8 @@ typedef struct DumpEntry {
 
 struct VxSema {
     VxTypes *types;
+    VxSource *prelude;
+    int errors;
     VxDiags *diags;
     const VxSource *src;              /* file of the code being checked */
     VxArena arena;

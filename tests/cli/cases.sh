@@ -118,8 +118,8 @@ NO_COLOR=1 tty_cli "NO_COLOR on a terminal" 1 absent "$ESC" check "$err_file"
 tty_cli "--color=never on a terminal"  1 absent "$ESC" check --color=never "$err_file"
 
 # ---- run ---------------------------------------------------------------------------
-cli "run says the VM is missing"  1 "cannot execute programs yet" run "$ok_file"
-cli "run names the file"          1 "$ok_file"                  run "$ok_file"
-cli "run with program args"       1 "cannot execute programs yet" run "$ok_file" --epochs 3
+cli "run executes the program"    0 "3"                         run "$ok_file"
+cli "run dumps bytecode"          0 "fn main"                   run --dump-bytecode "$ok_file"
+cli "run with program args"       0 "3"                         run "$ok_file" --epochs 3
 cli "run reports syntax errors"   1 "expected a name or pattern" run --color=never "$err_file"
-cli_lacks "run stops at errors"   1 "cannot execute"            run --color=never "$err_file"
+cli_lacks "run stops at errors"   1 "fn main"                   run --color=never "$err_file"

@@ -1,0 +1,80 @@
+/* bytecode.h - the compiled program: functions of fixed-size instructions,
+ * their constants, and a source span per instruction for error messages.
+ * Produced by compile.c, run by vm.c, printed by `vortex run --dump-bytecode`. */
+#ifndef VX_BYTECODE_H
+#define VX_BYTECODE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../front/source.h"
+
+typedef enum VxOp {
+#define OP(name, semantics) VX_OP_##name,
+#include "opcodes.def"
+#undef OP
+    VX_OP_COUNT
+} VxOp;
+
+_Static_assert(VX_OP_COUNT <= 256, "opcodes must fit in a byte");
+
+typedef struct VxInstr {
+    uint8_t op;                       /* VxOp */
+    uint8_t t;                        /* type byte: integer kind or print kind */
+    uint16_t a, b, c;
+} VxInstr;
+
+_Static_assert(sizeof(VxInstr) == 8, "an instruction is 8 bytes");
+
+/* sBx: a signed 32-bit operand in b (low half) and c (high half). */
+static inline int32_t vx_sbx(VxInstr i) { return (int32_t)((uint32_t)i.c << 16 | i.b); }
+static inline void vx_set_sbx(VxInstr *i, int32_t v) { i->b = (uint16_t)v; i->c = (uint16_t)((uint32_t)v >> 16); }
+
+/* One register or constant: every scalar fits in 8 bytes. */
+typedef union VxValue {
+    int64_t i;
+    uint64_t u;
+    double f;
+    float f32;
+    const struct VxStr *s;
+} VxValue;
+
+typedef struct VxStr {
+    uint32_t len;
+    char data[];                      /* NUL-terminated too */
+} VxStr;
+
+/* Print kinds (the `t` byte of PUT). */
+typedef enum VxPutKind { VX_PUT_INT = 0, VX_PUT_F64 = 32, VX_PUT_F32, VX_PUT_BOOL, VX_PUT_STR, VX_PUT_UNIT } VxPutKind;
+/* VX_PUT_INT + k prints an integer of kind k (VX_I8 .. VX_USIZE). */
+
+/* Math functions (the `t` byte of MATH_F64 / MATH_F32). */
+typedef enum VxMathFn {
+    VX_MATH_SQRT, VX_MATH_EXP, VX_MATH_LOG, VX_MATH_LOG2, VX_MATH_SIN, VX_MATH_COS, VX_MATH_TAN,
+    VX_MATH_TANH, VX_MATH_FLOOR, VX_MATH_CEIL, VX_MATH_ROUND, VX_MATH_ABS, VX_MATH_COUNT
+} VxMathFn;
+
+typedef struct VxFunc {
+    const char *name;
+    VxInstr *code;
+    VxSpan *spans;                    /* one per instruction */
+    int ncode;
+    VxValue *consts;
+    int nconsts;
+    int nparams, nregs;
+} VxFunc;
+
+typedef struct VxProgram {
+    VxFunc *funcs;
+    int nfuncs;
+    int main;                         /* index of `main` */
+    const VxSource *src;
+    struct VxStr **strings;           /* owned string constants */
+    int nstrings;
+} VxProgram;
+
+const char *vx_op_name(VxOp op);
+void vx_program_dump(const VxProgram *p, FILE *out);
+void vx_program_free(VxProgram *p);
+
+#endif

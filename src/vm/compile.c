@@ -1,0 +1,846 @@
+/* compile.c - typed AST to register bytecode.
+ *
+ * One pass per function, in the manner of Lua's lcode.c: locals live in
+ * fixed registers; temporaries are taken from `freereg` upwards and given
+ * back in stack order.  expr_to(e, r) leaves e's value in register r;
+ * expr(e) returns a register holding it (a local's own register when e is
+ * a local, so no copy is made).  Every instruction records the span of the
+ * expression it came from, for runtime errors.
+ *
+ * What is compiled today: integers (i8..i64, u8..u64), f32, f64, bool,
+ * string constants, locals, assignment, arithmetic, comparison and logic,
+ * casts, if/else, while, loop (with break values), for over integer
+ * ranges, labelled break/continue, match on scalars, calls to non-generic
+ * functions (with named and default arguments), recursion, return, and the
+ * builtins print/println/assert/exit and the math functions.  Anything else
+ * is reported as not yet supported by `vortex run`, at its location. */
+#include "vm.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/vec.h"
+#include "num.h"
+
+enum { MAX_REGS = 65000, MAX_LOOPS = 64 };
+
+typedef enum VKind { K_UNIT, K_BOOL, K_INT, K_F64, K_F32, K_STR, K_NEVER, K_OTHER } VKind;
+
+typedef struct CLocal { const char *name; int reg; } CLocal;
+typedef VX_VEC(int) IntVec;
+
+typedef struct CLoop {
+    const char *label;
+    int dst;                          /* `loop`: where `break value` goes; -1 otherwise */
+    int scope_locals;                 /* locals alive at the loop's start */
+    IntVec breaks, continues;         /* jumps to patch */
+} CLoop;
+
+typedef struct FuncRef { VxDecl *decl; int index; } FuncRef;
+
+typedef struct Comp {
+    VxSema *sema;
+    const VxSource *src;
+    VxDiags *diags;
+    VxProgram *prog;
+    VX_VEC(VxFunc) funcs;
+    VX_VEC(FuncRef) refs;             /* declaration -> function index */
+    VX_VEC(VxDecl *) todo;            /* functions still to compile */
+    VX_VEC(VxStr *) strings;
+    /* the function being compiled */
+    VX_VEC(VxInstr) code;
+    VX_VEC(VxSpan) spans;
+    VX_VEC(VxValue) consts;
+    VX_VEC(CLocal) locals;
+    int freereg, maxreg;
+    CLoop loops[MAX_LOOPS];
+    int nloops;
+    bool failed;
+} Comp;
+
+/* ---- errors ------------------------------------------------------------------ */
+
+static void unsupported(Comp *c, VxNode *at, const char *what)
+{
+    if (c->failed) return;
+    c->failed = true;
+    VxDiag *g = vx_diag(c->diags, VX_ERROR, c->src, at->span, "`vortex run` cannot run %s yet", what);
+    vx_diag_primary(c->diags, g, "not supported by the bytecode VM yet");
+    vx_diag_note(c->diags, g, "the program type-checks (`vortex check` passes); the VM is being built in stages: "
+                              "numbers, bools, string constants, control flow and functions run today");
+}
+
+/* ---- types --------------------------------------------------------------------- */
+
+static VKind kind_of(Comp *c, VxType *t, int *ik)
+{
+    t = vx_sema_type(c->sema, t);
+    switch (t->kind) {
+    case VX_T_UNIT: return K_UNIT;
+    case VX_T_NEVER: return K_NEVER;
+    case VX_T_BOOL: return K_BOOL;
+    case VX_T_STR: return K_STR;
+    case VX_T_INT:
+        if (vx_int_bits(t->u.ik) > 64) return K_OTHER;
+        if (ik) *ik = t->u.ik;
+        return K_INT;
+    case VX_T_FLOAT:
+        if (t->u.fk == VX_F64) return K_F64;
+        if (t->u.fk == VX_F32) return K_F32;
+        return K_OTHER;
+    default: return K_OTHER;
+    }
+}
+
+static VKind node_kind(Comp *c, VxNode *e, int *ik) { return kind_of(c, e->type, ik); }
+
+static const char *kind_words(Comp *c, VxNode *e)
+{
+    static char buf[160];
+    snprintf(buf, sizeof buf, "values of type `%s`", vx_tname(vx_sema_types(c->sema), vx_sema_type(c->sema, e->type)));
+    return buf;
+}
+
+/* ---- emitting ------------------------------------------------------------------- */
+
+static int emit(Comp *c, VxNode *at, VxOp op, int t, int a, int b, int cc)
+{
+    VxInstr i = { (uint8_t)op, (uint8_t)t, (uint16_t)a, (uint16_t)b, (uint16_t)cc };
+    vx_vec_push(&c->code, i);
+    vx_vec_push(&c->spans, at->span);
+    return c->code.len - 1;
+}
+
+static int emit_jump(Comp *c, VxNode *at, VxOp op, int a)
+{
+    return emit(c, at, op, 0, a, 0, 0);
+}
+
+/* Point the jump at `pc` to `target`. */
+static void patch(Comp *c, int pc, int target) { vx_set_sbx(&c->code.data[pc], target - pc - 1); }
+
+static void patch_here(Comp *c, int pc) { patch(c, pc, c->code.len); }
+
+static void jump_back(Comp *c, VxNode *at, int target)
+{
+    int pc = emit_jump(c, at, VX_OP_JMP, 0);
+    patch(c, pc, target);
+}
+
+static int add_const(Comp *c, VxValue v)
+{
+    for (int i = 0; i < c->consts.len; i++)
+        if (c->consts.data[i].u == v.u) return i;
+    if (c->consts.len >= 65535) return 0;
+    vx_vec_push(&c->consts, v);
+    return c->consts.len - 1;
+}
+
+static int string_const(Comp *c, const char *s, uint32_t n)
+{
+    VxStr *str = vx_xmalloc(sizeof *str + n + 1);
+    str->len = n;
+    memcpy(str->data, s, n);
+    str->data[n] = '\0';
+    vx_vec_push(&c->strings, str);
+    VxValue v = { .s = str };
+    return add_const(c, v);
+}
+
+static int alloc_reg(Comp *c, VxNode *at)
+{
+    if (c->freereg >= MAX_REGS) { unsupported(c, at, "a function this large"); return 0; }
+    int r = c->freereg++;
+    if (c->freereg > c->maxreg) c->maxreg = c->freereg;
+    return r;
+}
+
+static void load_int(Comp *c, VxNode *at, int dst, int64_t v)
+{
+    if (v >= INT32_MIN && v <= INT32_MAX) {
+        int pc = emit(c, at, VX_OP_LOADI, 0, dst, 0, 0);
+        vx_set_sbx(&c->code.data[pc], (int32_t)v);
+    } else {
+        VxValue k = { .i = v };
+        emit(c, at, VX_OP_LOADK, 0, dst, add_const(c, k), 0);
+    }
+}
+
+/* ---- locals and functions --------------------------------------------------------- */
+
+static int find_local(Comp *c, const char *name)
+{
+    for (int i = c->locals.len - 1; i >= 0; i--)
+        if (strcmp(c->locals.data[i].name, name) == 0) return c->locals.data[i].reg;
+    return -1;
+}
+
+static void declare(Comp *c, const char *name, int reg)
+{
+    CLocal l = { name, reg };
+    vx_vec_push(&c->locals, l);
+}
+
+static int func_index(Comp *c, VxDecl *d)
+{
+    for (int i = 0; i < c->refs.len; i++) if (c->refs.data[i].decl == d) return c->refs.data[i].index;
+    FuncRef r = { d, c->refs.len };
+    vx_vec_push(&c->refs, r);
+    vx_vec_push(&c->todo, d);
+    return r.index;
+}
+
+static void expr_to(Comp *c, VxNode *e, int dst);
+static void stmt(Comp *c, VxNode *s);
+static void block_to(Comp *c, VxNode *b, int dst);
+
+/* A register holding e's value: a local's own, or a new temporary. */
+static int expr(Comp *c, VxNode *e)
+{
+    if (e->kind == VX_N_IDENT) {
+        int r = find_local(c, e->u.ident.name);
+        if (r >= 0) return r;
+    }
+    int r = alloc_reg(c, e);
+    expr_to(c, e, r);
+    return r;
+}
+
+/* Evaluate e for its effects only. */
+static void discard(Comp *c, VxNode *e)
+{
+    int save = c->freereg;
+    int r = alloc_reg(c, e);
+    expr_to(c, e, r);
+    c->freereg = save;
+}
+
+/* ---- literals -------------------------------------------------------------------- */
+
+static void literal(Comp *c, VxNode *e, int dst)
+{
+    int ik;
+    switch (e->kind) {
+    case VX_N_INT: {
+        VKind k = node_kind(c, e, &ik);
+        if (k == K_F64 || k == K_F32) goto as_float;
+        if (k != K_INT) { unsupported(c, e, kind_words(c, e)); return; }
+        load_int(c, e, dst, (int64_t)e->u.int_lit.value.limb[0]);
+        return;
+    }
+    case VX_N_FLOAT:
+    as_float: {
+        double v = e->kind == VX_N_FLOAT ? e->u.float_lit.value : (double)e->u.int_lit.value.limb[0];
+        VxValue k;
+        if (node_kind(c, e, NULL) == K_F32) { k.u = 0; k.f32 = (float)v; }
+        else k.f = v;
+        emit(c, e, VX_OP_LOADK, 0, dst, add_const(c, k), 0);
+        return;
+    }
+    case VX_N_BOOL: emit(c, e, VX_OP_LOADB, 0, dst, e->u.boolean, 0); return;
+    default: emit(c, e, VX_OP_LOADK, 0, dst, string_const(c, e->u.str.value, e->u.str.len), 0); return;
+    }
+}
+
+/* ---- operators ----------------------------------------------------------------- */
+
+static VxOp arith_op(VxTokKind op, VKind k, int ik)
+{
+    bool i64 = k == K_INT && ik == VX_I64;
+    switch (op) {
+    case TK_PLUS: return k == K_F64 ? VX_OP_ADD_F64 : k == K_F32 ? VX_OP_ADD_F32 : i64 ? VX_OP_ADD_I64 : VX_OP_ADD_INT;
+    case TK_MINUS: return k == K_F64 ? VX_OP_SUB_F64 : k == K_F32 ? VX_OP_SUB_F32 : i64 ? VX_OP_SUB_I64 : VX_OP_SUB_INT;
+    case TK_STAR: return k == K_F64 ? VX_OP_MUL_F64 : k == K_F32 ? VX_OP_MUL_F32 : i64 ? VX_OP_MUL_I64 : VX_OP_MUL_INT;
+    case TK_SLASH: return k == K_F64 ? VX_OP_DIV_F64 : k == K_F32 ? VX_OP_DIV_F32 : i64 ? VX_OP_DIV_I64 : VX_OP_DIV_INT;
+    case TK_PERCENT: return k == K_F64 ? VX_OP_REM_F64 : k == K_F32 ? VX_OP_REM_F32 : i64 ? VX_OP_REM_I64 : VX_OP_REM_INT;
+    case TK_STARSTAR: return k == K_F64 ? VX_OP_POW_F64 : k == K_F32 ? VX_OP_POW_F32 : i64 ? VX_OP_POW_I64 : VX_OP_POW_INT;
+    case TK_AMP: return VX_OP_BAND;
+    case TK_PIPE: return VX_OP_BOR;
+    case TK_CARET: return VX_OP_BXOR;
+    case TK_SHL: return VX_OP_SHL;
+    case TK_SHR: return VX_OP_SHR;
+    default: return VX_OP_COUNT;
+    }
+}
+
+static void arithmetic(Comp *c, VxNode *e, int dst)
+{
+    int ik = VX_I64, rk;
+    VKind k = node_kind(c, e->u.binary.lhs, &ik);
+    if (k != K_INT && k != K_F64 && k != K_F32 && !(k == K_BOOL && (e->u.binary.op == TK_AMP || e->u.binary.op == TK_PIPE ||
+                                                                   e->u.binary.op == TK_CARET))) {
+        unsupported(c, e, kind_words(c, e->u.binary.lhs));
+        return;
+    }
+    VxOp op = arith_op(e->u.binary.op, k, ik);
+    if (op == VX_OP_COUNT) { unsupported(c, e, "this operator"); return; }
+    VKind rkind = node_kind(c, e->u.binary.rhs, &rk);
+    if (e->u.binary.op == TK_STARSTAR && (k == K_F64 || k == K_F32) && rkind == K_INT)
+        op = k == K_F64 ? VX_OP_POWI_F64 : VX_OP_POWI_F32;
+    int save = c->freereg;
+    int a = expr(c, e->u.binary.lhs), b = expr(c, e->u.binary.rhs);
+    emit(c, e, op, k == K_BOOL ? VX_U8 : ik, dst, a, b);
+    c->freereg = save;
+}
+
+static void comparison(Comp *c, VxNode *e, int dst)
+{
+    int ik = VX_I64;
+    VKind k = node_kind(c, e->u.binary.lhs, &ik);
+    VxTokKind op = e->u.binary.op;
+    bool eq = op == TK_EQEQ || op == TK_NE, swap = op == TK_GT || op == TK_GE, le = op == TK_LE || op == TK_GE;
+    VxOp o;
+    if (k == K_INT || k == K_BOOL) {
+        bool uns = k == K_INT && !vx_int_signed((VxIntKind)ik);
+        o = eq ? VX_OP_EQ_I64 : le ? (uns ? VX_OP_LE_U64 : VX_OP_LE_I64) : (uns ? VX_OP_LT_U64 : VX_OP_LT_I64);
+    } else if (k == K_F64) o = eq ? VX_OP_EQ_F64 : le ? VX_OP_LE_F64 : VX_OP_LT_F64;
+    else if (k == K_F32) o = eq ? VX_OP_EQ_F32 : le ? VX_OP_LE_F32 : VX_OP_LT_F32;
+    else if (k == K_STR && eq) o = VX_OP_EQ_STR;
+    else { unsupported(c, e, "this comparison"); return; }
+    int save = c->freereg;
+    int a = expr(c, e->u.binary.lhs), b = expr(c, e->u.binary.rhs);
+    emit(c, e, o, 0, dst, swap ? b : a, swap ? a : b);
+    if (op == TK_NE) emit(c, e, VX_OP_NOT, 0, dst, dst, 0);
+    c->freereg = save;
+}
+
+/* a && b, a || b: the right side runs only when needed. */
+static void logic(Comp *c, VxNode *e, int dst)
+{
+    expr_to(c, e->u.binary.lhs, dst);
+    int skip = emit_jump(c, e, e->u.binary.op == TK_AMPAMP ? VX_OP_JMPIFNOT : VX_OP_JMPIF, dst);
+    expr_to(c, e->u.binary.rhs, dst);
+    patch_here(c, skip);
+}
+
+static void binary(Comp *c, VxNode *e, int dst)
+{
+    switch (e->u.binary.op) {
+    case TK_AMPAMP: case TK_PIPEPIPE: logic(c, e, dst); return;
+    case TK_EQEQ: case TK_NE: case TK_LT: case TK_GT: case TK_LE: case TK_GE: comparison(c, e, dst); return;
+    default: arithmetic(c, e, dst); return;
+    }
+}
+
+static void unary(Comp *c, VxNode *e, int dst)
+{
+    int ik = VX_I64;
+    VKind k = node_kind(c, e->u.unary.operand, &ik);
+    VxNode *x = e->u.unary.operand;
+    if (e->u.unary.op == TK_MINUS && x->kind == VX_N_INT && k == K_INT) {   /* `-128i8`: one constant */
+        load_int(c, e, dst, (int64_t)(0 - x->u.int_lit.value.limb[0]));
+        return;
+    }
+    int save = c->freereg;
+    int a = expr(c, e->u.unary.operand);
+    switch (e->u.unary.op) {
+    case TK_MINUS:
+        if (k == K_INT) emit(c, e, ik == VX_I64 ? VX_OP_NEG_I64 : VX_OP_NEG_INT, ik, dst, a, 0);
+        else if (k == K_F64) emit(c, e, VX_OP_NEG_F64, 0, dst, a, 0);
+        else if (k == K_F32) emit(c, e, VX_OP_NEG_F32, 0, dst, a, 0);
+        else unsupported(c, e, kind_words(c, e));
+        break;
+    case TK_BANG:
+        if (k == K_BOOL) emit(c, e, VX_OP_NOT, 0, dst, a, 0);
+        else if (k == K_INT) emit(c, e, VX_OP_BNOT, ik, dst, a, 0);
+        else unsupported(c, e, kind_words(c, e));
+        break;
+    default:
+        unsupported(c, e, "references");
+    }
+    c->freereg = save;
+}
+
+static void cast(Comp *c, VxNode *e, int dst)
+{
+    int from_ik = VX_I64, to_ik = VX_I64;
+    VKind from = node_kind(c, e->u.cast.expr, &from_ik), to = node_kind(c, e, &to_ik);
+    int save = c->freereg;
+    int a = expr(c, e->u.cast.expr);
+    if (from == K_BOOL) { from = K_INT; from_ik = VX_U8; }
+    if (from == K_INT && to == K_INT) emit(c, e, VX_OP_CAST_INT, to_ik, dst, a, 0);
+    else if (from == K_INT && to == K_F64) emit(c, e, VX_OP_INT_F64, from_ik, dst, a, 0);
+    else if (from == K_INT && to == K_F32) emit(c, e, VX_OP_INT_F32, from_ik, dst, a, 0);
+    else if (from == K_F64 && to == K_INT) emit(c, e, VX_OP_F64_INT, to_ik, dst, a, 0);
+    else if (from == K_F32 && to == K_INT) emit(c, e, VX_OP_F32_INT, to_ik, dst, a, 0);
+    else if (from == K_F64 && to == K_F32) emit(c, e, VX_OP_F64_F32, 0, dst, a, 0);
+    else if (from == K_F32 && to == K_F64) emit(c, e, VX_OP_F32_F64, 0, dst, a, 0);
+    else if (from == to) { if (a != dst) emit(c, e, VX_OP_MOVE, 0, dst, a, 0); }
+    else unsupported(c, e, "this cast");
+    c->freereg = save;
+}
+
+/* ---- assignment ------------------------------------------------------------------- */
+
+static void assign(Comp *c, VxNode *e)
+{
+    VxNode *lhs = e->u.binary.lhs;
+    int r = lhs->kind == VX_N_IDENT ? find_local(c, lhs->u.ident.name) : -1;
+    if (r < 0) { unsupported(c, lhs, "assignment to fields, elements or references"); return; }
+    if (e->u.binary.op == TK_EQ) { expr_to(c, e->u.binary.rhs, r); return; }
+    static const VxTokKind base[][2] = {
+        {TK_PLUSEQ, TK_PLUS}, {TK_MINUSEQ, TK_MINUS}, {TK_STAREQ, TK_STAR}, {TK_SLASHEQ, TK_SLASH},
+        {TK_PERCENTEQ, TK_PERCENT}, {TK_AMPEQ, TK_AMP}, {TK_PIPEEQ, TK_PIPE}, {TK_CARETEQ, TK_CARET},
+        {TK_SHLEQ, TK_SHL}, {TK_SHREQ, TK_SHR} };
+    VxNode tmp = *e;
+    tmp.kind = VX_N_BINARY;
+    for (size_t i = 0; i < sizeof base / sizeof base[0]; i++) if (base[i][0] == e->u.binary.op) tmp.u.binary.op = base[i][1];
+    tmp.type = lhs->type;
+    arithmetic(c, &tmp, r);
+}
+
+/* ---- calls --------------------------------------------------------------------------- */
+
+static int put_kind(Comp *c, VxNode *e)
+{
+    int ik = 0;
+    switch (node_kind(c, e, &ik)) {
+    case K_INT: return VX_PUT_INT + ik;
+    case K_F64: return VX_PUT_F64;
+    case K_F32: return VX_PUT_F32;
+    case K_BOOL: return VX_PUT_BOOL;
+    case K_STR: return VX_PUT_STR;
+    case K_UNIT: return VX_PUT_UNIT;
+    default: return -1;
+    }
+}
+
+static void print_call(Comp *c, VxNode *call, VxDecl *d)
+{
+    VxNodeList args = call->u.call.args;
+    for (int i = 0; i < args.len; i++) {
+        VxNode *a = args.items[i];
+        if (i) emit(c, call, VX_OP_PUTK, 0, 0, string_const(c, " ", 1), 0);
+        if (a->kind == VX_N_STRING) { emit(c, a, VX_OP_PUTK, 0, 0, string_const(c, a->u.str.value, a->u.str.len), 0); continue; }
+        int k = put_kind(c, a);
+        if (k < 0) { unsupported(c, a, "printing of this type"); return; }
+        int save = c->freereg;
+        emit(c, a, VX_OP_PUT, k, expr(c, a), 0, 0);
+        c->freereg = save;
+    }
+    if (strcmp(d->name, "println") == 0) emit(c, call, VX_OP_PUTK, 0, 0, string_const(c, "\n", 1), 0);
+}
+
+static const struct { const char *name; VxMathFn fn; } math_fns[] = {
+    {"sqrt", VX_MATH_SQRT}, {"exp", VX_MATH_EXP}, {"log", VX_MATH_LOG}, {"log2", VX_MATH_LOG2},
+    {"sin", VX_MATH_SIN}, {"cos", VX_MATH_COS}, {"tan", VX_MATH_TAN}, {"tanh", VX_MATH_TANH},
+    {"floor", VX_MATH_FLOOR}, {"ceil", VX_MATH_CEIL}, {"round", VX_MATH_ROUND}, {"abs", VX_MATH_ABS},
+};
+
+static bool builtin_call(Comp *c, VxNode *call, VxDecl *d, int dst)
+{
+    VxNodeList args = call->u.call.args;
+    if (strcmp(d->name, "print") == 0 || strcmp(d->name, "println") == 0) { print_call(c, call, d); return true; }
+    if (strcmp(d->name, "exit") == 0 && args.len == 1) {
+        int save = c->freereg;
+        emit(c, call, VX_OP_EXIT, 0, expr(c, args.items[0]), 0, 0);
+        c->freereg = save;
+        return true;
+    }
+    if (strcmp(d->name, "assert") == 0 && args.len >= 1) {
+        VxNode *msg = args.len > 1 ? args.items[1] : NULL;
+        if (msg && msg->kind == VX_N_NAMED_ARG) msg = msg->u.named_arg.value;
+        if (msg && msg->kind != VX_N_STRING) { unsupported(c, msg, "assert messages that are not string literals"); return true; }
+        int k = msg ? string_const(c, msg->u.str.value, msg->u.str.len) : string_const(c, "assertion failed", 16);
+        int save = c->freereg;
+        emit(c, call, VX_OP_ASSERT, 0, expr(c, args.items[0]), k, 0);
+        c->freereg = save;
+        return true;
+    }
+    for (size_t i = 0; i < sizeof math_fns / sizeof math_fns[0]; i++) {
+        if (strcmp(d->name, math_fns[i].name) != 0 || args.len != 1) continue;
+        VKind k = node_kind(c, call, NULL);
+        if (k != K_F64 && k != K_F32) break;
+        int save = c->freereg;
+        emit(c, call, k == K_F64 ? VX_OP_MATH_F64 : VX_OP_MATH_F32, math_fns[i].fn, dst, expr(c, args.items[0]), 0);
+        c->freereg = save;
+        return true;
+    }
+    return false;
+}
+
+/* The argument expression for each parameter: positional, named, or default. */
+static bool match_args(Comp *c, VxNode *call, VxDecl *d, VxNode **out)
+{
+    VxNodeList args = call->u.call.args;
+    int next = 0;
+    for (int i = 0; i < d->nparams; i++) out[i] = NULL;
+    for (int i = 0; i < args.len; i++) {
+        VxNode *a = args.items[i];
+        if (a->kind != VX_N_NAMED_ARG) { if (next < d->nparams) out[next++] = a; continue; }
+        for (int k = 0; k < d->nparams; k++)
+            if (strcmp(d->param_names[k], a->u.named_arg.name) == 0) out[k] = a->u.named_arg.value;
+    }
+    for (int i = 0; i < d->nparams; i++) {
+        if (!out[i]) out[i] = d->defaults[i];
+        if (!out[i]) { unsupported(c, call, "this call"); return false; }
+    }
+    return true;
+}
+
+static void call(Comp *c, VxNode *e, int dst)
+{
+    VxNode *callee = e->u.call.callee;
+    VxDecl *d = callee->kind == VX_N_IDENT && find_local(c, callee->u.ident.name) < 0
+              ? vx_sema_global(c->sema, callee->u.ident.name) : NULL;
+    if (!d || d->kind != VX_D_FN) { unsupported(c, e, "calls of closures, enum constructors and methods"); return; }
+    if (d->builtin) {
+        if (!builtin_call(c, e, d, dst)) {
+            char what[96];
+            snprintf(what, sizeof what, "the builtin `%s`", d->name);
+            unsupported(c, e, what);
+        }
+        return;
+    }
+    if (d->ngenerics || d->impl) { unsupported(c, e, "calls of generic functions and methods"); return; }
+    VxNode *argv[64];
+    if (d->nparams > 64 || !match_args(c, e, d, argv)) return;
+    int save = c->freereg, base = c->freereg;
+    for (int i = 0; i < d->nparams; i++) {
+        int r = alloc_reg(c, e);
+        expr_to(c, argv[i], r);
+    }
+    if (d->nparams == 0) alloc_reg(c, e);              /* the result's slot */
+    emit(c, e, VX_OP_CALL, 0, base, func_index(c, d), d->nparams);
+    if (dst != base) emit(c, e, VX_OP_MOVE, 0, dst, base, 0);
+    c->freereg = save;
+}
+
+/* ---- control flow ------------------------------------------------------------------------ */
+
+static void if_expr(Comp *c, VxNode *e, int dst)
+{
+    if (e->u.if_.pat) { unsupported(c, e, "`if let`"); return; }
+    int save = c->freereg;
+    int cond = expr(c, e->u.if_.cond);
+    c->freereg = save;
+    int to_else = emit_jump(c, e, VX_OP_JMPIFNOT, cond);
+    block_to(c, e->u.if_.then, dst);
+    if (!e->u.if_.els) { patch_here(c, to_else); return; }
+    int to_end = emit_jump(c, e, VX_OP_JMP, 0);
+    patch_here(c, to_else);
+    if (e->u.if_.els->kind == VX_N_IF) expr_to(c, e->u.if_.els, dst);
+    else block_to(c, e->u.if_.els, dst);
+    patch_here(c, to_end);
+}
+
+static CLoop *push_loop(Comp *c, VxNode *at, const char *label, int dst)
+{
+    if (c->nloops >= MAX_LOOPS) { unsupported(c, at, "loops nested this deeply"); return NULL; }
+    CLoop *l = &c->loops[c->nloops++];
+    memset(l, 0, sizeof *l);
+    l->label = label;
+    l->dst = dst;
+    l->scope_locals = c->locals.len;
+    return l;
+}
+
+static void pop_loop(Comp *c, int continue_target, int break_target)
+{
+    CLoop *l = &c->loops[--c->nloops];
+    for (int i = 0; i < l->continues.len; i++) patch(c, l->continues.data[i], continue_target);
+    for (int i = 0; i < l->breaks.len; i++) patch(c, l->breaks.data[i], break_target);
+    vx_vec_free(&l->continues);
+    vx_vec_free(&l->breaks);
+}
+
+static void while_loop(Comp *c, VxNode *e)
+{
+    if (e->u.while_.pat) { unsupported(c, e, "`while let`"); return; }
+    int top = c->code.len;
+    int save = c->freereg;
+    int cond = expr(c, e->u.while_.cond);
+    c->freereg = save;
+    int exit = emit_jump(c, e, VX_OP_JMPIFNOT, cond);
+    if (!push_loop(c, e, e->u.while_.label, -1)) return;
+    discard(c, e->u.while_.body);
+    jump_back(c, e, top);
+    patch_here(c, exit);
+    pop_loop(c, top, c->code.len);
+}
+
+static void loop_expr(Comp *c, VxNode *e, int dst)
+{
+    int top = c->code.len;
+    if (!push_loop(c, e, e->u.loop.label, dst)) return;
+    discard(c, e->u.loop.body);
+    jump_back(c, e, top);
+    pop_loop(c, top, c->code.len);
+}
+
+/* for i in lo..hi (or lo..=hi) over an integer kind. */
+static void for_range(Comp *c, VxNode *e)
+{
+    VxNode *range = e->u.for_.iter, *pat = e->u.for_.pat;
+    int ik = VX_I64;
+    if (range->kind != VX_N_RANGE || !range->u.range.lo || !range->u.range.hi) { unsupported(c, e, "`for` over this value"); return; }
+    if (node_kind(c, range->u.range.lo, &ik) != K_INT) { unsupported(c, e, "`for` over this range"); return; }
+    if (pat->kind != VX_N_PAT_IDENT && pat->kind != VX_N_PAT_WILD) { unsupported(c, pat, "this loop pattern"); return; }
+    int save = c->freereg, nlocals = c->locals.len;
+    int i = alloc_reg(c, e), end = alloc_reg(c, e), test = alloc_reg(c, e);
+    expr_to(c, range->u.range.lo, i);
+    expr_to(c, range->u.range.hi, end);
+    bool uns = !vx_int_signed((VxIntKind)ik), incl = range->u.range.inclusive;
+    int top = c->code.len;
+    emit(c, e, incl ? (uns ? VX_OP_LE_U64 : VX_OP_LE_I64) : (uns ? VX_OP_LT_U64 : VX_OP_LT_I64), 0, test, i, end);
+    int exit = emit_jump(c, e, VX_OP_JMPIFNOT, test);
+    if (pat->kind == VX_N_PAT_IDENT) declare(c, pat->u.pat_ident.name, i);
+    if (!push_loop(c, e, e->u.for_.label, -1)) return;
+    discard(c, e->u.for_.body);
+    int step = c->code.len;
+    int last = -1;
+    if (incl) {                                       /* stop at hi without computing hi + 1 */
+        emit(c, e, VX_OP_EQ_I64, 0, test, i, end);
+        last = emit_jump(c, e, VX_OP_JMPIF, test);
+    }
+    if (ik == VX_I64) emit(c, e, VX_OP_ADDI_I64, 0, i, i, 1);
+    else {
+        load_int(c, e, test, 1);
+        emit(c, e, VX_OP_ADD_INT, ik, i, i, test);
+    }
+    jump_back(c, e, top);
+    patch_here(c, exit);
+    if (last >= 0) patch_here(c, last);
+    pop_loop(c, step, c->code.len);
+    c->locals.len = nlocals;
+    c->freereg = save;
+}
+
+static CLoop *target_loop(Comp *c, VxNode *e)
+{
+    for (int i = c->nloops - 1; i >= 0; i--)
+        if (!e->u.jump.label || (c->loops[i].label && strcmp(c->loops[i].label, e->u.jump.label) == 0)) return &c->loops[i];
+    return NULL;
+}
+
+static void jump(Comp *c, VxNode *e)
+{
+    if (e->kind == VX_N_RETURN) {
+        if (e->u.jump.value && node_kind(c, e->u.jump.value, NULL) != K_UNIT) {
+            int save = c->freereg;
+            emit(c, e, VX_OP_RET, 0, expr(c, e->u.jump.value), 0, 0);
+            c->freereg = save;
+        } else {
+            if (e->u.jump.value) discard(c, e->u.jump.value);
+            emit(c, e, VX_OP_RET0, 0, 0, 0, 0);
+        }
+        return;
+    }
+    CLoop *l = target_loop(c, e);
+    if (!l) { unsupported(c, e, "this jump"); return; }
+    if (e->kind == VX_N_BREAK && e->u.jump.value) {
+        if (l->dst >= 0) expr_to(c, e->u.jump.value, l->dst);
+        else discard(c, e->u.jump.value);
+    }
+    int pc = emit_jump(c, e, VX_OP_JMP, 0);
+    if (e->kind == VX_N_BREAK) vx_vec_push(&l->breaks, pc);
+    else vx_vec_push(&l->continues, pc);
+}
+
+/* ---- match on scalars --------------------------------------------------------------------- */
+
+/* Jump to the returned pc (to be patched) when pattern p does not match r. */
+static int pattern_test(Comp *c, VxNode *p, int r, VxNode *scrut)
+{
+    int save = c->freereg;
+    int t = alloc_reg(c, p);
+    int miss = -1;
+    switch (p->kind) {
+    case VX_N_PAT_LIT: {
+        int k = alloc_reg(c, p);
+        expr_to(c, p->u.pat_lit.expr, k);
+        int ik = VX_I64;
+        VKind kind = node_kind(c, scrut, &ik);
+        VxOp op = kind == K_F64 ? VX_OP_EQ_F64 : kind == K_F32 ? VX_OP_EQ_F32 : kind == K_STR ? VX_OP_EQ_STR : VX_OP_EQ_I64;
+        emit(c, p, op, 0, t, r, k);
+        miss = emit_jump(c, p, VX_OP_JMPIFNOT, t);
+        break;
+    }
+    default:
+        unsupported(c, p, "this pattern");
+    }
+    c->freereg = save;
+    return miss;
+}
+
+static void match_expr(Comp *c, VxNode *e, int dst)
+{
+    VKind k = node_kind(c, e->u.match.scrutinee, NULL);
+    if (k != K_INT && k != K_BOOL && k != K_STR && k != K_F64 && k != K_F32) { unsupported(c, e, "`match` on this type"); return; }
+    int save = c->freereg;
+    int r = alloc_reg(c, e);
+    expr_to(c, e->u.match.scrutinee, r);
+    IntVec ends = {0};
+    for (int i = 0; i < e->u.match.arms.len && !c->failed; i++) {
+        VxNode *arm = e->u.match.arms.items[i], *p = arm->u.arm.pat;
+        int nlocals = c->locals.len;
+        IntVec misses = {0}, hits = {0};
+        VxNodeList alts = p->kind == VX_N_PAT_OR ? p->u.list.elems : (VxNodeList){ &arm->u.arm.pat, 1 };
+        for (int a = 0; a < alts.len; a++) {            /* or-patterns: any alternative */
+            VxNode *alt = alts.items[a];
+            if (alt->kind == VX_N_PAT_WILD) continue;
+            if (alt->kind == VX_N_PAT_IDENT) { declare(c, alt->u.pat_ident.name, r); continue; }
+            int miss = pattern_test(c, alt, r, e->u.match.scrutinee);
+            if (a + 1 < alts.len) { vx_vec_push(&hits, emit_jump(c, alt, VX_OP_JMP, 0)); patch_here(c, miss); }
+            else vx_vec_push(&misses, miss);
+        }
+        for (int h = 0; h < hits.len; h++) patch_here(c, hits.data[h]);
+        if (arm->u.arm.guard) {
+            int s2 = c->freereg, g = expr(c, arm->u.arm.guard);
+            c->freereg = s2;
+            vx_vec_push(&misses, emit_jump(c, arm, VX_OP_JMPIFNOT, g));
+        }
+        expr_to(c, arm->u.arm.body, dst);
+        vx_vec_push(&ends, emit_jump(c, arm, VX_OP_JMP, 0));
+        for (int m = 0; m < misses.len; m++) if (misses.data[m] >= 0) patch_here(c, misses.data[m]);
+        vx_vec_free(&misses);
+        vx_vec_free(&hits);
+        c->locals.len = nlocals;
+    }
+    for (int i = 0; i < ends.len; i++) patch_here(c, ends.data[i]);
+    vx_vec_free(&ends);
+    c->freereg = save;
+}
+
+/* ---- expressions and statements ---------------------------------------------------------- */
+
+static void expr_to(Comp *c, VxNode *e, int dst)
+{
+    if (c->failed) return;
+    switch (e->kind) {
+    case VX_N_INT: case VX_N_FLOAT: case VX_N_BOOL: case VX_N_STRING: literal(c, e, dst); return;
+    case VX_N_IDENT: {
+        int r = find_local(c, e->u.ident.name);
+        if (r >= 0) { if (r != dst) emit(c, e, VX_OP_MOVE, 0, dst, r, 0); return; }
+        VxDecl *d = vx_sema_global(c->sema, e->u.ident.name);
+        if (d && d->kind == VX_D_CONST && d->node->u.konst.value) { expr_to(c, d->node->u.konst.value, dst); return; }
+        unsupported(c, e, "this name as a value");
+        return;
+    }
+    case VX_N_BINARY: binary(c, e, dst); return;
+    case VX_N_UNARY: unary(c, e, dst); return;
+    case VX_N_ASSIGN: assign(c, e); return;
+    case VX_N_CAST: cast(c, e, dst); return;
+    case VX_N_CALL: call(c, e, dst); return;
+    case VX_N_BLOCK: block_to(c, e, dst); return;
+    case VX_N_IF: if_expr(c, e, dst); return;
+    case VX_N_WHILE: while_loop(c, e); return;
+    case VX_N_LOOP: loop_expr(c, e, dst); return;
+    case VX_N_FOR: for_range(c, e); return;
+    case VX_N_BREAK: case VX_N_CONTINUE: case VX_N_RETURN: jump(c, e); return;
+    case VX_N_MATCH: match_expr(c, e, dst); return;
+    case VX_N_TUPLE: if (e->u.list.elems.len == 0) return; /* () */
+        /* fall through */
+    default: {
+        char what[64];
+        snprintf(what, sizeof what, "`%s` expressions", vx_node_name(e->kind));
+        unsupported(c, e, what);
+    }
+    }
+}
+
+static void block_to(Comp *c, VxNode *b, int dst)
+{
+    if (b->kind != VX_N_BLOCK) { expr_to(c, b, dst); return; }
+    int nlocals = c->locals.len, save = c->freereg;
+    VxNodeList st = b->u.block.stmts;
+    for (int i = 0; i < st.len && !c->failed; i++) {
+        VxNode *s = st.items[i];
+        if (i == st.len - 1 && s->kind == VX_N_EXPR_STMT && !s->u.expr_stmt.semi) expr_to(c, s->u.expr_stmt.expr, dst);
+        else stmt(c, s);
+    }
+    c->locals.len = nlocals;
+    c->freereg = save;
+}
+
+static void stmt(Comp *c, VxNode *s)
+{
+    if (s->kind == VX_N_EXPR_STMT) { discard(c, s->u.expr_stmt.expr); return; }
+    if (s->kind != VX_N_LET) { unsupported(c, s, "items inside functions"); return; }
+    VxNode *p = s->u.let.pat;
+    if (p->kind == VX_N_PAT_WILD) { discard(c, s->u.let.value); return; }
+    if (p->kind != VX_N_PAT_IDENT) { unsupported(c, p, "destructuring `let`"); return; }
+    int r = alloc_reg(c, s);                          /* a new register: shadowing keeps the old one */
+    expr_to(c, s->u.let.value, r);
+    declare(c, p->u.pat_ident.name, r);
+}
+
+/* ---- functions ----------------------------------------------------------------------------- */
+
+static void compile_fn(Comp *c, VxDecl *d, VxFunc *out)
+{
+    c->code.len = c->spans.len = c->consts.len = c->locals.len = 0;
+    c->nloops = 0;
+    VxNode *n = d->node;
+    for (int i = 0; i < d->nparams; i++) declare(c, d->param_names[i], i);
+    c->freereg = c->maxreg = d->nparams;
+    int ret = alloc_reg(c, n);
+    VKind rk = kind_of(c, d->sig->u.fn.ret, NULL);
+    if (rk == K_OTHER) unsupported(c, n->u.fn.ret ? n->u.fn.ret : n, "functions returning this type");
+    for (int i = 0; i < d->nparams && !c->failed; i++)
+        if (kind_of(c, d->sig->u.fn.params[i], NULL) == K_OTHER) unsupported(c, n->u.fn.params.items[i], "parameters of this type");
+    block_to(c, n->u.fn.body, ret);
+    VxNode *end = n->u.fn.body;
+    if (rk == K_UNIT || rk == K_NEVER) emit(c, end, VX_OP_RET0, 0, 0, 0, 0);
+    else emit(c, end, VX_OP_RET, 0, ret, 0, 0);
+    out->name = d->name;
+    out->nparams = d->nparams;
+    out->nregs = c->maxreg;
+    out->ncode = c->code.len;
+    out->code = vx_xmalloc(sizeof(VxInstr) * (size_t)(c->code.len ? c->code.len : 1));
+    memcpy(out->code, c->code.data, sizeof(VxInstr) * (size_t)c->code.len);
+    out->spans = vx_xmalloc(sizeof(VxSpan) * (size_t)(c->spans.len ? c->spans.len : 1));
+    memcpy(out->spans, c->spans.data, sizeof(VxSpan) * (size_t)c->spans.len);
+    out->nconsts = c->consts.len;
+    out->consts = vx_xmalloc(sizeof(VxValue) * (size_t)(c->consts.len ? c->consts.len : 1));
+    memcpy(out->consts, c->consts.data, sizeof(VxValue) * (size_t)c->consts.len);
+}
+
+static void free_comp(Comp *c)
+{
+    vx_vec_free(&c->code);
+    vx_vec_free(&c->spans);
+    vx_vec_free(&c->consts);
+    vx_vec_free(&c->locals);
+    vx_vec_free(&c->refs);
+    vx_vec_free(&c->todo);
+    for (int i = 0; i < c->nloops; i++) { vx_vec_free(&c->loops[i].breaks); vx_vec_free(&c->loops[i].continues); }
+}
+
+VxProgram *vx_compile(VxSema *sema, const VxSource *src, VxNode *file, VxDiags *diags)
+{
+    (void)file;
+    Comp c;
+    memset(&c, 0, sizeof c);
+    c.sema = sema;
+    c.src = src;
+    c.diags = diags;
+    VxDecl *main_fn = vx_sema_global(sema, "main");
+    if (!main_fn || main_fn->kind != VX_D_FN || !main_fn->node->u.fn.body || main_fn->src != src) {
+        VxDiag *g = vx_diag(diags, VX_ERROR, src, vx_span(0, 0), "this program has no `main` function");
+        vx_diag_help(diags, g, "add one: `fn main() { ... }`");
+        return NULL;
+    }
+    if (main_fn->nparams) {
+        vx_diag(diags, VX_ERROR, src, main_fn->node->span, "`main` takes no parameters; use `args()` for the command line");
+        return NULL;
+    }
+    func_index(&c, main_fn);
+    for (int i = 0; i < c.todo.len && !c.failed; i++) {
+        VxFunc f;
+        memset(&f, 0, sizeof f);
+        compile_fn(&c, c.todo.data[i], &f);
+        vx_vec_push(&c.funcs, f);
+    }
+    VxProgram *p = vx_xmalloc(sizeof *p);
+    p->funcs = c.funcs.data;
+    p->nfuncs = c.funcs.len;
+    p->main = 0;
+    p->src = src;
+    p->strings = c.strings.data;
+    p->nstrings = c.strings.len;
+    bool failed = c.failed;
+    free_comp(&c);
+    if (failed) { vx_program_free(p); return NULL; }
+    return p;
+}

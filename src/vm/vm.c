@@ -1,0 +1,381 @@
+/* vm.c - the bytecode interpreter: a register machine in one dispatch loop.
+ *
+ * Each call gets a window of the value stack (its registers), its
+ * arguments already in registers 0..n-1, left there by the caller (CALL A
+ * evaluates them into R[A..]); the result comes back in the caller's R[A].
+ * Integer arithmetic is checked as in Rust's debug builds.  Output is
+ * buffered and always flushed, also when the program stops with a runtime
+ * error, which is reported like a compile error plus a stack trace. */
+#include "vm.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "num.h"
+
+enum {
+    STACK_VALUES = 1 << 22,           /* 32 MiB of registers, touched only as used */
+    MAX_FRAMES = 200000,
+    OUT_BUF = 1 << 16,
+};
+
+typedef struct Frame {
+    const VxFunc *f;
+    const VxInstr *pc;                /* the instruction being run */
+    VxValue *base;
+    uint16_t ret;                     /* caller's register for the result */
+} Frame;
+
+typedef struct Vm {
+    const VxProgram *prog;
+    VxDiags *diags;
+    VxValue *stack, *stack_end;
+    Frame *frames;
+    int nframes;
+    char out[OUT_BUF];
+    size_t outlen;
+} Vm;
+
+/* ---- output --------------------------------------------------------------------- */
+
+static void flush_out(Vm *vm)
+{
+    if (vm->outlen) fwrite(vm->out, 1, vm->outlen, stdout);
+    vm->outlen = 0;
+    fflush(stdout);
+}
+
+static void out_bytes(Vm *vm, const char *s, size_t n)
+{
+    if (vm->outlen + n > OUT_BUF) flush_out(vm);
+    if (n > OUT_BUF) { fwrite(s, 1, n, stdout); return; }
+    memcpy(vm->out + vm->outlen, s, n);
+    vm->outlen += n;
+}
+
+static void out_str(Vm *vm, const char *s) { out_bytes(vm, s, strlen(s)); }
+
+static void put_value(Vm *vm, VxValue v, int kind)
+{
+    char buf[64];
+    if (kind >= VX_PUT_INT && kind < VX_PUT_INT + VX_INT_KINDS) {
+        if (vx_int_signed((VxIntKind)(kind - VX_PUT_INT))) snprintf(buf, sizeof buf, "%lld", (long long)v.i);
+        else snprintf(buf, sizeof buf, "%llu", (unsigned long long)v.u);
+        out_str(vm, buf);
+        return;
+    }
+    switch (kind) {
+    case VX_PUT_F64: vx_format_float(v.f, false, buf, sizeof buf); out_str(vm, buf); return;
+    case VX_PUT_F32: vx_format_float(v.f32, true, buf, sizeof buf); out_str(vm, buf); return;
+    case VX_PUT_BOOL: out_str(vm, v.i ? "true" : "false"); return;
+    case VX_PUT_STR: out_bytes(vm, v.s->data, v.s->len); return;
+    default: out_str(vm, "()"); return;
+    }
+}
+
+/* ---- runtime errors --------------------------------------------------------------- */
+
+/* Report at the current instruction with a stack trace; returns status 1. */
+static int runtime_error(Vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int runtime_error(Vm *vm, const char *fmt, ...)
+{
+    flush_out(vm);
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    Frame *top = &vm->frames[vm->nframes - 1];
+    VxSpan at = top->f->spans[top->pc - top->f->code];
+    VxDiag *g = vx_diag(vm->diags, VX_ERROR, vm->prog->src, at, "%s", msg);
+    /* The call stack, innermost first; a run of identical frames (deep
+     * recursion) is shown once with its count. */
+    char trace[2048] = "stack trace, innermost call first:";
+    size_t len = strlen(trace);
+    int shown = 0;
+    for (int i = vm->nframes - 1; i >= 0 && shown < 12 && len < sizeof trace - 200; shown++) {
+        Frame *fr = &vm->frames[i];
+        int j = i;
+        while (j > 0 && vm->frames[j - 1].f == fr->f && vm->frames[j - 1].pc == fr->pc) j--;
+        VxPos p = vx_source_pos(vm->prog->src, fr->f->spans[fr->pc - fr->f->code].start);
+        len += (size_t)snprintf(trace + len, sizeof trace - len, "\n        %s at %s:%d:%d", fr->f->name,
+                                vm->prog->src->path, p.line, p.col);
+        if (i - j > 0) len += (size_t)snprintf(trace + len, sizeof trace - len, " (and %d more calls like it)", i - j);
+        i = j - 1;
+    }
+    vx_diag_note(vm->diags, g, "%s", trace);
+    vx_diags_flush(vm->diags);
+    return 1;
+}
+
+static const char *const op_words[] = { "add", "subtract", "multiply", "divide", "take the remainder" };
+
+static int int_error(Vm *vm, VxNumStatus st, int op, VxIntKind k, VxValue a, VxValue b)
+{
+    char x[32], y[32];
+    bool s = vx_int_signed(k);
+    snprintf(x, sizeof x, s ? "%lld" : "%llu", s ? (long long)a.i : (long long)a.u);
+    snprintf(y, sizeof y, s ? "%lld" : "%llu", s ? (long long)b.i : (long long)b.u);
+    if (st == VX_NUM_DIV_ZERO) return runtime_error(vm, "attempt to %s by zero", op_words[op]);
+    if (st == VX_NUM_SHIFT_RANGE) return runtime_error(vm, "shift by %s is out of range for `%s`", y, vx_int_name(k));
+    static const char *const sym[] = { "+", "-", "*", "/", "%" };
+    return runtime_error(vm, "integer overflow: %s %s %s does not fit in `%s`", x, sym[op], y, vx_int_name(k));
+}
+
+/* ---- integers of any kind up to 64 bits ----------------------------------------------- */
+
+static VxIntType int_type(VxIntKind k) { VxIntType t = { (uint16_t)vx_int_bits(k), vx_int_signed(k) }; return t; }
+
+static VxWide to_wide(VxValue v, VxIntKind k)
+{
+    return vx_int_signed(k) ? vx_wide_from_i64(v.i, int_type(k)) : vx_wide_from_u64(v.u, int_type(k));
+}
+
+static VxValue from_wide(VxWide w) { VxValue v; v.u = w.limb[0]; return v; }
+
+static VxNumStatus int_arith(VxArithOp op, VxIntKind k, VxValue a, VxValue b, VxValue *out)
+{
+    VxWide r;
+    VxNumStatus st = vx_wide_arith(op, to_wide(a, k), to_wide(b, k), int_type(k), &r);
+    *out = from_wide(r);
+    return st;
+}
+
+static VxNumStatus int_pow(VxIntKind k, VxValue a, VxValue b, VxValue *out)
+{
+    if (vx_int_signed(k) && b.i < 0) return VX_NUM_OVERFLOW;
+    VxValue acc = { .i = 1 }, base = a;
+    uint64_t e = b.u;
+    while (e) {
+        if (e & 1) { VxNumStatus st = int_arith(VX_MUL, k, acc, base, &acc); if (st) return st; }
+        e >>= 1;
+        if (e) { VxNumStatus st = int_arith(VX_MUL, k, base, base, &base); if (st) return st; }
+    }
+    *out = acc;
+    return VX_NUM_OK;
+}
+
+static double math_fn(int fn, double x)
+{
+    switch (fn) {
+    case VX_MATH_SQRT: return sqrt(x);
+    case VX_MATH_EXP: return exp(x);
+    case VX_MATH_LOG: return log(x);
+    case VX_MATH_LOG2: return log2(x);
+    case VX_MATH_SIN: return sin(x);
+    case VX_MATH_COS: return cos(x);
+    case VX_MATH_TAN: return tan(x);
+    case VX_MATH_TANH: return tanh(x);
+    case VX_MATH_FLOOR: return floor(x);
+    case VX_MATH_CEIL: return ceil(x);
+    case VX_MATH_ROUND: return round(x);
+    default: return fabs(x);
+    }
+}
+
+/* ---- the dispatch loop -------------------------------------------------------------------- */
+
+static int execute(Vm *vm)
+{
+    Frame *fr = &vm->frames[0];
+    const VxInstr *pc = fr->f->code;
+    VxValue *R = fr->base;
+    const VxValue *K = fr->f->consts;
+#define SAVE() (fr->pc = pc - 1)
+#define RA R[i.a]
+#define RB R[i.b]
+#define RC R[i.c]
+/* checked i64 arithmetic: compute into r first, so an error can still show R[B] and R[C] */
+#define CHECKED(fn, opn) do { int64_t r_; \
+        if (__builtin_expect(fn(RB.i, RC.i, &r_), 0)) { SAVE(); return int_error(vm, VX_NUM_OVERFLOW, opn, VX_I64, RB, RC); } \
+        RA.i = r_; } while (0)
+    for (;;) {
+        VxInstr i = *pc++;
+        switch ((VxOp)i.op) {
+        case VX_OP_MOVE: RA = RB; break;
+        case VX_OP_LOADK: RA = K[i.b]; break;
+        case VX_OP_LOADI: RA.i = vx_sbx(i); break;
+        case VX_OP_LOADB: RA.i = i.b; break;
+
+        case VX_OP_ADD_I64: CHECKED(__builtin_add_overflow, 0); break;
+        case VX_OP_SUB_I64: CHECKED(__builtin_sub_overflow, 1); break;
+        case VX_OP_MUL_I64: CHECKED(__builtin_mul_overflow, 2); break;
+        case VX_OP_DIV_I64: case VX_OP_REM_I64: {
+            bool div = i.op == VX_OP_DIV_I64;
+            if (RC.i == 0) { SAVE(); return int_error(vm, VX_NUM_DIV_ZERO, div ? 3 : 4, VX_I64, RB, RC); }
+            if (RC.i == -1 && RB.i == INT64_MIN) { SAVE(); return int_error(vm, VX_NUM_OVERFLOW, div ? 3 : 4, VX_I64, RB, RC); }
+            RA.i = div ? RB.i / RC.i : RB.i % RC.i;
+            break;
+        }
+        case VX_OP_NEG_I64:
+            if (RB.i == INT64_MIN) { SAVE(); return runtime_error(vm, "integer overflow: -(%lld) does not fit in `i64`", (long long)RB.i); }
+            RA.i = -RB.i;
+            break;
+        case VX_OP_ADDI_I64: {
+            int64_t r;
+            if (__builtin_add_overflow(RB.i, (int64_t)(int16_t)i.c, &r)) { SAVE(); return runtime_error(vm, "integer overflow in a loop counter"); }
+            RA.i = r;
+            break;
+        }
+        case VX_OP_POW_I64: case VX_OP_POW_INT: {
+            VxIntKind k = i.op == VX_OP_POW_I64 ? VX_I64 : (VxIntKind)i.t;
+            VxValue r;
+            if (int_pow(k, RB, RC, &r)) { SAVE(); return runtime_error(vm, "integer overflow in `**` for `%s`", vx_int_name(k)); }
+            RA = r;
+            break;
+        }
+        case VX_OP_ADD_INT: case VX_OP_SUB_INT: case VX_OP_MUL_INT: case VX_OP_DIV_INT: case VX_OP_REM_INT: {
+            int op = i.op - VX_OP_ADD_INT;
+            VxValue r;
+            VxNumStatus st = int_arith((VxArithOp)op, (VxIntKind)i.t, RB, RC, &r);
+            if (st) { SAVE(); return int_error(vm, st, op, (VxIntKind)i.t, RB, RC); }
+            RA = r;
+            break;
+        }
+        case VX_OP_NEG_INT: {
+            VxWide r;
+            if (vx_wide_neg(to_wide(RB, (VxIntKind)i.t), int_type((VxIntKind)i.t), &r)) {
+                SAVE();
+                return runtime_error(vm, "integer overflow: cannot negate this `%s`", vx_int_name((VxIntKind)i.t));
+            }
+            RA = from_wide(r);
+            break;
+        }
+        case VX_OP_BAND: RA.u = RB.u & RC.u; break;
+        case VX_OP_BOR: RA.u = RB.u | RC.u; break;
+        case VX_OP_BXOR: RA.u = RB.u ^ RC.u; break;
+        case VX_OP_BNOT: RA = from_wide(vx_wide_not(to_wide(RB, (VxIntKind)i.t), int_type((VxIntKind)i.t))); break;
+        case VX_OP_SHL: case VX_OP_SHR: {
+            VxIntKind k = (VxIntKind)i.t;
+            VxWide r;
+            uint64_t n = RC.u;
+            VxNumStatus st = n >= 256 ? VX_NUM_SHIFT_RANGE
+                           : i.op == VX_OP_SHL ? vx_wide_shl(to_wide(RB, k), (uint32_t)n, int_type(k), &r)
+                                               : vx_wide_shr(to_wide(RB, k), (uint32_t)n, int_type(k), &r);
+            if (st) { SAVE(); return int_error(vm, st, 0, k, RB, RC); }
+            RA = from_wide(r);
+            break;
+        }
+
+        case VX_OP_ADD_F64: RA.f = RB.f + RC.f; break;
+        case VX_OP_SUB_F64: RA.f = RB.f - RC.f; break;
+        case VX_OP_MUL_F64: RA.f = RB.f * RC.f; break;
+        case VX_OP_DIV_F64: RA.f = RB.f / RC.f; break;
+        case VX_OP_REM_F64: RA.f = fmod(RB.f, RC.f); break;
+        case VX_OP_NEG_F64: RA.f = -RB.f; break;
+        case VX_OP_POW_F64: RA.f = pow(RB.f, RC.f); break;
+        case VX_OP_POWI_F64: RA.f = pow(RB.f, (double)RC.i); break;
+        case VX_OP_ADD_F32: RA.u = 0; RA.f32 = RB.f32 + RC.f32; break;
+        case VX_OP_SUB_F32: RA.u = 0; RA.f32 = RB.f32 - RC.f32; break;
+        case VX_OP_MUL_F32: RA.u = 0; RA.f32 = RB.f32 * RC.f32; break;
+        case VX_OP_DIV_F32: RA.u = 0; RA.f32 = RB.f32 / RC.f32; break;
+        case VX_OP_REM_F32: RA.u = 0; RA.f32 = fmodf(RB.f32, RC.f32); break;
+        case VX_OP_NEG_F32: RA.u = 0; RA.f32 = -RB.f32; break;
+        case VX_OP_POW_F32: RA.u = 0; RA.f32 = powf(RB.f32, RC.f32); break;
+        case VX_OP_POWI_F32: RA.u = 0; RA.f32 = powf(RB.f32, (float)RC.i); break;
+
+        case VX_OP_EQ_I64: RA.i = RB.i == RC.i; break;
+        case VX_OP_LT_I64: RA.i = RB.i < RC.i; break;
+        case VX_OP_LE_I64: RA.i = RB.i <= RC.i; break;
+        case VX_OP_LT_U64: RA.i = RB.u < RC.u; break;
+        case VX_OP_LE_U64: RA.i = RB.u <= RC.u; break;
+        case VX_OP_EQ_F64: RA.i = RB.f == RC.f; break;
+        case VX_OP_LT_F64: RA.i = RB.f < RC.f; break;
+        case VX_OP_LE_F64: RA.i = RB.f <= RC.f; break;
+        case VX_OP_EQ_F32: RA.i = RB.f32 == RC.f32; break;
+        case VX_OP_LT_F32: RA.i = RB.f32 < RC.f32; break;
+        case VX_OP_LE_F32: RA.i = RB.f32 <= RC.f32; break;
+        case VX_OP_EQ_STR: RA.i = RB.s->len == RC.s->len && memcmp(RB.s->data, RC.s->data, RB.s->len) == 0; break;
+        case VX_OP_NOT: RA.i = !RB.i; break;
+
+        case VX_OP_CAST_INT: {               /* targets are at most 64 bits: only the low bits matter */
+            VxWide w = { { RB.u, RB.i < 0 ? ~0ull : 0, RB.i < 0 ? ~0ull : 0, RB.i < 0 ? ~0ull : 0 } };
+            RA = from_wide(vx_wide_normalize(w, int_type((VxIntKind)i.t)));
+            break;
+        }
+        case VX_OP_INT_F64: RA.f = vx_int_signed((VxIntKind)i.t) ? (double)RB.i : (double)RB.u; break;
+        case VX_OP_INT_F32: { float f = vx_int_signed((VxIntKind)i.t) ? (float)RB.i : (float)RB.u; RA.u = 0; RA.f32 = f; break; }
+        case VX_OP_F64_INT: RA = from_wide(vx_wide_from_double(RB.f, int_type((VxIntKind)i.t))); break;
+        case VX_OP_F32_INT: RA = from_wide(vx_wide_from_double(RB.f32, int_type((VxIntKind)i.t))); break;
+        case VX_OP_F64_F32: { float f = (float)RB.f; RA.u = 0; RA.f32 = f; break; }
+        case VX_OP_F32_F64: RA.f = RB.f32; break;
+        case VX_OP_MATH_F64: RA.f = math_fn(i.t, RB.f); break;
+        case VX_OP_MATH_F32: { float f = (float)math_fn(i.t, RB.f32); RA.u = 0; RA.f32 = f; break; }
+
+        case VX_OP_JMP: pc += vx_sbx(i); break;
+        case VX_OP_JMPIF: if (RA.i) pc += vx_sbx(i); break;
+        case VX_OP_JMPIFNOT: if (!RA.i) pc += vx_sbx(i); break;
+
+        case VX_OP_CALL: {
+            const VxFunc *f = &vm->prog->funcs[i.b];
+            VxValue *base = R + i.a;
+            SAVE();
+            if (vm->nframes >= MAX_FRAMES || base + f->nregs + 1 > vm->stack_end)
+                return runtime_error(vm, "stack overflow: more than %d nested calls", vm->nframes);
+            Frame *callee = &vm->frames[vm->nframes++];
+            callee->f = f;
+            callee->base = base;
+            callee->ret = i.a;
+            fr = callee;
+            R = base;
+            K = f->consts;
+            pc = f->code;
+            break;
+        }
+        case VX_OP_RET: case VX_OP_RET0: {
+            VxValue v = i.op == VX_OP_RET ? RA : (VxValue){ .i = 0 };
+            if (--vm->nframes == 0) return 0;
+            fr = &vm->frames[vm->nframes - 1];
+            R = fr->base;
+            R[vm->frames[vm->nframes].ret] = v;
+            K = fr->f->consts;
+            pc = fr->pc + 1;
+            break;
+        }
+
+        case VX_OP_PUT: put_value(vm, RA, i.t); break;
+        case VX_OP_PUTK: out_bytes(vm, K[i.b].s->data, K[i.b].s->len); break;
+        case VX_OP_ASSERT:
+            if (!RA.i) { SAVE(); return runtime_error(vm, "assertion failed: %s", K[i.b].s->data); }
+            break;
+        case VX_OP_EXIT: flush_out(vm); return (int)(RA.i & 0xFF);
+        default:
+            SAVE();
+            return runtime_error(vm, "internal error: bad instruction %d", i.op);
+        }
+    }
+#undef SAVE
+#undef RA
+#undef RB
+#undef RC
+#undef CHECKED
+}
+
+int vx_run(const VxProgram *p, int argc, char **argv, VxDiags *diags)
+{
+    (void)argc;
+    (void)argv;
+    Vm *vm = calloc(1, sizeof *vm);
+    if (!vm) vx_xmalloc((size_t)-1);
+    vm->prog = p;
+    vm->diags = diags;
+    vm->stack = calloc(STACK_VALUES, sizeof(VxValue));
+    vm->frames = calloc(MAX_FRAMES, sizeof(Frame));
+    if (!vm->stack || !vm->frames) {
+        fprintf(stderr, "error: out of memory starting the program\n");
+        free(vm->stack); free(vm->frames); free(vm);
+        return 1;
+    }
+    vm->stack_end = vm->stack + STACK_VALUES;
+    const VxFunc *main_fn = &p->funcs[p->main];
+    vm->frames[0] = (Frame){ main_fn, main_fn->code, vm->stack, 0 };
+    vm->nframes = 1;
+    int status = execute(vm);
+    flush_out(vm);
+    free(vm->stack);
+    free(vm->frames);
+    free(vm);
+    return status;
+}
