@@ -263,6 +263,32 @@ static VxOp arith_op(VxTokKind op, VKind k, int ik)
     }
 }
 
+/* `x * 3`, `y / 2.0`: the constant right operand becomes K[C] (no load
+ * per use).  Returns the K-form of op, or -1. */
+static int const_operand_op(Comp *c, VxOp op, VxNode *rhs)
+{
+    static const VxOp from[] = { VX_OP_ADD_I64, VX_OP_SUB_I64, VX_OP_MUL_I64, VX_OP_DIV_I64, VX_OP_REM_I64,
+                                 VX_OP_ADD_F64, VX_OP_SUB_F64, VX_OP_MUL_F64, VX_OP_DIV_F64 };
+    static const VxOp to[] = { VX_OP_ADDK_I64, VX_OP_SUBK_I64, VX_OP_MULK_I64, VX_OP_DIVK_I64, VX_OP_REMK_I64,
+                               VX_OP_ADDK_F64, VX_OP_SUBK_F64, VX_OP_MULK_F64, VX_OP_DIVK_F64 };
+    bool is_int = rhs->kind == VX_N_INT, is_float = rhs->kind == VX_N_FLOAT || (is_int && node_kind(c, rhs, NULL) == K_F64);
+    if (!is_int && !is_float) return -1;
+    if ((op == VX_OP_DIV_I64 || op == VX_OP_REM_I64) && (rhs->u.int_lit.value.limb[0] == 0 ||
+        rhs->u.int_lit.value.limb[0] == UINT64_MAX)) return -1;     /* keep the runtime checks */
+    for (size_t i = 0; i < sizeof from / sizeof from[0]; i++)
+        if (from[i] == op && (i < 5 ? !is_float : is_float)) return to[i];
+    return -1;
+}
+
+static int const_operand(Comp *c, VxNode *rhs)
+{
+    VxValue v;
+    if (rhs->kind == VX_N_FLOAT) v.f = rhs->u.float_lit.value;
+    else if (node_kind(c, rhs, NULL) == K_F64) v.f = (double)rhs->u.int_lit.value.limb[0];
+    else v.i = (int64_t)rhs->u.int_lit.value.limb[0];
+    return add_const(c, v);
+}
+
 static void arithmetic(Comp *c, VxNode *e, int dst)
 {
     int ik = VX_I64, rk;
@@ -278,8 +304,15 @@ static void arithmetic(Comp *c, VxNode *e, int dst)
     if (e->u.binary.op == TK_STARSTAR && (k == K_F64 || k == K_F32) && rkind == K_INT)
         op = k == K_F64 ? VX_OP_POWI_F64 : VX_OP_POWI_F32;
     int save = c->freereg;
-    int a = expr(c, e->u.binary.lhs), b = expr(c, e->u.binary.rhs);
-    emit(c, e, op, k == K_BOOL ? VX_U8 : ik, dst, a, b);
+    VxNode *lhs = e->u.binary.lhs, *rhs = e->u.binary.rhs;
+    bool commutes = e->u.binary.op == TK_PLUS || e->u.binary.op == TK_STAR;
+    if (commutes && (lhs->kind == VX_N_INT || lhs->kind == VX_N_FLOAT) && const_operand_op(c, op, lhs) >= 0) {
+        VxNode *t = lhs; lhs = rhs; rhs = t;                /* `2.0 * x` as `x * 2.0` */
+    }
+    int a = expr(c, lhs);
+    int kop = const_operand_op(c, op, rhs);
+    if (kop >= 0) emit(c, e, (VxOp)kop, 0, dst, a, const_operand(c, rhs));
+    else emit(c, e, op, k == K_BOOL ? VX_U8 : ik, dst, a, expr(c, rhs));
     c->freereg = save;
 }
 
@@ -568,6 +601,39 @@ static void loop_expr(Comp *c, VxNode *e, int dst)
     pop_loop(c, top, c->code.len);
 }
 
+/* The i64 loop: one test on entry, then FORLOOP (increment, compare,
+ * jump back) per iteration, as Lua's FORLOOP. */
+static void for_range_i64(Comp *c, VxNode *e, int i, int end, int test, bool incl)
+{
+    VxNode *pat = e->u.for_.pat;
+    emit(c, e, incl ? VX_OP_LE_I64 : VX_OP_LT_I64, 0, test, i, end);
+    int exit = emit_jump(c, e, VX_OP_JMPIFNOT, test);
+    int top = c->code.len;
+    if (pat->kind == VX_N_PAT_IDENT) declare(c, pat->u.pat_ident.name, i);
+    if (!push_loop(c, e, e->u.for_.label, -1)) return;
+    discard(c, e->u.for_.body);
+    int step = c->code.len;
+    int back = top - step - 1;
+    if (back >= -32768) {
+        emit(c, e, incl ? VX_OP_FORLOOPI : VX_OP_FORLOOP, 0, i, end, (uint16_t)(int16_t)back);
+    } else {                                          /* a body too long for a 16-bit jump */
+        if (incl) {
+            emit(c, e, VX_OP_LT_I64, 0, test, i, end);
+            int done = emit_jump(c, e, VX_OP_JMPIFNOT, test);
+            emit(c, e, VX_OP_ADDI_I64, 0, i, i, 1);
+            jump_back(c, e, top);
+            patch_here(c, done);
+        } else {
+            emit(c, e, VX_OP_ADDI_I64, 0, i, i, 1);
+            emit(c, e, VX_OP_LT_I64, 0, test, i, end);
+            int again = emit_jump(c, e, VX_OP_JMPIF, test);
+            patch(c, again, top);
+        }
+    }
+    patch_here(c, exit);
+    pop_loop(c, step, c->code.len);
+}
+
 /* for i in lo..hi (or lo..=hi) over an integer kind. */
 static void for_range(Comp *c, VxNode *e)
 {
@@ -581,6 +647,7 @@ static void for_range(Comp *c, VxNode *e)
     expr_to(c, range->u.range.lo, i);
     expr_to(c, range->u.range.hi, end);
     bool uns = !vx_int_signed((VxIntKind)ik), incl = range->u.range.inclusive;
+    if (ik == VX_I64) { for_range_i64(c, e, i, end, test, incl); c->locals.len = nlocals; c->freereg = save; return; }
     int top = c->code.len;
     emit(c, e, incl ? (uns ? VX_OP_LE_U64 : VX_OP_LE_I64) : (uns ? VX_OP_LT_U64 : VX_OP_LT_I64), 0, test, i, end);
     int exit = emit_jump(c, e, VX_OP_JMPIFNOT, test);

@@ -177,8 +177,34 @@ static double math_fn(int fn, double x)
 
 /* ---- the dispatch loop -------------------------------------------------------------------- */
 
+/* One loop, two ways to dispatch (as Lua's ljumptab.h): with GCC/clang,
+ * each instruction jumps straight to the next one's code through a label
+ * table (computed goto, one indirect branch per instruction and better
+ * branch prediction); elsewhere it is a plain switch.  VX_SWITCH_DISPATCH
+ * forces the switch, so both are built and tested. */
+#if defined(__GNUC__) && !defined(VX_SWITCH_DISPATCH)
+#define vmfetch() (i = *pc++)
+#define vmdispatch(op) goto *jump_table[op];
+#define vmcase(name) L_##name:
+#define vmbreak do { vmfetch(); goto *jump_table[i.op]; } while (0)
+#define vmdefault L_default
+#else
+#define vmfetch() (i = *pc++)
+#define vmdispatch(op) switch ((VxOp)(op))
+#define vmcase(name) case VX_OP_##name:
+#define vmbreak do { vmfetch(); continue; } while (0)
+#define vmdefault default
+#endif
+
 static int execute(Vm *vm)
 {
+#if defined(__GNUC__) && !defined(VX_SWITCH_DISPATCH)
+    static const void *const jump_table[VX_OP_COUNT] = {
+#define OP(name, semantics) &&L_##name,
+#include "opcodes.def"
+#undef OP
+    };
+#endif
     Frame *fr = &vm->frames[0];
     const VxInstr *pc = fr->f->code;
     VxValue *R = fr->base;
@@ -191,63 +217,72 @@ static int execute(Vm *vm)
 #define CHECKED(fn, opn) do { int64_t r_; \
         if (__builtin_expect(fn(RB.i, RC.i, &r_), 0)) { SAVE(); return int_error(vm, VX_NUM_OVERFLOW, opn, VX_I64, RB, RC); } \
         RA.i = r_; } while (0)
+    VxInstr i;
+#if defined(__GNUC__) && !defined(VX_SWITCH_DISPATCH)
+    if (0) goto L_default;                 /* only reached through a corrupt opcode */
+#endif
+    vmfetch();
     for (;;) {
-        VxInstr i = *pc++;
-        switch ((VxOp)i.op) {
-        case VX_OP_MOVE: RA = RB; break;
-        case VX_OP_LOADK: RA = K[i.b]; break;
-        case VX_OP_LOADI: RA.i = vx_sbx(i); break;
-        case VX_OP_LOADB: RA.i = i.b; break;
+        vmdispatch(i.op) {
+        vmcase(MOVE) RA = RB; vmbreak;
+        vmcase(LOADK) RA = K[i.b]; vmbreak;
+        vmcase(LOADI) RA.i = vx_sbx(i); vmbreak;
+        vmcase(LOADB) RA.i = i.b; vmbreak;
 
-        case VX_OP_ADD_I64: CHECKED(__builtin_add_overflow, 0); break;
-        case VX_OP_SUB_I64: CHECKED(__builtin_sub_overflow, 1); break;
-        case VX_OP_MUL_I64: CHECKED(__builtin_mul_overflow, 2); break;
-        case VX_OP_DIV_I64: case VX_OP_REM_I64: {
+        vmcase(ADD_I64) CHECKED(__builtin_add_overflow, 0); vmbreak;
+        vmcase(SUB_I64) CHECKED(__builtin_sub_overflow, 1); vmbreak;
+        vmcase(MUL_I64) CHECKED(__builtin_mul_overflow, 2); vmbreak;
+        vmcase(DIV_I64) vmcase(REM_I64) {
             bool div = i.op == VX_OP_DIV_I64;
             if (RC.i == 0) { SAVE(); return int_error(vm, VX_NUM_DIV_ZERO, div ? 3 : 4, VX_I64, RB, RC); }
             if (RC.i == -1 && RB.i == INT64_MIN) { SAVE(); return int_error(vm, VX_NUM_OVERFLOW, div ? 3 : 4, VX_I64, RB, RC); }
             RA.i = div ? RB.i / RC.i : RB.i % RC.i;
-            break;
+            vmbreak;
         }
-        case VX_OP_NEG_I64:
+        vmcase(NEG_I64)
             if (RB.i == INT64_MIN) { SAVE(); return runtime_error(vm, "integer overflow: -(%lld) does not fit in `i64`", (long long)RB.i); }
             RA.i = -RB.i;
-            break;
-        case VX_OP_ADDI_I64: {
+            vmbreak;
+        vmcase(ADDI_I64) {
             int64_t r;
             if (__builtin_add_overflow(RB.i, (int64_t)(int16_t)i.c, &r)) { SAVE(); return runtime_error(vm, "integer overflow in a loop counter"); }
             RA.i = r;
-            break;
+            vmbreak;
         }
-        case VX_OP_POW_I64: case VX_OP_POW_INT: {
+        vmcase(POW_I64) vmcase(POW_INT) {
             VxIntKind k = i.op == VX_OP_POW_I64 ? VX_I64 : (VxIntKind)i.t;
             VxValue r;
             if (int_pow(k, RB, RC, &r)) { SAVE(); return runtime_error(vm, "integer overflow in `**` for `%s`", vx_int_name(k)); }
             RA = r;
-            break;
+            vmbreak;
         }
-        case VX_OP_ADD_INT: case VX_OP_SUB_INT: case VX_OP_MUL_INT: case VX_OP_DIV_INT: case VX_OP_REM_INT: {
+        vmcase(ADDK_I64) { int64_t r; if (__builtin_add_overflow(RB.i, K[i.c].i, &r)) { SAVE(); return int_error(vm, VX_NUM_OVERFLOW, 0, VX_I64, RB, K[i.c]); } RA.i = r; vmbreak; }
+        vmcase(SUBK_I64) { int64_t r; if (__builtin_sub_overflow(RB.i, K[i.c].i, &r)) { SAVE(); return int_error(vm, VX_NUM_OVERFLOW, 1, VX_I64, RB, K[i.c]); } RA.i = r; vmbreak; }
+        vmcase(MULK_I64) { int64_t r; if (__builtin_mul_overflow(RB.i, K[i.c].i, &r)) { SAVE(); return int_error(vm, VX_NUM_OVERFLOW, 2, VX_I64, RB, K[i.c]); } RA.i = r; vmbreak; }
+        vmcase(DIVK_I64) RA.i = RB.i / K[i.c].i; vmbreak;
+        vmcase(REMK_I64) RA.i = RB.i % K[i.c].i; vmbreak;
+        vmcase(ADD_INT) vmcase(SUB_INT) vmcase(MUL_INT) vmcase(DIV_INT) vmcase(REM_INT) {
             int op = i.op - VX_OP_ADD_INT;
             VxValue r;
             VxNumStatus st = int_arith((VxArithOp)op, (VxIntKind)i.t, RB, RC, &r);
             if (st) { SAVE(); return int_error(vm, st, op, (VxIntKind)i.t, RB, RC); }
             RA = r;
-            break;
+            vmbreak;
         }
-        case VX_OP_NEG_INT: {
+        vmcase(NEG_INT) {
             VxWide r;
             if (vx_wide_neg(to_wide(RB, (VxIntKind)i.t), int_type((VxIntKind)i.t), &r)) {
                 SAVE();
                 return runtime_error(vm, "integer overflow: cannot negate this `%s`", vx_int_name((VxIntKind)i.t));
             }
             RA = from_wide(r);
-            break;
+            vmbreak;
         }
-        case VX_OP_BAND: RA.u = RB.u & RC.u; break;
-        case VX_OP_BOR: RA.u = RB.u | RC.u; break;
-        case VX_OP_BXOR: RA.u = RB.u ^ RC.u; break;
-        case VX_OP_BNOT: RA = from_wide(vx_wide_not(to_wide(RB, (VxIntKind)i.t), int_type((VxIntKind)i.t))); break;
-        case VX_OP_SHL: case VX_OP_SHR: {
+        vmcase(BAND) RA.u = RB.u & RC.u; vmbreak;
+        vmcase(BOR) RA.u = RB.u | RC.u; vmbreak;
+        vmcase(BXOR) RA.u = RB.u ^ RC.u; vmbreak;
+        vmcase(BNOT) RA = from_wide(vx_wide_not(to_wide(RB, (VxIntKind)i.t), int_type((VxIntKind)i.t))); vmbreak;
+        vmcase(SHL) vmcase(SHR) {
             VxIntKind k = (VxIntKind)i.t;
             VxWide r;
             uint64_t n = RC.u;
@@ -256,59 +291,65 @@ static int execute(Vm *vm)
                                                : vx_wide_shr(to_wide(RB, k), (uint32_t)n, int_type(k), &r);
             if (st) { SAVE(); return int_error(vm, st, 0, k, RB, RC); }
             RA = from_wide(r);
-            break;
+            vmbreak;
         }
 
-        case VX_OP_ADD_F64: RA.f = RB.f + RC.f; break;
-        case VX_OP_SUB_F64: RA.f = RB.f - RC.f; break;
-        case VX_OP_MUL_F64: RA.f = RB.f * RC.f; break;
-        case VX_OP_DIV_F64: RA.f = RB.f / RC.f; break;
-        case VX_OP_REM_F64: RA.f = fmod(RB.f, RC.f); break;
-        case VX_OP_NEG_F64: RA.f = -RB.f; break;
-        case VX_OP_POW_F64: RA.f = pow(RB.f, RC.f); break;
-        case VX_OP_POWI_F64: RA.f = pow(RB.f, (double)RC.i); break;
-        case VX_OP_ADD_F32: RA.u = 0; RA.f32 = RB.f32 + RC.f32; break;
-        case VX_OP_SUB_F32: RA.u = 0; RA.f32 = RB.f32 - RC.f32; break;
-        case VX_OP_MUL_F32: RA.u = 0; RA.f32 = RB.f32 * RC.f32; break;
-        case VX_OP_DIV_F32: RA.u = 0; RA.f32 = RB.f32 / RC.f32; break;
-        case VX_OP_REM_F32: RA.u = 0; RA.f32 = fmodf(RB.f32, RC.f32); break;
-        case VX_OP_NEG_F32: RA.u = 0; RA.f32 = -RB.f32; break;
-        case VX_OP_POW_F32: RA.u = 0; RA.f32 = powf(RB.f32, RC.f32); break;
-        case VX_OP_POWI_F32: RA.u = 0; RA.f32 = powf(RB.f32, (float)RC.i); break;
+        vmcase(ADD_F64) RA.f = RB.f + RC.f; vmbreak;
+        vmcase(SUB_F64) RA.f = RB.f - RC.f; vmbreak;
+        vmcase(MUL_F64) RA.f = RB.f * RC.f; vmbreak;
+        vmcase(DIV_F64) RA.f = RB.f / RC.f; vmbreak;
+        vmcase(REM_F64) RA.f = fmod(RB.f, RC.f); vmbreak;
+        vmcase(NEG_F64) RA.f = -RB.f; vmbreak;
+        vmcase(POW_F64) RA.f = pow(RB.f, RC.f); vmbreak;
+        vmcase(POWI_F64) RA.f = pow(RB.f, (double)RC.i); vmbreak;
+        vmcase(ADDK_F64) RA.f = RB.f + K[i.c].f; vmbreak;
+        vmcase(SUBK_F64) RA.f = RB.f - K[i.c].f; vmbreak;
+        vmcase(MULK_F64) RA.f = RB.f * K[i.c].f; vmbreak;
+        vmcase(DIVK_F64) RA.f = RB.f / K[i.c].f; vmbreak;
+        vmcase(ADD_F32) RA.u = 0; RA.f32 = RB.f32 + RC.f32; vmbreak;
+        vmcase(SUB_F32) RA.u = 0; RA.f32 = RB.f32 - RC.f32; vmbreak;
+        vmcase(MUL_F32) RA.u = 0; RA.f32 = RB.f32 * RC.f32; vmbreak;
+        vmcase(DIV_F32) RA.u = 0; RA.f32 = RB.f32 / RC.f32; vmbreak;
+        vmcase(REM_F32) RA.u = 0; RA.f32 = fmodf(RB.f32, RC.f32); vmbreak;
+        vmcase(NEG_F32) RA.u = 0; RA.f32 = -RB.f32; vmbreak;
+        vmcase(POW_F32) RA.u = 0; RA.f32 = powf(RB.f32, RC.f32); vmbreak;
+        vmcase(POWI_F32) RA.u = 0; RA.f32 = powf(RB.f32, (float)RC.i); vmbreak;
 
-        case VX_OP_EQ_I64: RA.i = RB.i == RC.i; break;
-        case VX_OP_LT_I64: RA.i = RB.i < RC.i; break;
-        case VX_OP_LE_I64: RA.i = RB.i <= RC.i; break;
-        case VX_OP_LT_U64: RA.i = RB.u < RC.u; break;
-        case VX_OP_LE_U64: RA.i = RB.u <= RC.u; break;
-        case VX_OP_EQ_F64: RA.i = RB.f == RC.f; break;
-        case VX_OP_LT_F64: RA.i = RB.f < RC.f; break;
-        case VX_OP_LE_F64: RA.i = RB.f <= RC.f; break;
-        case VX_OP_EQ_F32: RA.i = RB.f32 == RC.f32; break;
-        case VX_OP_LT_F32: RA.i = RB.f32 < RC.f32; break;
-        case VX_OP_LE_F32: RA.i = RB.f32 <= RC.f32; break;
-        case VX_OP_EQ_STR: RA.i = RB.s->len == RC.s->len && memcmp(RB.s->data, RC.s->data, RB.s->len) == 0; break;
-        case VX_OP_NOT: RA.i = !RB.i; break;
+        vmcase(EQ_I64) RA.i = RB.i == RC.i; vmbreak;
+        vmcase(LT_I64) RA.i = RB.i < RC.i; vmbreak;
+        vmcase(LE_I64) RA.i = RB.i <= RC.i; vmbreak;
+        vmcase(LT_U64) RA.i = RB.u < RC.u; vmbreak;
+        vmcase(LE_U64) RA.i = RB.u <= RC.u; vmbreak;
+        vmcase(EQ_F64) RA.i = RB.f == RC.f; vmbreak;
+        vmcase(LT_F64) RA.i = RB.f < RC.f; vmbreak;
+        vmcase(LE_F64) RA.i = RB.f <= RC.f; vmbreak;
+        vmcase(EQ_F32) RA.i = RB.f32 == RC.f32; vmbreak;
+        vmcase(LT_F32) RA.i = RB.f32 < RC.f32; vmbreak;
+        vmcase(LE_F32) RA.i = RB.f32 <= RC.f32; vmbreak;
+        vmcase(EQ_STR) RA.i = RB.s->len == RC.s->len && memcmp(RB.s->data, RC.s->data, RB.s->len) == 0; vmbreak;
+        vmcase(NOT) RA.i = !RB.i; vmbreak;
 
-        case VX_OP_CAST_INT: {               /* targets are at most 64 bits: only the low bits matter */
+        vmcase(CAST_INT) {               /* targets are at most 64 bits: only the low bits matter */
             VxWide w = { { RB.u, RB.i < 0 ? ~0ull : 0, RB.i < 0 ? ~0ull : 0, RB.i < 0 ? ~0ull : 0 } };
             RA = from_wide(vx_wide_normalize(w, int_type((VxIntKind)i.t)));
-            break;
+            vmbreak;
         }
-        case VX_OP_INT_F64: RA.f = vx_int_signed((VxIntKind)i.t) ? (double)RB.i : (double)RB.u; break;
-        case VX_OP_INT_F32: { float f = vx_int_signed((VxIntKind)i.t) ? (float)RB.i : (float)RB.u; RA.u = 0; RA.f32 = f; break; }
-        case VX_OP_F64_INT: RA = from_wide(vx_wide_from_double(RB.f, int_type((VxIntKind)i.t))); break;
-        case VX_OP_F32_INT: RA = from_wide(vx_wide_from_double(RB.f32, int_type((VxIntKind)i.t))); break;
-        case VX_OP_F64_F32: { float f = (float)RB.f; RA.u = 0; RA.f32 = f; break; }
-        case VX_OP_F32_F64: RA.f = RB.f32; break;
-        case VX_OP_MATH_F64: RA.f = math_fn(i.t, RB.f); break;
-        case VX_OP_MATH_F32: { float f = (float)math_fn(i.t, RB.f32); RA.u = 0; RA.f32 = f; break; }
+        vmcase(INT_F64) RA.f = vx_int_signed((VxIntKind)i.t) ? (double)RB.i : (double)RB.u; vmbreak;
+        vmcase(INT_F32) { float f = vx_int_signed((VxIntKind)i.t) ? (float)RB.i : (float)RB.u; RA.u = 0; RA.f32 = f; vmbreak; }
+        vmcase(F64_INT) RA = from_wide(vx_wide_from_double(RB.f, int_type((VxIntKind)i.t))); vmbreak;
+        vmcase(F32_INT) RA = from_wide(vx_wide_from_double(RB.f32, int_type((VxIntKind)i.t))); vmbreak;
+        vmcase(F64_F32) { float f = (float)RB.f; RA.u = 0; RA.f32 = f; vmbreak; }
+        vmcase(F32_F64) RA.f = RB.f32; vmbreak;
+        vmcase(MATH_F64) RA.f = math_fn(i.t, RB.f); vmbreak;
+        vmcase(MATH_F32) { float f = (float)math_fn(i.t, RB.f32); RA.u = 0; RA.f32 = f; vmbreak; }
 
-        case VX_OP_JMP: pc += vx_sbx(i); break;
-        case VX_OP_JMPIF: if (RA.i) pc += vx_sbx(i); break;
-        case VX_OP_JMPIFNOT: if (!RA.i) pc += vx_sbx(i); break;
+        vmcase(FORLOOP) if (++RA.i < RB.i) pc += (int16_t)i.c; vmbreak;
+        vmcase(FORLOOPI) if (RA.i < RB.i) { RA.i++; pc += (int16_t)i.c; } vmbreak;
+        vmcase(JMP) pc += vx_sbx(i); vmbreak;
+        vmcase(JMPIF) if (RA.i) pc += vx_sbx(i); vmbreak;
+        vmcase(JMPIFNOT) if (!RA.i) pc += vx_sbx(i); vmbreak;
 
-        case VX_OP_CALL: {
+        vmcase(CALL) {
             const VxFunc *f = &vm->prog->funcs[i.b];
             VxValue *base = R + i.a;
             SAVE();
@@ -322,9 +363,9 @@ static int execute(Vm *vm)
             R = base;
             K = f->consts;
             pc = f->code;
-            break;
+            vmbreak;
         }
-        case VX_OP_RET: case VX_OP_RET0: {
+        vmcase(RET) vmcase(RET0) {
             VxValue v = i.op == VX_OP_RET ? RA : (VxValue){ .i = 0 };
             if (--vm->nframes == 0) return 0;
             fr = &vm->frames[vm->nframes - 1];
@@ -332,16 +373,16 @@ static int execute(Vm *vm)
             R[vm->frames[vm->nframes].ret] = v;
             K = fr->f->consts;
             pc = fr->pc + 1;
-            break;
+            vmbreak;
         }
 
-        case VX_OP_PUT: put_value(vm, RA, i.t); break;
-        case VX_OP_PUTK: out_bytes(vm, K[i.b].s->data, K[i.b].s->len); break;
-        case VX_OP_ASSERT:
+        vmcase(PUT) put_value(vm, RA, i.t); vmbreak;
+        vmcase(PUTK) out_bytes(vm, K[i.b].s->data, K[i.b].s->len); vmbreak;
+        vmcase(ASSERT)
             if (!RA.i) { SAVE(); return runtime_error(vm, "assertion failed: %s", K[i.b].s->data); }
-            break;
-        case VX_OP_EXIT: flush_out(vm); return (int)(RA.i & 0xFF);
-        default:
+            vmbreak;
+        vmcase(EXIT) flush_out(vm); return (int)(RA.i & 0xFF);
+        vmdefault:
             SAVE();
             return runtime_error(vm, "internal error: bad instruction %d", i.op);
         }
