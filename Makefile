@@ -18,7 +18,7 @@ DEP     := $(OBJ:.o=.d)
 
 FUZZ_TIME ?= 60
 
-.PHONY: all test asan fuzz fuzz-ci bench demo clean deps update-golden
+.PHONY: all test asan fuzz bench demo clean deps update-golden
 
 all: vortex
 
@@ -67,8 +67,16 @@ build/fuzz/fuzz_parse: $(FRONT_SRC) tests/fuzz/fuzz_parse.c
 	@mkdir -p build/fuzz
 	$(FUZZ_CC) $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^ -lm
 
-fuzz: build/fuzz/fuzz_parse
+# The type checker's target needs everything the checker links, and the prelude.
+build/fuzz/fuzz_check: $(SRC) $(BUILD)/gen/prelude.c tests/fuzz/fuzz_check.c
+	@bash tools/ensure-deps.sh fuzz
+	@mkdir -p build/fuzz
+	$(FUZZ_CC) $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^ -lm
+
+# FUZZ_TIME seconds for each target: the parser, then the type checker.
+fuzz: build/fuzz/fuzz_parse build/fuzz/fuzz_check
 	@bash tests/fuzz/run.sh build/fuzz/fuzz_parse $(FUZZ_TIME)
+	@FUZZ_WORK=build/fuzz/check bash tests/fuzz/run.sh build/fuzz/fuzz_check $(FUZZ_TIME)
 
 # ---- benchmarks and demo ------------------------------------------------------
 
@@ -77,6 +85,8 @@ $(BUILD)/bench_parse: $(OBJ) bench/parse/bench_parse.c
 
 bench: $(BUILD)/vortex $(BUILD)/bench_parse
 	@bash bench/parse/run.sh $(BUILD)/bench_parse
+	@bash bench/types/run.sh $(BUILD)/vortex
+	@bash bench/vm/run.sh $(BUILD)/vortex
 
 demo: vortex
 	@bash examples/tour.sh ./vortex
