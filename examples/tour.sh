@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# tour.sh - the demo behind `make demo`: check the example programs, show a
-# syntax tree and a diagnostic.  (Until the training demo exists.)
+# tour.sh - the demo behind `make demo` (until the training demo exists):
+# type-check the examples, show a syntax tree, a diagnostic, a shape error
+# caught at compile time, and a program run by the bytecode VM.
 #
 #   examples/tour.sh VORTEX        VORTEX: path to the vortex binary
 #
@@ -16,9 +17,9 @@ rule() { printf '\n== %s ==\n\n' "$1"; }
 
 echo "Vortex demo - $("$VORTEX" --version)"
 echo "A statically typed language for neural networks, with shape-typed tensors."
-echo "Today: the front end (lexer, parser, diagnostics).  Next: types, VM, tensors."
+echo "Today: parser, type checker with shape types, bytecode VM (first stage)."
 
-rule "1. Checking the example programs"
+rule "1. Type-checking the example programs (vortex check)"
 failed=0
 files=(examples/tour.vx)
 for f in examples/*.vx; do [ "$f" = examples/tour.vx ] || files+=("$f"); done
@@ -55,11 +56,57 @@ rc=0
 (cd "$tmp" && "$VORTEX" check broken.vx 2>&1) || rc=$?
 echo "(exit code $rc: errors in the program give 1, misuse of the command line 2)"
 
+rule "4. A shape error, caught before the program runs"
+cat >"$tmp/shapes.vx" <<'EOF'
+fn layer(x: Tensor<f32, [B, 784]>, w: Tensor<f32, [784, 128]>) -> Tensor<f32, [B, 128]> { relu(x @ w) }
+fn main() {
+    let batch = randn([32, 784])
+    let w = randn([128, 784])          // transposed by mistake
+    let h = layer(batch, w)
+}
+EOF
+sed 's/^/  /' "$tmp/shapes.vx"
+echo
+(cd "$tmp" && "$VORTEX" check shapes.vx 2>&1) || true
+
+rule "5. Running a program on the bytecode VM (vortex run)"
+cat >"$tmp/collatz.vx" <<'EOF'
+// The longest Collatz chain below a million, with checked integer arithmetic.
+fn chain(start: i64) -> i64 {
+    var n = start
+    var steps = 1
+    while n != 1 {
+        n = if n % 2 == 0 { n / 2 } else { 3 * n + 1 }
+        steps += 1
+    }
+    steps
+}
+fn main() {
+    var best = 0
+    var arg = 0
+    for i in 1..1000000 {
+        let s = chain(i)
+        if s > best {
+            best = s
+            arg = i
+        }
+    }
+    println("longest chain below 1e6 starts at", arg, "with", best, "steps")
+}
+EOF
+sed 's/^/  /' "$tmp/collatz.vx"
+echo
+echo "  \$ vortex run collatz.vx"
+start=$(date +%s%N)
+(cd "$tmp" && "$VORTEX" run collatz.vx 2>&1) | sed 's/^/  /'
+[ "${PIPESTATUS[0]}" -eq 0 ] || failed=1
+echo "  ($(( ($(date +%s%N) - start) / 1000000 )) ms)"
+
 rule "What's next"
 cat <<'EOF'
-  - the type checker: names, types, tensor shapes, generics
-  - the bytecode VM and standard library, so `vortex run` executes programs
+  - the VM's heap values: strings, arrays, structs, enums, closures, maps
   - tensors and autodiff on CPU, then CUDA kernels and the MLIR path
+  - the training demo: a transformer trained on Tiny Shakespeare
   Language reference: docs/language.md    Design: docs/architecture.md
 EOF
 
