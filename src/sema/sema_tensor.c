@@ -169,7 +169,10 @@ VxType *tensor_index(Sema *s, VxType *t, VxNode *e, int nint, int nslice)
  *   reduce     x.sum(dim = 1, keepdim = false): drops or keeps `dim`
  *   transpose  x.transpose(0, 1): swaps two dims (default: the last two)
  *   reshape    x.reshape([B, -1]): the new shape; element counts must agree
- *   unsqueeze  x.unsqueeze(dim): inserts a dim of size 1 */
+ *   unsqueeze  x.unsqueeze(dim): inserts a dim of size 1
+ *   permute    x.permute([2, 0, 1]): reorders the dims
+ *   concat     cat([a, b], dim): equal shapes but for `dim`, whose sizes add up
+ *   stack      stack([a, b], dim): equal shapes, a new dim of the list's length */
 
 static const char *shape_rule(VxDecl *fn)
 {
@@ -329,6 +332,86 @@ static VxType *unsqueeze_rule(Sema *s, VxType *t, VxDecl *fn, VxNodeList args, b
     return vx_t_tensor(s->types, t->u.tensor.dtype, out, n, true);
 }
 
+static VxType *permute_rule(Sema *s, VxType *t, VxDecl *fn, VxNodeList args, bool method, VxSpan at)
+{
+    VxNode *order = arg_for(s, fn, args, method, "dims");
+    int rank = t->u.tensor.rank;
+    if (!order || order->kind != VX_N_ARRAY) return vx_t_tensor(s->types, t->u.tensor.dtype, NULL, 0, false);
+    if (order->u.list.elems.len != rank) {
+        sema_error(s, order->span, "permute needs %d dimensions for %s, found %d", rank, tname(s, t), order->u.list.elems.len);
+        return vx_t_error(s->types);
+    }
+    VxDim out[MAX_RANK];
+    bool used[MAX_RANK] = {0};
+    for (int k = 0; k < rank; k++) {
+        int d;
+        if (!axis(s, order->u.list.elems.items[k], rank, &d)) return vx_t_tensor(s->types, t->u.tensor.dtype, NULL, 0, false);
+        if (used[d]) {
+            sema_error(s, order->u.list.elems.items[k]->span, "dimension %d appears twice in the permutation", d);
+            return vx_t_error(s->types);
+        }
+        used[d] = true;
+        out[k] = t->u.tensor.dims[d];
+    }
+    (void)at;
+    return vx_t_tensor(s->types, t->u.tensor.dtype, out, rank, true);
+}
+
+/* cat / stack over a written-out list of tensors `[a, b, ...]`. */
+static VxType *join_rule(Sema *s, VxDecl *fn, VxNodeList args, bool stack, VxType *ret, VxSpan at)
+{
+    VxNode *list = arg_for(s, fn, args, false, "tensors"), *dim = arg_for(s, fn, args, false, "dim");
+    if (!list || list->kind != VX_N_ARRAY || list->u.list.elems.len == 0) return ret;
+    VxNodeList el = list->u.list.elems;
+    VxType *first = vx_zonk(s->types, el.items[0]->type, false);
+    if (first->kind != VX_T_TENSOR || !first->u.tensor.ranked) return ret;
+    int rank = first->u.tensor.rank, d = 0;
+    if (dim && !axis(s, dim, stack ? rank + 1 : rank, &d)) return ret;
+    if (!dim) d = 0;
+    VxDim out[MAX_RANK];
+    memcpy(out, first->u.tensor.dims, sizeof(VxDim) * (size_t)rank);
+    int64_t total = 0;
+    bool known = true;
+    for (int k = 0; k < el.len; k++) {
+        VxType *t = vx_zonk(s->types, el.items[k]->type, false);
+        if (t->kind != VX_T_TENSOR || !t->u.tensor.ranked) return ret;
+        if (t->u.tensor.rank != rank) {
+            sema_error(s, el.items[k]->span, "cannot %s %s with %s: they have different ranks",
+                       stack ? "stack" : "concatenate", tname(s, first), tname(s, t));
+            return vx_t_error(s->types);
+        }
+        for (int i = 0; i < rank; i++) {
+            VxDim a = vx_resolve_dim(s->types, out[i]), b = vx_resolve_dim(s->types, t->u.tensor.dims[i]);
+            if (!stack && i == d) {
+                if (b.tag == VX_DIM_CONST) total += b.value; else known = false;
+                continue;
+            }
+            if (!vx_unify_dim(s->types, a, b)) {
+                char x[32], y[32];
+                dim_str(s, &a, x, sizeof x);
+                dim_str(s, &b, y, sizeof y);
+                VxDiag *g = sema_error(s, el.items[k]->span, "cannot %s %s with %s: dimension %d is %s in one and %s in the other",
+                                       stack ? "stack" : "concatenate", tname(s, first), tname(s, t), i, x, y);
+                vx_diag_note(s->diags, g, stack ? "stacked tensors must have the same shape"
+                                                : "concatenated tensors must agree on every dimension but the one joined");
+                return vx_t_error(s->types);
+            }
+        }
+    }
+    (void)at;
+    if (stack) {
+        VxDim res[MAX_RANK];
+        int n = 0;
+        for (int i = 0; i <= rank && n < MAX_RANK; i++) {
+            if (i == d) res[n++] = (VxDim){ VX_DIM_CONST, el.len, NULL, NULL };
+            if (i < rank) res[n++] = out[i];
+        }
+        return vx_t_tensor(s->types, first->u.tensor.dtype, res, n, true);
+    }
+    out[d] = known ? (VxDim){ VX_DIM_CONST, total, NULL, NULL } : (VxDim){ VX_DIM_UNKNOWN, 0, NULL, NULL };
+    return vx_t_tensor(s->types, first->u.tensor.dtype, out, rank, true);
+}
+
 VxType *tensor_shape_rule(Sema *s, VxDecl *fn, VxType *sig, VxNodeList args, VxNode *recv, VxType *ret, VxSpan at)
 {
     const char *rule = shape_rule(fn);
@@ -337,6 +420,7 @@ VxType *tensor_shape_rule(Sema *s, VxDecl *fn, VxType *sig, VxNodeList args, VxN
     VxType *r = vx_resolve(s->types, ret);
     VxType *dtype = r->kind == VX_T_TENSOR ? r->u.tensor.dtype : vx_t_float(s->types, VX_F32);
     if (strcmp(rule, "create") == 0) return from_shape_literal(s, arg_for(s, fn, args, method, "shape"), dtype, ret);
+    if (strcmp(rule, "concat") == 0 || strcmp(rule, "stack") == 0) return join_rule(s, fn, args, rule[0] == 's', ret, at);
     /* the other rules transform the first tensor: the receiver or the first
      * argument (its own type, not the declared `Tensor<T>` of the parameter) */
     VxNode *first = method ? recv : arg_for(s, fn, args, false, fn->param_names[0]);
@@ -353,6 +437,7 @@ VxType *tensor_shape_rule(Sema *s, VxDecl *fn, VxType *sig, VxNodeList args, VxN
     }
     if (strcmp(rule, "reduce") == 0) return reduce_rule(s, t, fn, args, method, ret);
     if (strcmp(rule, "transpose") == 0) return transpose_rule(s, t, fn, args, method);
+    if (strcmp(rule, "permute") == 0) return permute_rule(s, t, fn, args, method, at);
     if (strcmp(rule, "unsqueeze") == 0) return unsqueeze_rule(s, t, fn, args, method);
     return ret;
 }
