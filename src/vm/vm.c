@@ -192,7 +192,7 @@ static double math_fn(int fn, double x)
 #define vmfetch() (i = *pc++)
 #define vmdispatch(op) switch ((VxOp)(op))
 #define vmcase(name) case VX_OP_##name:
-#define vmbreak do { vmfetch(); continue; } while (0)
+#define vmbreak goto vm_next        /* not `continue`: inside do-while(0) it would not leave the switch */
 #define vmdefault default
 #endif
 
@@ -386,6 +386,10 @@ static int execute(Vm *vm)
             SAVE();
             return runtime_error(vm, "internal error: bad instruction %d", i.op);
         }
+#if !(defined(__GNUC__) && !defined(VX_SWITCH_DISPATCH))
+    vm_next:
+        vmfetch();
+#endif
     }
 #undef SAVE
 #undef RA
