@@ -706,28 +706,42 @@ static void jump(Comp *c, VxNode *e)
 
 /* ---- match on scalars --------------------------------------------------------------------- */
 
-/* Jump to the returned pc (to be patched) when pattern p does not match r. */
-static int pattern_test(Comp *c, VxNode *p, int r, VxNode *scrut)
+/* Emit a test of pattern p against register r; every jump taken when it
+ * does not match is added to `misses` (to be patched by the caller). */
+static void pattern_test(Comp *c, VxNode *p, int r, VxNode *scrut, IntVec *misses)
 {
     int save = c->freereg;
-    int t = alloc_reg(c, p);
-    int miss = -1;
+    int t = alloc_reg(c, p), k = alloc_reg(c, p);
+    int ik = VX_I64;
+    VKind kind = node_kind(c, scrut, &ik);
+    bool uns = kind == K_INT && !vx_int_signed((VxIntKind)ik);
     switch (p->kind) {
     case VX_N_PAT_LIT: {
-        int k = alloc_reg(c, p);
         expr_to(c, p->u.pat_lit.expr, k);
-        int ik = VX_I64;
-        VKind kind = node_kind(c, scrut, &ik);
         VxOp op = kind == K_F64 ? VX_OP_EQ_F64 : kind == K_F32 ? VX_OP_EQ_F32 : kind == K_STR ? VX_OP_EQ_STR : VX_OP_EQ_I64;
         emit(c, p, op, 0, t, r, k);
-        miss = emit_jump(c, p, VX_OP_JMPIFNOT, t);
+        vx_vec_push(misses, emit_jump(c, p, VX_OP_JMPIFNOT, t));
+        break;
+    }
+    case VX_N_PAT_RANGE: {                            /* lo <= r, then r < hi (or r <= hi) */
+        VxOp le = kind == K_F64 ? VX_OP_LE_F64 : kind == K_F32 ? VX_OP_LE_F32 : uns ? VX_OP_LE_U64 : VX_OP_LE_I64;
+        VxOp lt = kind == K_F64 ? VX_OP_LT_F64 : kind == K_F32 ? VX_OP_LT_F32 : uns ? VX_OP_LT_U64 : VX_OP_LT_I64;
+        if (p->u.range.lo) {
+            expr_to(c, p->u.range.lo, k);
+            emit(c, p, le, 0, t, k, r);
+            vx_vec_push(misses, emit_jump(c, p, VX_OP_JMPIFNOT, t));
+        }
+        if (p->u.range.hi) {
+            expr_to(c, p->u.range.hi, k);
+            emit(c, p, p->u.range.inclusive ? le : lt, 0, t, r, k);
+            vx_vec_push(misses, emit_jump(c, p, VX_OP_JMPIFNOT, t));
+        }
         break;
     }
     default:
         unsupported(c, p, "this pattern");
     }
     c->freereg = save;
-    return miss;
 }
 
 static void match_expr(Comp *c, VxNode *e, int dst)
@@ -747,9 +761,15 @@ static void match_expr(Comp *c, VxNode *e, int dst)
             VxNode *alt = alts.items[a];
             if (alt->kind == VX_N_PAT_WILD) continue;
             if (alt->kind == VX_N_PAT_IDENT) { declare(c, alt->u.pat_ident.name, r); continue; }
-            int miss = pattern_test(c, alt, r, e->u.match.scrutinee);
-            if (a + 1 < alts.len) { vx_vec_push(&hits, emit_jump(c, alt, VX_OP_JMP, 0)); patch_here(c, miss); }
-            else vx_vec_push(&misses, miss);
+            IntVec alt_misses = {0};
+            pattern_test(c, alt, r, e->u.match.scrutinee, &alt_misses);
+            if (a + 1 < alts.len) {                   /* matched: to the body; else try the next one */
+                vx_vec_push(&hits, emit_jump(c, alt, VX_OP_JMP, 0));
+                for (int m = 0; m < alt_misses.len; m++) patch_here(c, alt_misses.data[m]);
+            } else {
+                for (int m = 0; m < alt_misses.len; m++) vx_vec_push(&misses, alt_misses.data[m]);
+            }
+            vx_vec_free(&alt_misses);
         }
         for (int h = 0; h < hits.len; h++) patch_here(c, hits.data[h]);
         if (arm->u.arm.guard) {
@@ -759,7 +779,7 @@ static void match_expr(Comp *c, VxNode *e, int dst)
         }
         expr_to(c, arm->u.arm.body, dst);
         vx_vec_push(&ends, emit_jump(c, arm, VX_OP_JMP, 0));
-        for (int m = 0; m < misses.len; m++) if (misses.data[m] >= 0) patch_here(c, misses.data[m]);
+        for (int m = 0; m < misses.len; m++) patch_here(c, misses.data[m]);
         vx_vec_free(&misses);
         vx_vec_free(&hits);
         c->locals.len = nlocals;
