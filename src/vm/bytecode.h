@@ -30,19 +30,34 @@ _Static_assert(sizeof(VxInstr) == 8, "an instruction is 8 bytes");
 static inline int32_t vx_sbx(VxInstr i) { return (int32_t)((uint32_t)i.c << 16 | i.b); }
 static inline void vx_set_sbx(VxInstr *i, int32_t v) { i->b = (uint16_t)v; i->c = (uint16_t)((uint32_t)v >> 16); }
 
-/* One register or constant: every scalar fits in 8 bytes. */
+/* Heap objects share this header.  rc == 0 marks an immortal object (a
+ * constant owned by the program); the others are linked in the VM's list
+ * of live objects (see vm.c). */
+typedef struct VxObj {
+    uint32_t rc;
+    uint32_t kind;                    /* VxObjKind */
+    struct VxObj *prev, *next;
+} VxObj;
+
+typedef enum VxObjKind { VX_OBJ_STR = 1 } VxObjKind;
+
+/* An immutable UTF-8 string (while being built by format, `cap` > len). */
+typedef struct VxStr {
+    VxObj h;
+    uint32_t len, cap;
+    char data[];                      /* NUL-terminated too */
+} VxStr;
+
+/* One register or constant: every scalar fits in 8 bytes; objects are a
+ * pointer (static types say which registers hold one). */
 typedef union VxValue {
     int64_t i;
     uint64_t u;
     double f;
     float f32;
-    const struct VxStr *s;
+    VxStr *s;
+    VxObj *o;
 } VxValue;
-
-typedef struct VxStr {
-    uint32_t len;
-    char data[];                      /* NUL-terminated too */
-} VxStr;
 
 /* Print kinds (the `t` byte of PUT). */
 typedef enum VxPutKind { VX_PUT_INT = 0, VX_PUT_F64 = 32, VX_PUT_F32, VX_PUT_BOOL, VX_PUT_STR, VX_PUT_UNIT } VxPutKind;

@@ -32,6 +32,7 @@ typedef VX_VEC(int) IntVec;
 typedef struct CLoop {
     const char *label;
     int dst;                          /* `loop`: where `break value` goes; -1 otherwise */
+    int level;                        /* freereg at the loop's start: what a jump out releases above */
     int scope_locals;                 /* locals alive at the loop's start */
     IntVec breaks, continues;         /* jumps to patch */
 } CLoop;
@@ -53,6 +54,7 @@ typedef struct Comp {
     VX_VEC(VxValue) consts;
     VX_VEC(CLocal) locals;
     int freereg, maxreg;
+    bool owned[MAX_REGS];             /* register holds an object reference it must DROP */
     CLoop loops[MAX_LOOPS];
     int nloops;
     bool failed;
@@ -139,7 +141,9 @@ static int add_const(Comp *c, VxValue v)
 static int string_const(Comp *c, const char *s, uint32_t n)
 {
     VxStr *str = vx_xmalloc(sizeof *str + n + 1);
-    str->len = n;
+    memset(&str->h, 0, sizeof str->h);            /* rc 0: immortal */
+    str->h.kind = VX_OBJ_STR;
+    str->len = str->cap = n;
     memcpy(str->data, s, n);
     str->data[n] = '\0';
     vx_vec_push(&c->strings, str);
@@ -153,6 +157,27 @@ static int alloc_reg(Comp *c, VxNode *at)
     int r = c->freereg++;
     if (c->freereg > c->maxreg) c->maxreg = c->freereg;
     return r;
+}
+
+/* Give back the registers from `save` up, releasing the objects they own
+ * (temporaries and, at a scope's end, its locals). */
+static void release_to(Comp *c, VxNode *at, int save)
+{
+    for (int r = c->freereg - 1; r >= save; r--)
+        if (c->owned[r]) {
+            emit(c, at, VX_OP_DROP, 0, r, 0, 0);
+            c->owned[r] = false;
+        }
+    c->freereg = save;
+}
+
+/* On a jump out (return, break, continue): release what is owned from
+ * `from` up, except `keep`, without forgetting it: the code after the
+ * jump in this block still sees those registers live. */
+static void release_on_exit(Comp *c, VxNode *at, int from, int keep)
+{
+    for (int r = c->freereg - 1; r >= from; r--)
+        if (c->owned[r] && r != keep) emit(c, at, VX_OP_DROP, 0, r, 0, 0);
 }
 
 static void load_int(Comp *c, VxNode *at, int dst, int64_t v)
@@ -194,7 +219,10 @@ static void expr_to(Comp *c, VxNode *e, int dst);
 static void stmt(Comp *c, VxNode *s);
 static void block_to(Comp *c, VxNode *b, int dst);
 
-/* A register holding e's value: a local's own, or a new temporary. */
+static bool is_obj(Comp *c, VxNode *e) { return node_kind(c, e, NULL) == K_STR; }
+
+/* A register holding e's value: a local's own (borrowed), or a new
+ * temporary (owned, released when given back). */
 static int expr(Comp *c, VxNode *e)
 {
     if (e->kind == VX_N_IDENT) {
@@ -203,6 +231,7 @@ static int expr(Comp *c, VxNode *e)
     }
     int r = alloc_reg(c, e);
     expr_to(c, e, r);
+    if (is_obj(c, e)) c->owned[r] = true;
     return r;
 }
 
@@ -212,7 +241,8 @@ static void discard(Comp *c, VxNode *e)
     int save = c->freereg;
     int r = alloc_reg(c, e);
     expr_to(c, e, r);
-    c->freereg = save;
+    if (is_obj(c, e)) c->owned[r] = true;
+    release_to(c, e, save);
 }
 
 /* ---- literals -------------------------------------------------------------------- */
@@ -293,6 +323,13 @@ static void arithmetic(Comp *c, VxNode *e, int dst)
 {
     int ik = VX_I64, rk;
     VKind k = node_kind(c, e->u.binary.lhs, &ik);
+    if (k == K_STR && e->u.binary.op == TK_PLUS) {      /* concatenation */
+        int save = c->freereg;
+        int a = expr(c, e->u.binary.lhs), b = expr(c, e->u.binary.rhs);
+        emit(c, e, VX_OP_CONCAT, 0, dst, a, b);
+        release_to(c, e, save);
+        return;
+    }
     if (k != K_INT && k != K_F64 && k != K_F32 && !(k == K_BOOL && (e->u.binary.op == TK_AMP || e->u.binary.op == TK_PIPE ||
                                                                    e->u.binary.op == TK_CARET))) {
         unsupported(c, e, kind_words(c, e->u.binary.lhs));
@@ -313,7 +350,7 @@ static void arithmetic(Comp *c, VxNode *e, int dst)
     int kop = const_operand_op(c, op, rhs);
     if (kop >= 0) emit(c, e, (VxOp)kop, 0, dst, a, const_operand(c, rhs));
     else emit(c, e, op, k == K_BOOL ? VX_U8 : ik, dst, a, expr(c, rhs));
-    c->freereg = save;
+    release_to(c, e, save);
 }
 
 static void comparison(Comp *c, VxNode *e, int dst)
@@ -328,13 +365,13 @@ static void comparison(Comp *c, VxNode *e, int dst)
         o = eq ? VX_OP_EQ_I64 : le ? (uns ? VX_OP_LE_U64 : VX_OP_LE_I64) : (uns ? VX_OP_LT_U64 : VX_OP_LT_I64);
     } else if (k == K_F64) o = eq ? VX_OP_EQ_F64 : le ? VX_OP_LE_F64 : VX_OP_LT_F64;
     else if (k == K_F32) o = eq ? VX_OP_EQ_F32 : le ? VX_OP_LE_F32 : VX_OP_LT_F32;
-    else if (k == K_STR && eq) o = VX_OP_EQ_STR;
+    else if (k == K_STR) o = eq ? VX_OP_EQ_STR : le ? VX_OP_LE_STR : VX_OP_LT_STR;
     else { unsupported(c, e, "this comparison"); return; }
     int save = c->freereg;
     int a = expr(c, e->u.binary.lhs), b = expr(c, e->u.binary.rhs);
     emit(c, e, o, 0, dst, swap ? b : a, swap ? a : b);
     if (op == TK_NE) emit(c, e, VX_OP_NOT, 0, dst, dst, 0);
-    c->freereg = save;
+    release_to(c, e, save);
 }
 
 /* a && b, a || b: the right side runs only when needed. */
@@ -381,7 +418,7 @@ static void unary(Comp *c, VxNode *e, int dst)
     default:
         unsupported(c, e, "references");
     }
-    c->freereg = save;
+    release_to(c, e, save);
 }
 
 static void cast(Comp *c, VxNode *e, int dst)
@@ -400,7 +437,7 @@ static void cast(Comp *c, VxNode *e, int dst)
     else if (from == K_F32 && to == K_F64) emit(c, e, VX_OP_F32_F64, 0, dst, a, 0);
     else if (from == to) { if (a != dst) emit(c, e, VX_OP_MOVE, 0, dst, a, 0); }
     else unsupported(c, e, "this cast");
-    c->freereg = save;
+    release_to(c, e, save);
 }
 
 /* ---- assignment ------------------------------------------------------------------- */
@@ -410,6 +447,21 @@ static void assign(Comp *c, VxNode *e)
     VxNode *lhs = e->u.binary.lhs;
     int r = lhs->kind == VX_N_IDENT ? find_local(c, lhs->u.ident.name) : -1;
     if (r < 0) { unsupported(c, lhs, "assignment to fields, elements or references"); return; }
+    if (is_obj(c, lhs)) {                             /* new value first (it may read the old), then swap */
+        int save = c->freereg, t = alloc_reg(c, e);
+        if (e->u.binary.op == TK_EQ) expr_to(c, e->u.binary.rhs, t);
+        else {
+            VxNode tmp = *e;
+            tmp.kind = VX_N_BINARY;
+            tmp.u.binary.op = TK_PLUS;
+            tmp.type = lhs->type;
+            arithmetic(c, &tmp, t);
+        }
+        emit(c, e, VX_OP_DROP, 0, r, 0, 0);
+        emit(c, e, VX_OP_MOVE, 0, r, t, 0);            /* ownership moves: t is dead */
+        release_to(c, e, save);
+        return;
+    }
     if (e->u.binary.op == TK_EQ) { expr_to(c, e->u.binary.rhs, r); return; }
     static const VxTokKind base[][2] = {
         {TK_PLUSEQ, TK_PLUS}, {TK_MINUSEQ, TK_MINUS}, {TK_STAREQ, TK_STAR}, {TK_SLASHEQ, TK_SLASH},
@@ -449,7 +501,7 @@ static void print_call(Comp *c, VxNode *call, VxDecl *d)
         if (k < 0) { unsupported(c, a, "printing of this type"); return; }
         int save = c->freereg;
         emit(c, a, VX_OP_PUT, k, expr(c, a), 0, 0);
-        c->freereg = save;
+        release_to(c, a, save);
     }
     if (strcmp(d->name, "println") == 0) emit(c, call, VX_OP_PUTK, 0, 0, string_const(c, "\n", 1), 0);
 }
@@ -460,14 +512,86 @@ static const struct { const char *name; VxMathFn fn; } math_fns[] = {
     {"floor", VX_MATH_FLOOR}, {"ceil", VX_MATH_CEIL}, {"round", VX_MATH_ROUND}, {"abs", VX_MATH_ABS},
 };
 
+/* format("{} and {:.3}", a, b): the literal text and each placeholder in
+ * turn appended to a new string.  The format string must be a literal,
+ * so its placeholders are matched with the arguments here. */
+static void format_call(Comp *c, VxNode *call, int dst)
+{
+    VxNodeList args = call->u.call.args;
+    VxNode *fmt = args.items[0];
+    if (fmt->kind != VX_N_STRING) { unsupported(c, fmt, "format strings that are not literals"); return; }
+    const char *f = fmt->u.str.value;
+    uint32_t n = fmt->u.str.len, start = 0;
+    int next = 1;
+    emit(c, call, VX_OP_FMTNEW, 0, dst, 0, 0);
+    for (uint32_t i = 0; i <= n; i++) {
+        bool brace = i < n && (f[i] == '{' || f[i] == '}');
+        if (i < n && !brace) continue;
+        if (i > start) emit(c, fmt, VX_OP_FMTK, 0, dst, string_const(c, f + start, i - start), 0);
+        if (i == n) break;
+        if (i + 1 < n && f[i + 1] == f[i]) {          /* `{{` and `}}` are literal braces */
+            emit(c, fmt, VX_OP_FMTK, 0, dst, string_const(c, f + i, 1), 0);
+            start = ++i + 1;
+            continue;
+        }
+        uint32_t close = i + 1;
+        while (close < n && f[close] != '}') close++;
+        int prec = 0xFFFF;
+        if (f[i] == '}' || close >= n || (close > i + 1 && !(f[i + 1] == ':' && f[i + 2] == '.'))) {
+            VxDiag *g = vx_diag(c->diags, VX_ERROR, c->src, fmt->span, "malformed format string");
+            vx_diag_help(c->diags, g, "placeholders are `{}` or `{:.N}` (N decimals); write `{{` and `}}` for braces");
+            c->failed = true;
+            return;
+        }
+        if (close > i + 1) prec = atoi(f + i + 3);
+        if (next >= args.len) {
+            VxDiag *g = vx_diag(c->diags, VX_ERROR, c->src, fmt->span, "format string has more placeholders than values");
+            vx_diag_help(c->diags, g, "give one value per `{}`");
+            c->failed = true;
+            return;
+        }
+        VxNode *a = args.items[next++];
+        int k = put_kind(c, a);
+        if (k < 0) { unsupported(c, a, "formatting of this type"); return; }
+        int save = c->freereg;
+        emit(c, a, VX_OP_FMTPUT, k, dst, expr(c, a), prec);
+        release_to(c, a, save);
+        start = close + 1;
+        i = close;
+    }
+    if (next < args.len) {
+        VxDiag *g = vx_diag(c->diags, VX_ERROR, c->src, args.items[next]->span,
+                            "format string has %d placeholder%s but %d values were given", next - 1,
+                            next - 1 == 1 ? "" : "s", args.len - 1);
+        vx_diag_help(c->diags, g, "add a `{}` for each value");
+        c->failed = true;
+    }
+}
+
 static bool builtin_call(Comp *c, VxNode *call, VxDecl *d, int dst)
 {
     VxNodeList args = call->u.call.args;
     if (strcmp(d->name, "print") == 0 || strcmp(d->name, "println") == 0) { print_call(c, call, d); return true; }
+    if (strcmp(d->name, "format") == 0 && args.len >= 1) { format_call(c, call, dst); return true; }
+    if (strcmp(d->name, "to_string") == 0 && args.len == 1) {
+        int k = put_kind(c, args.items[0]);
+        if (k < 0) return false;
+        int save = c->freereg;
+        emit(c, call, VX_OP_FMTNEW, 0, dst, 0, 0);
+        emit(c, call, VX_OP_FMTPUT, k, dst, expr(c, args.items[0]), 0xFFFF);
+        release_to(c, call, save);
+        return true;
+    }
+    if (strcmp(d->name, "len") == 0 && args.len == 1 && node_kind(c, args.items[0], NULL) == K_STR) {
+        int save = c->freereg;
+        emit(c, call, VX_OP_STRLEN, 0, dst, expr(c, args.items[0]), 0);
+        release_to(c, call, save);
+        return true;
+    }
     if (strcmp(d->name, "exit") == 0 && args.len == 1) {
         int save = c->freereg;
         emit(c, call, VX_OP_EXIT, 0, expr(c, args.items[0]), 0, 0);
-        c->freereg = save;
+        release_to(c, call, save);
         return true;
     }
     if (strcmp(d->name, "assert") == 0 && args.len >= 1) {
@@ -477,7 +601,7 @@ static bool builtin_call(Comp *c, VxNode *call, VxDecl *d, int dst)
         int k = msg ? string_const(c, msg->u.str.value, msg->u.str.len) : string_const(c, "assertion failed", 16);
         int save = c->freereg;
         emit(c, call, VX_OP_ASSERT, 0, expr(c, args.items[0]), k, 0);
-        c->freereg = save;
+        release_to(c, call, save);
         return true;
     }
     for (size_t i = 0; i < sizeof math_fns / sizeof math_fns[0]; i++) {
@@ -486,7 +610,7 @@ static bool builtin_call(Comp *c, VxNode *call, VxDecl *d, int dst)
         if (k != K_F64 && k != K_F32) break;
         int save = c->freereg;
         emit(c, call, k == K_F64 ? VX_OP_MATH_F64 : VX_OP_MATH_F32, math_fns[i].fn, dst, expr(c, args.items[0]), 0);
-        c->freereg = save;
+        release_to(c, call, save);
         return true;
     }
     return false;
@@ -534,9 +658,9 @@ static void call(Comp *c, VxNode *e, int dst)
         expr_to(c, argv[i], r);
     }
     if (d->nparams == 0) alloc_reg(c, e);              /* the result's slot */
-    emit(c, e, VX_OP_CALL, 0, base, func_index(c, d), d->nparams);
-    if (dst != base) emit(c, e, VX_OP_MOVE, 0, dst, base, 0);
-    c->freereg = save;
+    emit(c, e, VX_OP_CALL, 0, base, func_index(c, d), d->nparams);   /* consumes the arguments */
+    if (dst != base) emit(c, e, VX_OP_MOVE, 0, dst, base, 0);       /* the result moves to dst */
+    release_to(c, e, save);
 }
 
 /* ---- control flow ------------------------------------------------------------------------ */
@@ -546,7 +670,7 @@ static void if_expr(Comp *c, VxNode *e, int dst)
     if (e->u.if_.pat) { unsupported(c, e, "`if let`"); return; }
     int save = c->freereg;
     int cond = expr(c, e->u.if_.cond);
-    c->freereg = save;
+    release_to(c, e, save);
     int to_else = emit_jump(c, e, VX_OP_JMPIFNOT, cond);
     block_to(c, e->u.if_.then, dst);
     if (!e->u.if_.els) { patch_here(c, to_else); return; }
@@ -564,6 +688,7 @@ static CLoop *push_loop(Comp *c, VxNode *at, const char *label, int dst)
     memset(l, 0, sizeof *l);
     l->label = label;
     l->dst = dst;
+    l->level = c->freereg;
     l->scope_locals = c->locals.len;
     return l;
 }
@@ -583,7 +708,7 @@ static void while_loop(Comp *c, VxNode *e)
     int top = c->code.len;
     int save = c->freereg;
     int cond = expr(c, e->u.while_.cond);
-    c->freereg = save;
+    release_to(c, e, save);
     int exit = emit_jump(c, e, VX_OP_JMPIFNOT, cond);
     if (!push_loop(c, e, e->u.while_.label, -1)) return;
     discard(c, e->u.while_.body);
@@ -647,7 +772,7 @@ static void for_range(Comp *c, VxNode *e)
     expr_to(c, range->u.range.lo, i);
     expr_to(c, range->u.range.hi, end);
     bool uns = !vx_int_signed((VxIntKind)ik), incl = range->u.range.inclusive;
-    if (ik == VX_I64) { for_range_i64(c, e, i, end, test, incl); c->locals.len = nlocals; c->freereg = save; return; }
+    if (ik == VX_I64) { for_range_i64(c, e, i, end, test, incl); c->locals.len = nlocals; release_to(c, e, save); return; }
     int top = c->code.len;
     emit(c, e, incl ? (uns ? VX_OP_LE_U64 : VX_OP_LE_I64) : (uns ? VX_OP_LT_U64 : VX_OP_LT_I64), 0, test, i, end);
     int exit = emit_jump(c, e, VX_OP_JMPIFNOT, test);
@@ -670,7 +795,7 @@ static void for_range(Comp *c, VxNode *e)
     if (last >= 0) patch_here(c, last);
     pop_loop(c, step, c->code.len);
     c->locals.len = nlocals;
-    c->freereg = save;
+    release_to(c, e, save);
 }
 
 static CLoop *target_loop(Comp *c, VxNode *e)
@@ -684,11 +809,14 @@ static void jump(Comp *c, VxNode *e)
 {
     if (e->kind == VX_N_RETURN) {
         if (e->u.jump.value && node_kind(c, e->u.jump.value, NULL) != K_UNIT) {
-            int save = c->freereg;
-            emit(c, e, VX_OP_RET, 0, expr(c, e->u.jump.value), 0, 0);
+            int save = c->freereg, t = alloc_reg(c, e);
+            expr_to(c, e->u.jump.value, t);           /* a copy of a local is retained: t owns it */
+            release_on_exit(c, e, 0, t);
+            emit(c, e, VX_OP_RET, 0, t, 0, 0);
             c->freereg = save;
         } else {
             if (e->u.jump.value) discard(c, e->u.jump.value);
+            release_on_exit(c, e, 0, -1);
             emit(c, e, VX_OP_RET0, 0, 0, 0, 0);
         }
         return;
@@ -699,6 +827,7 @@ static void jump(Comp *c, VxNode *e)
         if (l->dst >= 0) expr_to(c, e->u.jump.value, l->dst);
         else discard(c, e->u.jump.value);
     }
+    release_on_exit(c, e, l->level, -1);
     int pc = emit_jump(c, e, VX_OP_JMP, 0);
     if (e->kind == VX_N_BREAK) vx_vec_push(&l->breaks, pc);
     else vx_vec_push(&l->continues, pc);
@@ -741,7 +870,7 @@ static void pattern_test(Comp *c, VxNode *p, int r, VxNode *scrut, IntVec *misse
     default:
         unsupported(c, p, "this pattern");
     }
-    c->freereg = save;
+    release_to(c, p, save);
 }
 
 static void match_expr(Comp *c, VxNode *e, int dst)
@@ -751,6 +880,7 @@ static void match_expr(Comp *c, VxNode *e, int dst)
     int save = c->freereg;
     int r = alloc_reg(c, e);
     expr_to(c, e->u.match.scrutinee, r);
+    if (is_obj(c, e->u.match.scrutinee)) c->owned[r] = true;
     IntVec ends = {0};
     for (int i = 0; i < e->u.match.arms.len && !c->failed; i++) {
         VxNode *arm = e->u.match.arms.items[i], *p = arm->u.arm.pat;
@@ -774,7 +904,7 @@ static void match_expr(Comp *c, VxNode *e, int dst)
         for (int h = 0; h < hits.len; h++) patch_here(c, hits.data[h]);
         if (arm->u.arm.guard) {
             int s2 = c->freereg, g = expr(c, arm->u.arm.guard);
-            c->freereg = s2;
+            release_to(c, arm, s2);
             vx_vec_push(&misses, emit_jump(c, arm, VX_OP_JMPIFNOT, g));
         }
         expr_to(c, arm->u.arm.body, dst);
@@ -786,7 +916,7 @@ static void match_expr(Comp *c, VxNode *e, int dst)
     }
     for (int i = 0; i < ends.len; i++) patch_here(c, ends.data[i]);
     vx_vec_free(&ends);
-    c->freereg = save;
+    release_to(c, e, save);
 }
 
 /* ---- expressions and statements ---------------------------------------------------------- */
@@ -798,7 +928,10 @@ static void expr_to(Comp *c, VxNode *e, int dst)
     case VX_N_INT: case VX_N_FLOAT: case VX_N_BOOL: case VX_N_STRING: literal(c, e, dst); return;
     case VX_N_IDENT: {
         int r = find_local(c, e->u.ident.name);
-        if (r >= 0) { if (r != dst) emit(c, e, VX_OP_MOVE, 0, dst, r, 0); return; }
+        if (r >= 0) {
+            if (r != dst) emit(c, e, is_obj(c, e) ? VX_OP_MOVE_OBJ : VX_OP_MOVE, 0, dst, r, 0);
+            return;
+        }
         VxDecl *d = vx_sema_global(c->sema, e->u.ident.name);
         if (d && d->kind == VX_D_CONST && d->node->u.konst.value) { expr_to(c, d->node->u.konst.value, dst); return; }
         unsupported(c, e, "this name as a value");
@@ -837,7 +970,7 @@ static void block_to(Comp *c, VxNode *b, int dst)
         else stmt(c, s);
     }
     c->locals.len = nlocals;
-    c->freereg = save;
+    release_to(c, b, save);
 }
 
 static void stmt(Comp *c, VxNode *s)
@@ -849,6 +982,7 @@ static void stmt(Comp *c, VxNode *s)
     if (p->kind != VX_N_PAT_IDENT) { unsupported(c, p, "destructuring `let`"); return; }
     int r = alloc_reg(c, s);                          /* a new register: shadowing keeps the old one */
     expr_to(c, s->u.let.value, r);
+    if (is_obj(c, s->u.let.value)) c->owned[r] = true;      /* dropped at the block's end */
     declare(c, p->u.pat_ident.name, r);
 }
 
@@ -859,7 +993,11 @@ static void compile_fn(Comp *c, VxDecl *d, VxFunc *out)
     c->code.len = c->spans.len = c->consts.len = c->locals.len = 0;
     c->nloops = 0;
     VxNode *n = d->node;
-    for (int i = 0; i < d->nparams; i++) declare(c, d->param_names[i], i);
+    memset(c->owned, 0, sizeof c->owned);
+    for (int i = 0; i < d->nparams; i++) {
+        declare(c, d->param_names[i], i);
+        c->owned[i] = kind_of(c, d->sig->u.fn.params[i], NULL) == K_STR;   /* the callee owns its arguments */
+    }
     c->freereg = c->maxreg = d->nparams;
     int ret = alloc_reg(c, n);
     VKind rk = kind_of(c, d->sig->u.fn.ret, NULL);
@@ -868,6 +1006,7 @@ static void compile_fn(Comp *c, VxDecl *d, VxFunc *out)
         if (kind_of(c, d->sig->u.fn.params[i], NULL) == K_OTHER) unsupported(c, n->u.fn.params.items[i], "parameters of this type");
     block_to(c, n->u.fn.body, ret);
     VxNode *end = n->u.fn.body;
+    release_on_exit(c, end, 0, ret);                   /* the parameters */
     if (rk == K_UNIT || rk == K_NEVER) emit(c, end, VX_OP_RET0, 0, 0, 0, 0);
     else emit(c, end, VX_OP_RET, 0, ret, 0, 0);
     out->name = d->name;

@@ -36,7 +36,93 @@ typedef struct Vm {
     int nframes;
     char out[OUT_BUF];
     size_t outlen;
+    VxObj live;                       /* sentinel of the list of live objects */
+    bool exited;                      /* stopped by exit(): objects may still be held */
+    size_t nlive;
 } Vm;
+
+/* ---- objects ------------------------------------------------------------------ *
+ * Reference counts are maintained by instructions the compiler places
+ * (MOVE_OBJ retains, DROP releases; see compile.c): the interpreter never
+ * guesses.  Every object is on one list, so that a runtime error can free
+ * what the program abandoned. */
+
+static void link_obj(Vm *vm, VxObj *o)
+{
+    o->next = vm->live.next;
+    o->prev = &vm->live;
+    vm->live.next->prev = o;
+    vm->live.next = o;
+    vm->nlive++;
+}
+
+static void unlink_obj(Vm *vm, VxObj *o)
+{
+    o->prev->next = o->next;
+    o->next->prev = o->prev;
+    vm->nlive--;
+}
+
+static inline void retain(VxObj *o) { if (o && o->rc) o->rc++; }
+
+static void release(Vm *vm, VxObj *o)
+{
+    if (!o || !o->rc || --o->rc) return;              /* absent, immortal, or still shared */
+    unlink_obj(vm, o);
+    free(o);
+}
+
+static VxStr *new_str(Vm *vm, uint32_t cap)
+{
+    VxStr *s = vx_xmalloc(sizeof *s + (size_t)cap + 1);
+    s->h.rc = 1;
+    s->h.kind = VX_OBJ_STR;
+    s->len = 0;
+    s->cap = cap;
+    s->data[0] = '\0';
+    link_obj(vm, &s->h);
+    return s;
+}
+
+/* Append to a string being built; it may move (the caller stores the result). */
+static VxStr *str_append(Vm *vm, VxStr *s, const char *p, size_t n)
+{
+    if (s->len + n > s->cap) {
+        size_t cap = (s->cap + n) * 2;
+        if (cap > UINT32_MAX - 64) cap = UINT32_MAX - 64;
+        unlink_obj(vm, &s->h);
+        s = vx_xrealloc(s, sizeof *s + cap + 1);
+        s->cap = (uint32_t)cap;
+        link_obj(vm, &s->h);
+    }
+    memcpy(s->data + s->len, p, n);
+    s->len += (uint32_t)n;
+    s->data[s->len] = '\0';
+    return s;
+}
+
+static void free_all_objects(Vm *vm)
+{
+    while (vm->live.next != &vm->live) {
+        VxObj *o = vm->live.next;
+        unlink_obj(vm, o);
+        free(o);
+    }
+}
+
+static int64_t utf8_length(const VxStr *s)
+{
+    int64_t n = 0;
+    for (uint32_t i = 0; i < s->len; i++) n += ((unsigned char)s->data[i] & 0xC0) != 0x80;
+    return n;
+}
+
+static int str_compare(const VxStr *a, const VxStr *b)
+{
+    uint32_t n = a->len < b->len ? a->len : b->len;
+    int c = memcmp(a->data, b->data, n);
+    return c ? c : (a->len > b->len) - (a->len < b->len);
+}
 
 /* ---- output --------------------------------------------------------------------- */
 
@@ -55,24 +141,35 @@ static void out_bytes(Vm *vm, const char *s, size_t n)
     vm->outlen += n;
 }
 
-static void out_str(Vm *vm, const char *s) { out_bytes(vm, s, strlen(s)); }
+
+/* The text of a scalar of print kind `kind` (strings are not copied:
+ * *text points into the string).  prec >= 0 fixes a float's decimals. */
+static size_t scalar_text(VxValue v, int kind, int prec, char *buf, size_t cap, const char **text)
+{
+    *text = buf;
+    if (kind >= VX_PUT_INT && kind < VX_PUT_INT + VX_INT_KINDS) {
+        if (vx_int_signed((VxIntKind)(kind - VX_PUT_INT))) return (size_t)snprintf(buf, cap, "%lld", (long long)v.i);
+        return (size_t)snprintf(buf, cap, "%llu", (unsigned long long)v.u);
+    }
+    switch (kind) {
+    case VX_PUT_F64: case VX_PUT_F32: {
+        double d = kind == VX_PUT_F64 ? v.f : v.f32;
+        if (prec >= 0) return (size_t)snprintf(buf, cap, "%.*f", prec, d);
+        vx_format_float(d, kind == VX_PUT_F32, buf, cap);
+        return strlen(buf);
+    }
+    case VX_PUT_BOOL: return (size_t)snprintf(buf, cap, "%s", v.i ? "true" : "false");
+    case VX_PUT_STR: *text = v.s->data; return v.s->len;
+    default: return (size_t)snprintf(buf, cap, "()");
+    }
+}
 
 static void put_value(Vm *vm, VxValue v, int kind)
 {
-    char buf[64];
-    if (kind >= VX_PUT_INT && kind < VX_PUT_INT + VX_INT_KINDS) {
-        if (vx_int_signed((VxIntKind)(kind - VX_PUT_INT))) snprintf(buf, sizeof buf, "%lld", (long long)v.i);
-        else snprintf(buf, sizeof buf, "%llu", (unsigned long long)v.u);
-        out_str(vm, buf);
-        return;
-    }
-    switch (kind) {
-    case VX_PUT_F64: vx_format_float(v.f, false, buf, sizeof buf); out_str(vm, buf); return;
-    case VX_PUT_F32: vx_format_float(v.f32, true, buf, sizeof buf); out_str(vm, buf); return;
-    case VX_PUT_BOOL: out_str(vm, v.i ? "true" : "false"); return;
-    case VX_PUT_STR: out_bytes(vm, v.s->data, v.s->len); return;
-    default: out_str(vm, "()"); return;
-    }
+    char buf[400];
+    const char *text;
+    size_t n = scalar_text(v, kind, -1, buf, sizeof buf, &text);
+    out_bytes(vm, text, n);
 }
 
 /* ---- runtime errors --------------------------------------------------------------- */
@@ -107,6 +204,7 @@ static int runtime_error(Vm *vm, const char *fmt, ...)
     }
     vx_diag_note(vm->diags, g, "%s", trace);
     vx_diags_flush(vm->diags);
+    free_all_objects(vm);                 /* what the stopped program still held */
     return 1;
 }
 
@@ -376,12 +474,32 @@ static int execute(Vm *vm)
             vmbreak;
         }
 
+        vmcase(DROP) release(vm, RA.o); vmbreak;
+        vmcase(MOVE_OBJ) retain(RB.o); RA = RB; vmbreak;
+        vmcase(CONCAT) {
+            VxStr *s = new_str(vm, RB.s->len + RC.s->len);
+            s = str_append(vm, s, RB.s->data, RB.s->len);
+            RA.s = str_append(vm, s, RC.s->data, RC.s->len);
+            vmbreak;
+        }
+        vmcase(STRLEN) RA.i = utf8_length(RB.s); vmbreak;
+        vmcase(LT_STR) RA.i = str_compare(RB.s, RC.s) < 0; vmbreak;
+        vmcase(LE_STR) RA.i = str_compare(RB.s, RC.s) <= 0; vmbreak;
+        vmcase(FMTNEW) RA.s = new_str(vm, 32); vmbreak;
+        vmcase(FMTPUT) {
+            char buf[400];
+            const char *text;
+            size_t n = scalar_text(RB, i.t, i.c == 0xFFFF ? -1 : i.c, buf, sizeof buf, &text);
+            RA.s = str_append(vm, RA.s, text, n);
+            vmbreak;
+        }
+        vmcase(FMTK) RA.s = str_append(vm, RA.s, K[i.b].s->data, K[i.b].s->len); vmbreak;
         vmcase(PUT) put_value(vm, RA, i.t); vmbreak;
         vmcase(PUTK) out_bytes(vm, K[i.b].s->data, K[i.b].s->len); vmbreak;
         vmcase(ASSERT)
             if (!RA.i) { SAVE(); return runtime_error(vm, "assertion failed: %s", K[i.b].s->data); }
             vmbreak;
-        vmcase(EXIT) flush_out(vm); return (int)(RA.i & 0xFF);
+        vmcase(EXIT) flush_out(vm); vm->exited = true; return (int)(RA.i & 0xFF);
         vmdefault:
             SAVE();
             return runtime_error(vm, "internal error: bad instruction %d", i.op);
@@ -414,11 +532,17 @@ int vx_run(const VxProgram *p, int argc, char **argv, VxDiags *diags)
         return 1;
     }
     vm->stack_end = vm->stack + STACK_VALUES;
+    vm->live.next = vm->live.prev = &vm->live;
     const VxFunc *main_fn = &p->funcs[p->main];
     vm->frames[0] = (Frame){ main_fn, main_fn->code, vm->stack, 0 };
     vm->nframes = 1;
     int status = execute(vm);
     flush_out(vm);
+    if (status == 0 && !vm->exited && vm->nlive) {       /* the compiler's drops must balance: a leak is our bug */
+        fprintf(stderr, "internal error: %zu objects were never released\n", vm->nlive);
+        status = 70;
+    }
+    free_all_objects(vm);
     free(vm->stack);
     free(vm->frames);
     free(vm);
