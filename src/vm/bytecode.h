@@ -4,6 +4,7 @@
 #ifndef VX_BYTECODE_H
 #define VX_BYTECODE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -39,7 +40,7 @@ typedef struct VxObj {
     struct VxObj *prev, *next;
 } VxObj;
 
-typedef enum VxObjKind { VX_OBJ_STR = 1 } VxObjKind;
+typedef enum VxObjKind { VX_OBJ_STR = 1, VX_OBJ_ARR } VxObjKind;
 
 /* An immutable UTF-8 string (while being built by format, `cap` > len). */
 typedef struct VxStr {
@@ -47,6 +48,18 @@ typedef struct VxStr {
     uint32_t len, cap;
     char data[];                      /* NUL-terminated too */
 } VxStr;
+
+/* A growable array.  Its items live in a separate block, so the array
+ * object never moves (registers keep pointing at it) when it grows.
+ * elem_kind is the elements' print kind; elements that are objects are
+ * owned by the array. */
+typedef struct VxArr {
+    VxObj h;
+    uint32_t len, cap;
+    uint8_t elem_kind;                /* VxPutKind */
+    bool elem_obj;
+    union VxValue *items;
+} VxArr;
 
 /* One register or constant: every scalar fits in 8 bytes; objects are a
  * pointer (static types say which registers hold one). */
@@ -56,11 +69,12 @@ typedef union VxValue {
     double f;
     float f32;
     VxStr *s;
+    VxArr *a;
     VxObj *o;
 } VxValue;
 
 /* Print kinds (the `t` byte of PUT). */
-typedef enum VxPutKind { VX_PUT_INT = 0, VX_PUT_F64 = 32, VX_PUT_F32, VX_PUT_BOOL, VX_PUT_STR, VX_PUT_UNIT } VxPutKind;
+typedef enum VxPutKind { VX_PUT_INT = 0, VX_PUT_F64 = 32, VX_PUT_F32, VX_PUT_BOOL, VX_PUT_STR, VX_PUT_UNIT, VX_PUT_ARR } VxPutKind;
 /* VX_PUT_INT + k prints an integer of kind k (VX_I8 .. VX_USIZE). */
 
 /* Math functions (the `t` byte of MATH_F64 / MATH_F32). */

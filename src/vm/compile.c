@@ -24,7 +24,7 @@
 
 enum { MAX_REGS = 65000, MAX_LOOPS = 64 };
 
-typedef enum VKind { K_UNIT, K_BOOL, K_INT, K_F64, K_F32, K_STR, K_NEVER, K_OTHER } VKind;
+typedef enum VKind { K_UNIT, K_BOOL, K_INT, K_F64, K_F32, K_STR, K_ARR, K_NEVER, K_OTHER } VKind;
 
 typedef struct CLocal { const char *name; int reg; } CLocal;
 typedef VX_VEC(int) IntVec;
@@ -74,10 +74,13 @@ static void unsupported(Comp *c, VxNode *at, const char *what)
 
 /* ---- types --------------------------------------------------------------------- */
 
+static int elem_put_kind(Comp *c, VxType *t);
+
 static VKind kind_of(Comp *c, VxType *t, int *ik)
 {
     t = vx_sema_type(c->sema, t);
     switch (t->kind) {
+    case VX_T_SLICE: case VX_T_ARRAY: return elem_put_kind(c, t->u.arr.elem) >= 0 ? K_ARR : K_OTHER;
     case VX_T_UNIT: return K_UNIT;
     case VX_T_NEVER: return K_NEVER;
     case VX_T_BOOL: return K_BOOL;
@@ -95,6 +98,24 @@ static VKind kind_of(Comp *c, VxType *t, int *ik)
 }
 
 static VKind node_kind(Comp *c, VxNode *e, int *ik) { return kind_of(c, e->type, ik); }
+
+/* How values of type t print (and whether an array of them owns objects). */
+static int elem_put_kind(Comp *c, VxType *t)
+{
+    int ik = 0;
+    switch (kind_of(c, t, &ik)) {
+    case K_INT: return VX_PUT_INT + ik;
+    case K_F64: return VX_PUT_F64;
+    case K_F32: return VX_PUT_F32;
+    case K_BOOL: return VX_PUT_BOOL;
+    case K_STR: return VX_PUT_STR;
+    case K_ARR: return VX_PUT_ARR;
+    default: return -1;
+    }
+}
+
+/* The element type of an array-typed node. */
+static VxType *elem_type(Comp *c, VxNode *e) { return vx_sema_type(c->sema, e->type)->u.arr.elem; }
 
 static const char *kind_words(Comp *c, VxNode *e)
 {
@@ -217,9 +238,12 @@ static int func_index(Comp *c, VxDecl *d)
 
 static void expr_to(Comp *c, VxNode *e, int dst);
 static void stmt(Comp *c, VxNode *s);
+static void assign_index(Comp *c, VxNode *e);
+static void arithmetic(Comp *c, VxNode *e, int dst);
 static void block_to(Comp *c, VxNode *b, int dst);
 
-static bool is_obj(Comp *c, VxNode *e) { return node_kind(c, e, NULL) == K_STR; }
+static bool is_obj_kind(VKind k) { return k == K_STR || k == K_ARR; }
+static bool is_obj(Comp *c, VxNode *e) { return is_obj_kind(node_kind(c, e, NULL)); }
 
 /* A register holding e's value: a local's own (borrowed), or a new
  * temporary (owned, released when given back). */
@@ -445,8 +469,9 @@ static void cast(Comp *c, VxNode *e, int dst)
 static void assign(Comp *c, VxNode *e)
 {
     VxNode *lhs = e->u.binary.lhs;
+    if (lhs->kind == VX_N_INDEX) { assign_index(c, e); return; }
     int r = lhs->kind == VX_N_IDENT ? find_local(c, lhs->u.ident.name) : -1;
-    if (r < 0) { unsupported(c, lhs, "assignment to fields, elements or references"); return; }
+    if (r < 0) { unsupported(c, lhs, "assignment to fields or references"); return; }
     if (is_obj(c, lhs)) {                             /* new value first (it may read the old), then swap */
         int save = c->freereg, t = alloc_reg(c, e);
         if (e->u.binary.op == TK_EQ) expr_to(c, e->u.binary.rhs, t);
@@ -485,6 +510,7 @@ static int put_kind(Comp *c, VxNode *e)
     case K_F32: return VX_PUT_F32;
     case K_BOOL: return VX_PUT_BOOL;
     case K_STR: return VX_PUT_STR;
+    case K_ARR: return VX_PUT_ARR;
     case K_UNIT: return VX_PUT_UNIT;
     default: return -1;
     }
@@ -582,9 +608,17 @@ static bool builtin_call(Comp *c, VxNode *call, VxDecl *d, int dst)
         release_to(c, call, save);
         return true;
     }
-    if (strcmp(d->name, "len") == 0 && args.len == 1 && node_kind(c, args.items[0], NULL) == K_STR) {
+    if (strcmp(d->name, "len") == 0 && args.len == 1 && is_obj(c, args.items[0])) {
         int save = c->freereg;
-        emit(c, call, VX_OP_STRLEN, 0, dst, expr(c, args.items[0]), 0);
+        bool str = node_kind(c, args.items[0], NULL) == K_STR;
+        emit(c, call, str ? VX_OP_STRLEN : VX_OP_ALEN, 0, dst, expr(c, args.items[0]), 0);
+        release_to(c, call, save);
+        return true;
+    }
+    if (strcmp(d->name, "push") == 0 && args.len == 2 && node_kind(c, args.items[0], NULL) == K_ARR) {
+        expr_to(c, args.items[0], dst);              /* a copy (retained), then copy-on-write */
+        int save = c->freereg;
+        emit(c, call, VX_OP_APUSH, 0, dst, expr(c, args.items[1]), 0);
         release_to(c, call, save);
         return true;
     }
@@ -919,6 +953,141 @@ static void match_expr(Comp *c, VxNode *e, int dst)
     release_to(c, e, save);
 }
 
+/* ---- arrays ---------------------------------------------------------------------------------- */
+
+static void array_lit(Comp *c, VxNode *e, int dst)
+{
+    int k = elem_put_kind(c, elem_type(c, e));
+    VxNodeList el = e->u.list.elems;
+    if (k < 0) { unsupported(c, e, "arrays of this element type"); return; }
+    if (el.len > 60000) { unsupported(c, e, "array literals this long"); return; }
+    int save = c->freereg, base = c->freereg;
+    for (int i = 0; i < el.len; i++) {              /* consecutive registers, moved into the array */
+        int r = alloc_reg(c, el.items[i]);
+        expr_to(c, el.items[i], r);
+    }
+    emit(c, e, VX_OP_NEWARR, k, dst, base, el.len);
+    c->freereg = save;                               /* the elements now belong to the array */
+}
+
+static void array_repeat(Comp *c, VxNode *e, int dst)
+{
+    int k = elem_put_kind(c, elem_type(c, e));
+    if (k < 0) { unsupported(c, e, "arrays of this element type"); return; }
+    int save = c->freereg;
+    int v = expr(c, e->u.repeat.value), n = expr(c, e->u.repeat.count);
+    emit(c, e, VX_OP_ARRREP, k, dst, v, n);
+    release_to(c, e, save);
+}
+
+/* a[i] (an element) or a[lo..hi] (a new array). */
+static void index_expr(Comp *c, VxNode *e, int dst)
+{
+    VxNode *base = e->u.index.expr;
+    if (node_kind(c, base, NULL) != K_ARR || e->u.index.indices.len != 1) { unsupported(c, e, "this kind of indexing"); return; }
+    VxNode *ix = e->u.index.indices.items[0];
+    int save = c->freereg;
+    int a = expr(c, base);
+    if (ix->kind == VX_N_RANGE) {
+        int lo = alloc_reg(c, ix), hi = alloc_reg(c, ix);
+        if (ix->u.range.lo) expr_to(c, ix->u.range.lo, lo); else load_int(c, ix, lo, 0);
+        if (ix->u.range.hi) {
+            expr_to(c, ix->u.range.hi, hi);
+            if (ix->u.range.inclusive) emit(c, ix, VX_OP_ADDI_I64, 0, hi, hi, 1);
+        } else emit(c, ix, VX_OP_ALEN, 0, hi, a, 0);
+        emit(c, e, VX_OP_ASLICE, 0, dst, a, lo);
+    } else if (ix->kind == VX_N_FULL_SLICE) {
+        unsupported(c, ix, "`:` on arrays");
+    } else {
+        emit(c, e, VX_OP_AGET, 0, dst, a, expr(c, ix));
+    }
+    release_to(c, e, save);
+}
+
+/* a[i] = v and a[i] op= v on an array held in a local. */
+static void assign_index(Comp *c, VxNode *e)
+{
+    VxNode *lhs = e->u.binary.lhs, *base = lhs->u.index.expr;
+    int a = base->kind == VX_N_IDENT ? find_local(c, base->u.ident.name) : -1;
+    if (a < 0 || lhs->u.index.indices.len != 1 || lhs->u.index.indices.items[0]->kind == VX_N_RANGE ||
+        node_kind(c, base, NULL) != K_ARR) {
+        unsupported(c, lhs, "this assignment");
+        return;
+    }
+    int save = c->freereg;
+    int i = expr(c, lhs->u.index.indices.items[0]);
+    int v = alloc_reg(c, e);
+    if (e->u.binary.op == TK_EQ) expr_to(c, e->u.binary.rhs, v);
+    else {
+        static const VxTokKind base_op[][2] = {
+            {TK_PLUSEQ, TK_PLUS}, {TK_MINUSEQ, TK_MINUS}, {TK_STAREQ, TK_STAR}, {TK_SLASHEQ, TK_SLASH},
+            {TK_PERCENTEQ, TK_PERCENT}, {TK_AMPEQ, TK_AMP}, {TK_PIPEEQ, TK_PIPE}, {TK_CARETEQ, TK_CARET},
+            {TK_SHLEQ, TK_SHL}, {TK_SHREQ, TK_SHR} };
+        VxNode tmp = *e;
+        tmp.kind = VX_N_BINARY;
+        for (size_t k = 0; k < sizeof base_op / sizeof base_op[0]; k++) if (base_op[k][0] == e->u.binary.op) tmp.u.binary.op = base_op[k][1];
+        tmp.type = lhs->type;
+        arithmetic(c, &tmp, v);
+    }
+    if (is_obj(c, lhs)) c->owned[v] = true;          /* ASET retains: v is released after */
+    emit(c, e, VX_OP_ASET, 0, a, i, v);
+    release_to(c, e, save);
+}
+
+/* for x in array: an index runs over the array (held for the loop). */
+static void for_array(Comp *c, VxNode *e)
+{
+    VxNode *pat = e->u.for_.pat;
+    if (pat->kind != VX_N_PAT_IDENT && pat->kind != VX_N_PAT_WILD) { unsupported(c, pat, "this loop pattern"); return; }
+    int save = c->freereg, nlocals = c->locals.len;
+    int arr = expr(c, e->u.for_.iter);
+    int i = alloc_reg(c, e), n = alloc_reg(c, e), test = alloc_reg(c, e);
+    load_int(c, e, i, 0);
+    emit(c, e, VX_OP_ALEN, 0, n, arr, 0);
+    int top = c->code.len;
+    emit(c, e, VX_OP_LT_I64, 0, test, i, n);
+    int exit = emit_jump(c, e, VX_OP_JMPIFNOT, test);
+    if (!push_loop(c, e, e->u.for_.label, -1)) return;
+    int x = alloc_reg(c, e);                         /* above the loop's level: a jump out releases it */
+    bool obj = is_obj_kind(kind_of(c, elem_type(c, e->u.for_.iter), NULL));
+    emit(c, e, VX_OP_AGET, 0, x, arr, i);
+    c->owned[x] = obj;
+    if (pat->kind == VX_N_PAT_IDENT) declare(c, pat->u.pat_ident.name, x);
+    discard(c, e->u.for_.body);
+    if (obj) emit(c, e, VX_OP_DROP, 0, x, 0, 0);   /* the normal path; continue and break drop it themselves */
+    c->owned[x] = false;
+    int step = c->code.len;
+    emit(c, e, VX_OP_ADDI_I64, 0, i, i, 1);
+    jump_back(c, e, top);
+    patch_here(c, exit);
+    pop_loop(c, step, c->code.len);
+    c->locals.len = nlocals;
+    release_to(c, e, save);
+}
+
+/* Builtin methods on arrays and strings: a.push(x), a.len(), s.len(). */
+static void method_call(Comp *c, VxNode *e, int dst)
+{
+    VxNode *recv = e->u.method.recv;
+    VKind k = node_kind(c, recv, NULL);
+    const char *m = e->u.method.name;
+    VxNodeList args = e->u.method.args;
+    int save = c->freereg;
+    if (strcmp(m, "len") == 0 && args.len == 0 && (k == K_ARR || k == K_STR)) {
+        emit(c, e, k == K_ARR ? VX_OP_ALEN : VX_OP_STRLEN, 0, dst, expr(c, recv), 0);
+    } else if (strcmp(m, "push") == 0 && k == K_ARR && args.len == 1) {
+        int a = recv->kind == VX_N_IDENT ? find_local(c, recv->u.ident.name) : -1;
+        if (a < 0) { unsupported(c, recv, "push onto this value"); return; }
+        emit(c, e, VX_OP_APUSH, 0, a, expr(c, args.items[0]), 0);
+    } else {
+        char what[96];
+        snprintf(what, sizeof what, "the method `%s`", m);
+        unsupported(c, e, what);
+        return;
+    }
+    release_to(c, e, save);
+}
+
 /* ---- expressions and statements ---------------------------------------------------------- */
 
 static void expr_to(Comp *c, VxNode *e, int dst)
@@ -946,7 +1115,15 @@ static void expr_to(Comp *c, VxNode *e, int dst)
     case VX_N_IF: if_expr(c, e, dst); return;
     case VX_N_WHILE: while_loop(c, e); return;
     case VX_N_LOOP: loop_expr(c, e, dst); return;
-    case VX_N_FOR: for_range(c, e); return;
+    case VX_N_FOR:
+        if (e->u.for_.iter->kind == VX_N_RANGE) for_range(c, e);
+        else if (node_kind(c, e->u.for_.iter, NULL) == K_ARR) for_array(c, e);
+        else unsupported(c, e, "`for` over this value");
+        return;
+    case VX_N_ARRAY: array_lit(c, e, dst); return;
+    case VX_N_ARRAY_REPEAT: array_repeat(c, e, dst); return;
+    case VX_N_INDEX: index_expr(c, e, dst); return;
+    case VX_N_METHOD_CALL: method_call(c, e, dst); return;
     case VX_N_BREAK: case VX_N_CONTINUE: case VX_N_RETURN: jump(c, e); return;
     case VX_N_MATCH: match_expr(c, e, dst); return;
     case VX_N_TUPLE: if (e->u.list.elems.len == 0) return; /* () */
@@ -996,7 +1173,7 @@ static void compile_fn(Comp *c, VxDecl *d, VxFunc *out)
     memset(c->owned, 0, sizeof c->owned);
     for (int i = 0; i < d->nparams; i++) {
         declare(c, d->param_names[i], i);
-        c->owned[i] = kind_of(c, d->sig->u.fn.params[i], NULL) == K_STR;   /* the callee owns its arguments */
+        c->owned[i] = is_obj_kind(kind_of(c, d->sig->u.fn.params[i], NULL));   /* the callee owns its arguments */
     }
     c->freereg = c->maxreg = d->nparams;
     int ret = alloc_reg(c, n);

@@ -65,11 +65,59 @@ static void unlink_obj(Vm *vm, VxObj *o)
 
 static inline void retain(VxObj *o) { if (o && o->rc) o->rc++; }
 
+static void free_obj(Vm *vm, VxObj *o);
+
 static void release(Vm *vm, VxObj *o)
 {
     if (!o || !o->rc || --o->rc) return;              /* absent, immortal, or still shared */
     unlink_obj(vm, o);
+    free_obj(vm, o);
+}
+
+/* Free an unlinked object and release what it owns. */
+static void free_obj(Vm *vm, VxObj *o)
+{
+    if (o->kind == VX_OBJ_ARR) {
+        VxArr *a = (VxArr *)o;
+        if (a->elem_obj) for (uint32_t i = 0; i < a->len; i++) release(vm, a->items[i].o);
+        free(a->items);
+    }
     free(o);
+}
+
+static VxArr *new_arr(Vm *vm, uint32_t cap, int elem_kind)
+{
+    VxArr *a = vx_xmalloc(sizeof *a);
+    a->h.rc = 1;
+    a->h.kind = VX_OBJ_ARR;
+    a->len = 0;
+    a->cap = cap ? cap : 4;
+    a->elem_kind = (uint8_t)elem_kind;
+    a->elem_obj = elem_kind == VX_PUT_STR || elem_kind == VX_PUT_ARR;
+    a->items = vx_xmalloc(sizeof(VxValue) * a->cap);
+    link_obj(vm, &a->h);
+    return a;
+}
+
+static void arr_reserve(VxArr *a, uint32_t need)
+{
+    if (need <= a->cap) return;
+    uint32_t cap = a->cap;
+    while (cap < need) cap = cap < (1u << 30) ? cap * 2 : UINT32_MAX;
+    a->items = vx_xrealloc(a->items, sizeof(VxValue) * cap);
+    a->cap = cap;
+}
+
+/* Copy-on-write: before changing an array others also hold, take a copy. */
+static VxArr *arr_unique(Vm *vm, VxArr *a)
+{
+    if (a->h.rc == 1) return a;
+    VxArr *b = new_arr(vm, a->len, a->elem_kind);
+    memcpy(b->items, a->items, sizeof(VxValue) * a->len);
+    b->len = a->len;
+    if (b->elem_obj) for (uint32_t i = 0; i < b->len; i++) retain(b->items[i].o);
+    release(vm, &a->h);
+    return b;
 }
 
 static VxStr *new_str(Vm *vm, uint32_t cap)
@@ -101,11 +149,14 @@ static VxStr *str_append(Vm *vm, VxStr *s, const char *p, size_t n)
     return s;
 }
 
+/* After a runtime error: free everything, without following references
+ * (every object is on the list, each is freed once). */
 static void free_all_objects(Vm *vm)
 {
     while (vm->live.next != &vm->live) {
         VxObj *o = vm->live.next;
         unlink_obj(vm, o);
+        if (o->kind == VX_OBJ_ARR) free(((VxArr *)o)->items);
         free(o);
     }
 }
@@ -164,8 +215,25 @@ static size_t scalar_text(VxValue v, int kind, int prec, char *buf, size_t cap, 
     }
 }
 
+static void put_value(Vm *vm, VxValue v, int kind);
+
+/* `[1, 2, 3]`; strings inside arrays are quoted, as Rust's and Python's
+ * debug forms do, so that ["a, b"] and ["a", "b"] differ. */
+static void put_array(Vm *vm, const VxArr *a)
+{
+    out_bytes(vm, "[", 1);
+    for (uint32_t i = 0; i < a->len; i++) {
+        if (i) out_bytes(vm, ", ", 2);
+        if (a->elem_kind == VX_PUT_STR) out_bytes(vm, "\"", 1);
+        put_value(vm, a->items[i], a->elem_kind);
+        if (a->elem_kind == VX_PUT_STR) out_bytes(vm, "\"", 1);
+    }
+    out_bytes(vm, "]", 1);
+}
+
 static void put_value(Vm *vm, VxValue v, int kind)
 {
+    if (kind == VX_PUT_ARR) { put_array(vm, v.a); return; }
     char buf[400];
     const char *text;
     size_t n = scalar_text(v, kind, -1, buf, sizeof buf, &text);
@@ -494,6 +562,58 @@ static int execute(Vm *vm)
             vmbreak;
         }
         vmcase(FMTK) RA.s = str_append(vm, RA.s, K[i.b].s->data, K[i.b].s->len); vmbreak;
+        vmcase(NEWARR) {
+            VxArr *a = new_arr(vm, i.c, i.t);
+            memcpy(a->items, &RB, sizeof(VxValue) * i.c);      /* the elements move in */
+            a->len = i.c;
+            RA.a = a;
+            vmbreak;
+        }
+        vmcase(ARRREP) {
+            if (RC.i < 0 || RC.i > (int64_t)UINT32_MAX / 2) { SAVE(); return runtime_error(vm, "cannot make an array of %lld elements", (long long)RC.i); }
+            VxArr *a = new_arr(vm, (uint32_t)RC.i, i.t);
+            for (int64_t k = 0; k < RC.i; k++) { a->items[k] = RB; if (a->elem_obj) retain(RB.o); }
+            a->len = (uint32_t)RC.i;
+            RA.a = a;
+            vmbreak;
+        }
+        vmcase(AGET) {
+            VxArr *a = RB.a;
+            if ((uint64_t)RC.i >= a->len) { SAVE(); return runtime_error(vm, "index %lld is out of bounds for an array of length %u", (long long)RC.i, a->len); }
+            RA = a->items[RC.i];
+            if (a->elem_obj) retain(RA.o);
+            vmbreak;
+        }
+        vmcase(ASET) {
+            VxArr *a = RA.a;
+            if ((uint64_t)RB.i >= a->len) { SAVE(); return runtime_error(vm, "index %lld is out of bounds for an array of length %u", (long long)RB.i, a->len); }
+            a = RA.a = arr_unique(vm, a);
+            if (a->elem_obj) { retain(RC.o); release(vm, a->items[RB.i].o); }
+            a->items[RB.i] = RC;
+            vmbreak;
+        }
+        vmcase(APUSH) {
+            VxArr *a = RA.a = arr_unique(vm, RA.a);
+            arr_reserve(a, a->len + 1);
+            if (a->elem_obj) retain(RB.o);
+            a->items[a->len++] = RB;
+            vmbreak;
+        }
+        vmcase(ALEN) RA.i = RB.a->len; vmbreak;
+        vmcase(ASLICE) {
+            VxArr *a = RB.a;
+            int64_t lo = R[i.c].i, hi = R[i.c + 1].i;
+            if (lo < 0 || hi < lo || hi > (int64_t)a->len) {
+                SAVE();
+                return runtime_error(vm, "range %lld..%lld is out of bounds for an array of length %u", (long long)lo, (long long)hi, a->len);
+            }
+            VxArr *b = new_arr(vm, (uint32_t)(hi - lo), a->elem_kind);
+            memcpy(b->items, a->items + lo, sizeof(VxValue) * (size_t)(hi - lo));
+            b->len = (uint32_t)(hi - lo);
+            if (b->elem_obj) for (uint32_t k = 0; k < b->len; k++) retain(b->items[k].o);
+            RA.a = b;
+            vmbreak;
+        }
         vmcase(PUT) put_value(vm, RA, i.t); vmbreak;
         vmcase(PUTK) out_bytes(vm, K[i.b].s->data, K[i.b].s->len); vmbreak;
         vmcase(ASSERT)
