@@ -273,6 +273,18 @@ VxSema *vx_sema_check(const VxSource *src, VxNode *file, VxDiags *diags, VxCheck
 }
 
 int vx_sema_errors(const VxSema *s) { return s->errors; }
+
+VxVariant *vx_sema_variant(VxSema *s, VxNode *path, VxDecl **enum_out) { return find_variant(s, path, enum_out); }
+
+VxDecl *vx_sema_method(VxSema *s, VxType *recv, const char *name)
+{
+    VxType **args;
+    int n;
+    size_t mark = vx_types_mark(s->types);
+    VxDecl *m = find_method(s, recv, intern(s, name), &args, &n);
+    vx_types_rollback(s->types, mark);
+    return m;
+}
 VxTypes *vx_sema_types(VxSema *s) { return s->types; }
 VxType *vx_sema_type(VxSema *s, VxType *t) { return t ? vx_zonk(s->types, t, true) : vx_t_error(s->types); }
 VxDecl *vx_sema_global(VxSema *s, const char *name) { return lookup_global(s, intern(s, name)); }

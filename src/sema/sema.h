@@ -113,6 +113,11 @@ int vx_sema_errors(const VxSema *s);
 VxType *vx_sema_type(VxSema *s, VxType *t);        /* final type: variables resolved, literals defaulted */
 VxTypes *vx_sema_types(VxSema *s);
 VxDecl *vx_sema_global(VxSema *s, const char *name);
+/* The enum variant a path or name denotes (`Shape::Circle`, `Some`), or NULL. */
+VxVariant *vx_sema_variant(VxSema *s, VxNode *path, VxDecl **enum_out);
+/* The method `name` for a receiver of (concrete) type recv, or NULL. */
+VxDecl *vx_sema_method(VxSema *s, VxType *recv, const char *name);
+
 /* The concrete instances to compile, in discovery order (main's callees follow it). */
 int vx_sema_instances(VxSema *s, VxDecl ***decls, VxType ****args, int **nargs);
 

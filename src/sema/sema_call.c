@@ -482,6 +482,7 @@ VxType *check_struct_lit(Sema *s, VxNode *e)
             VxNode id = { .kind = VX_N_IDENT, .span = fi->span };
             id.u.ident.name = fi->u.field_init.name;
             unify(s, ft, infer_expr(s, &id, ft), fi->span);
+            fi->type = ft;                              /* the VM compiles the shorthand as this variable */
         }
     }
     char missing[256] = "";

@@ -56,6 +56,12 @@ void vx_program_free(VxProgram *p)
     }
     for (int i = 0; i < p->nstrings; i++) free(p->strings[i]);
     free(p->strings);
+    for (int i = 0; i < p->ndescs; i++) {
+        free(p->descs[i]->field_names);
+        free(p->descs[i]->kinds);
+        free(p->descs[i]);
+    }
+    free(p->descs);
     free(p->funcs);
     free(p);
 }

@@ -40,7 +40,7 @@ typedef struct VxObj {
     struct VxObj *prev, *next;
 } VxObj;
 
-typedef enum VxObjKind { VX_OBJ_STR = 1, VX_OBJ_ARR } VxObjKind;
+typedef enum VxObjKind { VX_OBJ_STR = 1, VX_OBJ_ARR, VX_OBJ_REC, VX_OBJ_DESC } VxObjKind;
 
 /* An immutable UTF-8 string (while being built by format, `cap` > len). */
 typedef struct VxStr {
@@ -61,6 +61,27 @@ typedef struct VxArr {
     union VxValue *items;
 } VxArr;
 
+/* What a record is: a struct, a tuple or one enum variant.  Immortal
+ * constants made by the compiler; records point at theirs, which says
+ * which fields to release and how to print them. */
+typedef struct VxRecDesc {
+    VxObj h;
+    const char *name;                 /* "Point", "Some", or "" for tuples */
+    uint32_t n;
+    uint32_t tag;                     /* enum variants: the variant's index */
+    bool is_tuple, is_enum, named;    /* named: print field names (struct syntax) */
+    const char **field_names;
+    uint8_t *kinds;                   /* each field's print kind (0xFF: not printable) */
+    uint64_t obj_mask;                /* bit i: field i holds an object */
+} VxRecDesc;
+
+/* A struct, tuple or enum value: a descriptor and its fields. */
+typedef struct VxRec {
+    VxObj h;
+    const VxRecDesc *desc;
+    union VxValue *fields;            /* n values, allocated with the record */
+} VxRec;
+
 /* One register or constant: every scalar fits in 8 bytes; objects are a
  * pointer (static types say which registers hold one). */
 typedef union VxValue {
@@ -70,11 +91,14 @@ typedef union VxValue {
     float f32;
     VxStr *s;
     VxArr *a;
+    VxRec *r;
+    const VxRecDesc *d;
     VxObj *o;
 } VxValue;
 
 /* Print kinds (the `t` byte of PUT). */
-typedef enum VxPutKind { VX_PUT_INT = 0, VX_PUT_F64 = 32, VX_PUT_F32, VX_PUT_BOOL, VX_PUT_STR, VX_PUT_UNIT, VX_PUT_ARR } VxPutKind;
+typedef enum VxPutKind { VX_PUT_INT = 0, VX_PUT_F64 = 32, VX_PUT_F32, VX_PUT_BOOL, VX_PUT_STR, VX_PUT_UNIT, VX_PUT_ARR,
+                        VX_PUT_REC } VxPutKind;
 /* VX_PUT_INT + k prints an integer of kind k (VX_I8 .. VX_USIZE). */
 
 /* Math functions (the `t` byte of MATH_F64 / MATH_F32). */
@@ -96,6 +120,8 @@ typedef struct VxFunc {
 typedef struct VxProgram {
     VxFunc *funcs;
     int nfuncs;
+    VxRecDesc **descs;                /* owned record descriptors */
+    int ndescs;
     int main;                         /* index of `main` */
     const VxSource *src;
     struct VxStr **strings;           /* owned string constants */

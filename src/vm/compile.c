@@ -24,7 +24,9 @@
 
 enum { MAX_REGS = 65000, MAX_LOOPS = 64 };
 
-typedef enum VKind { K_UNIT, K_BOOL, K_INT, K_F64, K_F32, K_STR, K_ARR, K_NEVER, K_OTHER } VKind;
+typedef enum VKind { K_UNIT, K_BOOL, K_INT, K_F64, K_F32, K_STR, K_ARR, K_REC, K_NEVER, K_OTHER } VKind;
+
+typedef struct DescKey { VxType *type; int variant; int index; } DescKey;
 
 typedef struct CLocal { const char *name; int reg; } CLocal;
 typedef VX_VEC(int) IntVec;
@@ -48,6 +50,8 @@ typedef struct Comp {
     VX_VEC(FuncRef) refs;             /* declaration -> function index */
     VX_VEC(VxDecl *) todo;            /* functions still to compile */
     VX_VEC(VxStr *) strings;
+    VX_VEC(VxRecDesc *) descs;
+    VX_VEC(DescKey) desc_keys;        /* (type, variant) -> descs index */
     /* the function being compiled */
     VX_VEC(VxInstr) code;
     VX_VEC(VxSpan) spans;
@@ -58,6 +62,7 @@ typedef struct Comp {
     CLoop loops[MAX_LOOPS];
     int nloops;
     bool failed;
+    VxArena scratch;                  /* synthesised nodes */
 } Comp;
 
 /* ---- errors ------------------------------------------------------------------ */
@@ -76,11 +81,16 @@ static void unsupported(Comp *c, VxNode *at, const char *what)
 
 static int elem_put_kind(Comp *c, VxType *t);
 
+static bool record_ok(Comp *c, VxType *t, int depth);
+static int add_const(Comp *c, VxValue v);
+static bool is_obj_kind(VKind k);
+
 static VKind kind_of(Comp *c, VxType *t, int *ik)
 {
     t = vx_sema_type(c->sema, t);
     switch (t->kind) {
     case VX_T_SLICE: case VX_T_ARRAY: return elem_put_kind(c, t->u.arr.elem) >= 0 ? K_ARR : K_OTHER;
+    case VX_T_TUPLE: case VX_T_ADT: return record_ok(c, t, 0) ? K_REC : K_OTHER;
     case VX_T_UNIT: return K_UNIT;
     case VX_T_NEVER: return K_NEVER;
     case VX_T_BOOL: return K_BOOL;
@@ -110,8 +120,96 @@ static int elem_put_kind(Comp *c, VxType *t)
     case K_BOOL: return VX_PUT_BOOL;
     case K_STR: return VX_PUT_STR;
     case K_ARR: return VX_PUT_ARR;
+    case K_REC: return VX_PUT_REC;
     default: return -1;
     }
+}
+
+/* ---- records: structs, tuples, enum variants --------------------------------------- */
+
+static int field_index(VxField *fs, int n, const char *name)
+{
+    for (int i = 0; i < n; i++) if (strcmp(fs[i].name, name) == 0) return i;
+    return -1;
+}
+
+/* The types of the fields of record type t (variant v for enums). */
+static int record_fields(Comp *c, VxType *t, int v, VxType **out, int cap)
+{
+    VxTypes *T = vx_sema_types(c->sema);
+    if (t->kind == VX_T_TUPLE) {
+        int n = t->u.tuple.n < cap ? t->u.tuple.n : cap;
+        for (int i = 0; i < n; i++) out[i] = t->u.tuple.elems[i];
+        return n;
+    }
+    VxDecl *d = t->u.adt.decl;
+    if (d->kind == VX_D_STRUCT) {
+        int n = d->nfields < cap ? d->nfields : cap;
+        for (int i = 0; i < n; i++) out[i] = vx_subst(T, d->fields[i].type, d, t->u.adt.args, t->u.adt.n);
+        return n;
+    }
+    VxVariant *var = &d->variants[v];
+    int n = var->n < cap ? var->n : cap;
+    for (int i = 0; i < n; i++)
+        out[i] = vx_subst(T, var->shape == VX_VARIANT_TUPLE ? var->payload[i] : var->fields[i].type, d, t->u.adt.args, t->u.adt.n);
+    return n;
+}
+
+/* Can the VM hold values of this record type?  (Every field can be held;
+ * recursive types are assumed to be, past a small depth.) */
+static bool record_ok(Comp *c, VxType *t, int depth)
+{
+    if (depth > 4) return true;
+    if (t->kind == VX_T_ADT && t->u.adt.decl->kind != VX_D_STRUCT && t->u.adt.decl->kind != VX_D_ENUM) return false;
+    int nv = t->kind == VX_T_ADT && t->u.adt.decl->kind == VX_D_ENUM ? t->u.adt.decl->nvariants : 1;
+    for (int v = 0; v < nv; v++) {
+        VxType *f[64];
+        int n = record_fields(c, t, v, f, 64);
+        if (n > 63) return false;
+        for (int i = 0; i < n; i++) {
+            VxType *ft = vx_sema_type(c->sema, f[i]);
+            if ((ft->kind == VX_T_TUPLE || ft->kind == VX_T_ADT) ? !record_ok(c, ft, depth + 1) : kind_of(c, ft, NULL) == K_OTHER)
+                return false;
+        }
+    }
+    return true;
+}
+
+/* The descriptor constant of record type t (variant v), made once. */
+static int desc_const(Comp *c, VxType *t, int v)
+{
+    t = vx_sema_type(c->sema, t);
+    for (int i = 0; i < c->desc_keys.len; i++)
+        if (c->desc_keys.data[i].type == t && c->desc_keys.data[i].variant == v) {
+            VxValue k = { .d = c->descs.data[c->desc_keys.data[i].index] };
+            return add_const(c, k);
+        }
+    VxType *f[64];
+    int n = record_fields(c, t, v, f, 64);
+    VxRecDesc *d = calloc(1, sizeof *d);
+    if (!d) vx_xmalloc((size_t)-1);
+    d->n = (uint32_t)n;
+    d->is_tuple = t->kind == VX_T_TUPLE;
+    d->is_enum = t->kind == VX_T_ADT && t->u.adt.decl->kind == VX_D_ENUM;
+    d->tag = (uint32_t)v;
+    d->field_names = vx_xmalloc(sizeof(char *) * (size_t)(n ? n : 1));
+    d->kinds = vx_xmalloc((size_t)(n ? n : 1));
+    d->name = d->is_tuple ? "" : d->is_enum ? t->u.adt.decl->variants[v].name : t->u.adt.decl->name;
+    d->named = !d->is_tuple && (!d->is_enum || t->u.adt.decl->variants[v].shape == VX_VARIANT_STRUCT);
+    d->h.kind = VX_OBJ_DESC;
+    for (int i = 0; i < n; i++) {
+        int k = elem_put_kind(c, f[i]);
+        d->kinds[i] = (uint8_t)(k < 0 ? 0xFF : k);
+        if (is_obj_kind(kind_of(c, f[i], NULL))) d->obj_mask |= 1ull << i;
+        d->field_names[i] = d->is_tuple ? "" : d->is_enum ? (t->u.adt.decl->variants[v].shape == VX_VARIANT_STRUCT
+                                                             ? t->u.adt.decl->variants[v].fields[i].name : "")
+                                                         : t->u.adt.decl->fields[i].name;
+    }
+    vx_vec_push(&c->descs, d);
+    DescKey key = { t, v, c->descs.len - 1 };
+    vx_vec_push(&c->desc_keys, key);
+    VxValue k = { .d = d };
+    return add_const(c, k);
 }
 
 /* The element type of an array-typed node. */
@@ -241,8 +339,14 @@ static void stmt(Comp *c, VxNode *s);
 static void assign_index(Comp *c, VxNode *e);
 static void arithmetic(Comp *c, VxNode *e, int dst);
 static void block_to(Comp *c, VxNode *b, int dst);
+static void if_let(Comp *c, VxNode *e, int dst);
+static void while_let(Comp *c, VxNode *e);
+static void let_pattern(Comp *c, VxNode *s);
+static void assign_field(Comp *c, VxNode *e);
+static bool variant_call(Comp *c, VxNode *e, int dst);
+static bool variant_value(Comp *c, VxNode *e, int dst);
 
-static bool is_obj_kind(VKind k) { return k == K_STR || k == K_ARR; }
+static bool is_obj_kind(VKind k) { return k == K_STR || k == K_ARR || k == K_REC; }
 static bool is_obj(Comp *c, VxNode *e) { return is_obj_kind(node_kind(c, e, NULL)); }
 
 /* A register holding e's value: a local's own (borrowed), or a new
@@ -470,6 +574,7 @@ static void assign(Comp *c, VxNode *e)
 {
     VxNode *lhs = e->u.binary.lhs;
     if (lhs->kind == VX_N_INDEX) { assign_index(c, e); return; }
+    if (lhs->kind == VX_N_FIELD_ACCESS) { assign_field(c, e); return; }
     int r = lhs->kind == VX_N_IDENT ? find_local(c, lhs->u.ident.name) : -1;
     if (r < 0) { unsupported(c, lhs, "assignment to fields or references"); return; }
     if (is_obj(c, lhs)) {                             /* new value first (it may read the old), then swap */
@@ -503,17 +608,8 @@ static void assign(Comp *c, VxNode *e)
 
 static int put_kind(Comp *c, VxNode *e)
 {
-    int ik = 0;
-    switch (node_kind(c, e, &ik)) {
-    case K_INT: return VX_PUT_INT + ik;
-    case K_F64: return VX_PUT_F64;
-    case K_F32: return VX_PUT_F32;
-    case K_BOOL: return VX_PUT_BOOL;
-    case K_STR: return VX_PUT_STR;
-    case K_ARR: return VX_PUT_ARR;
-    case K_UNIT: return VX_PUT_UNIT;
-    default: return -1;
-    }
+    if (node_kind(c, e, NULL) == K_UNIT) return VX_PUT_UNIT;
+    return elem_put_kind(c, e->type);
 }
 
 static void print_call(Comp *c, VxNode *call, VxDecl *d)
@@ -671,6 +767,7 @@ static bool match_args(Comp *c, VxNode *call, VxDecl *d, VxNode **out)
 
 static void call(Comp *c, VxNode *e, int dst)
 {
+    if (variant_call(c, e, dst)) return;
     VxNode *callee = e->u.call.callee;
     VxDecl *d = callee->kind == VX_N_IDENT && find_local(c, callee->u.ident.name) < 0
               ? vx_sema_global(c->sema, callee->u.ident.name) : NULL;
@@ -701,7 +798,7 @@ static void call(Comp *c, VxNode *e, int dst)
 
 static void if_expr(Comp *c, VxNode *e, int dst)
 {
-    if (e->u.if_.pat) { unsupported(c, e, "`if let`"); return; }
+    if (e->u.if_.pat) { if_let(c, e, dst); return; }
     int save = c->freereg;
     int cond = expr(c, e->u.if_.cond);
     release_to(c, e, save);
@@ -738,7 +835,7 @@ static void pop_loop(Comp *c, int continue_target, int break_target)
 
 static void while_loop(Comp *c, VxNode *e)
 {
-    if (e->u.while_.pat) { unsupported(c, e, "`while let`"); return; }
+    if (e->u.while_.pat) { while_let(c, e); return; }
     int top = c->code.len;
     int save = c->freereg;
     int cond = expr(c, e->u.while_.cond);
@@ -867,26 +964,128 @@ static void jump(Comp *c, VxNode *e)
     else vx_vec_push(&l->continues, pc);
 }
 
-/* ---- match on scalars --------------------------------------------------------------------- */
+/* ---- patterns ------------------------------------------------------------------------------- */
 
-/* Emit a test of pattern p against register r; every jump taken when it
- * does not match is added to `misses` (to be patched by the caller). */
-static void pattern_test(Comp *c, VxNode *p, int r, VxNode *scrut, IntVec *misses)
+/* A pattern compiles in two steps: its tests, which jump to `misses` when
+ * the value does not match, and then its bindings, so a failed test never
+ * leaves a half-bound value behind.  Parts of a record are read borrowed
+ * (GETFB): the matched value is held until the arm ends.  A `mut` binding
+ * of an object takes its own reference, since assignment releases it. */
+
+typedef struct Binding { const char *name; int reg; } Binding;
+typedef struct Bindings { Binding b[64]; int n; } Bindings;
+
+/* One part of a compound pattern: the sub-pattern (NULL for the shorthand
+ * `Point { x }`, which binds `name`), its field index and type. */
+typedef struct SubPat { VxNode *pat; const char *name; int field; VxType *type; } SubPat;
+
+static bool names_variant(Comp *c, VxNode *p)
+{
+    VxDecl *en;
+    return p->kind == VX_N_PAT_IDENT && vx_sema_variant(c->sema, p, &en) != NULL;
+}
+
+/* The variant a pattern requires, or NULL (structs, tuples, bindings). */
+static VxVariant *pattern_variant(Comp *c, VxNode *p)
+{
+    VxDecl *en;
+    switch (p->kind) {
+    case VX_N_PAT_IDENT: return vx_sema_variant(c->sema, p, &en);
+    case VX_N_PAT_PATH: return vx_sema_variant(c->sema, p, &en);
+    case VX_N_PAT_TUPLE_STRUCT: return vx_sema_variant(c->sema, p->u.pat_tuple_struct.path, &en);
+    case VX_N_PAT_STRUCT: return vx_sema_variant(c->sema, p->u.pat_struct.path, &en);
+    default: return NULL;
+    }
+}
+
+/* Positional parts, with `..` skipping the middle. */
+static int positional_parts(VxNodeList pats, VxType **types, int n, SubPat *out)
+{
+    int rest = -1, k = 0;
+    for (int i = 0; i < pats.len; i++) if (pats.items[i]->kind == VX_N_PAT_REST) rest = i;
+    for (int i = 0; i < pats.len && k < 64; i++) {
+        if (i == rest) continue;
+        int fi = rest >= 0 && i > rest ? n - (pats.len - i) : i;
+        out[k++] = (SubPat){ pats.items[i], NULL, fi, types[fi] };
+    }
+    return k;
+}
+
+/* The parts of a tuple, tuple-variant or struct pattern p matched against type t. */
+static int pattern_parts(Comp *c, VxNode *p, VxType *t, SubPat *out)
+{
+    if (p->kind != VX_N_PAT_TUPLE && p->kind != VX_N_PAT_TUPLE_STRUCT && p->kind != VX_N_PAT_STRUCT) return 0;
+    t = vx_sema_type(c->sema, t);
+    if (t->kind != VX_T_TUPLE && t->kind != VX_T_ADT) return 0;
+    VxVariant *v = pattern_variant(c, p);
+    VxType *ft[64];
+    int n = record_fields(c, t, v ? v->index : 0, ft, 64);
+    if (p->kind == VX_N_PAT_TUPLE) return positional_parts(p->u.list.elems, ft, n, out);
+    if (p->kind == VX_N_PAT_TUPLE_STRUCT) return positional_parts(p->u.pat_tuple_struct.elems, ft, n, out);
+    VxField *fs = v ? v->fields : t->u.adt.decl->fields;
+    int k = 0;
+    for (int i = 0; i < p->u.pat_struct.fields.len && k < 64; i++) {
+        VxNode *f = p->u.pat_struct.fields.items[i];
+        int fi = field_index(fs, n, f->u.pat_field.name);
+        if (fi >= 0) out[k++] = (SubPat){ f->u.pat_field.pat, f->u.pat_field.name, fi, ft[fi] };
+    }
+    return k;
+}
+
+static bool binds_names(Comp *c, VxNode *p)
+{
+    if (!p) return true;                              /* a shorthand field */
+    if (p->kind == VX_N_PAT_IDENT) return !names_variant(c, p);
+    if (p->kind == VX_N_PAT_OR) return binds_names(c, p->u.list.elems.items[0]);
+    SubPat parts[64];
+    int n = pattern_parts(c, p, p->type, parts);
+    for (int i = 0; i < n; i++) if (binds_names(c, parts[i].pat)) return true;
+    return false;
+}
+
+/* A register for each name p binds (the first alternative of `|` names them all). */
+static void alloc_bindings(Comp *c, VxNode *p, Bindings *bs)
+{
+    if (p && p->kind == VX_N_PAT_OR) { alloc_bindings(c, p->u.list.elems.items[0], bs); return; }
+    if (p && p->kind != VX_N_PAT_IDENT) {
+        SubPat parts[64];
+        int n = pattern_parts(c, p, p->type, parts);
+        for (int i = 0; i < n; i++)
+            if (parts[i].pat) alloc_bindings(c, parts[i].pat, bs);
+            else if (bs->n < 64) bs->b[bs->n++] = (Binding){ parts[i].name, alloc_reg(c, p) };
+        return;
+    }
+    if (p && !names_variant(c, p) && bs->n < 64) bs->b[bs->n++] = (Binding){ p->u.pat_ident.name, alloc_reg(c, p) };
+}
+
+static void declare_bindings(Comp *c, Bindings *bs)
+{
+    for (int i = 0; i < bs->n; i++) declare(c, bs->b[i].name, bs->b[i].reg);
+}
+
+static void tag_test(Comp *c, VxNode *p, VxVariant *v, int r, IntVec *misses)
+{
+    int save = c->freereg, t = alloc_reg(c, p), k = alloc_reg(c, p);
+    emit(c, p, VX_OP_GETTAG, 0, t, r, 0);
+    load_int(c, p, k, v->index);
+    emit(c, p, VX_OP_EQ_I64, 0, t, t, k);
+    vx_vec_push(misses, emit_jump(c, p, VX_OP_JMPIFNOT, t));
+    release_to(c, p, save);
+}
+
+static void scalar_test(Comp *c, VxNode *p, int r, IntVec *misses)
 {
     int save = c->freereg;
     int t = alloc_reg(c, p), k = alloc_reg(c, p);
     int ik = VX_I64;
-    VKind kind = node_kind(c, scrut, &ik);
+    VKind kind = node_kind(c, p, &ik);
     bool uns = kind == K_INT && !vx_int_signed((VxIntKind)ik);
-    switch (p->kind) {
-    case VX_N_PAT_LIT: {
+    if (p->kind == VX_N_PAT_LIT) {
         expr_to(c, p->u.pat_lit.expr, k);
         VxOp op = kind == K_F64 ? VX_OP_EQ_F64 : kind == K_F32 ? VX_OP_EQ_F32 : kind == K_STR ? VX_OP_EQ_STR : VX_OP_EQ_I64;
         emit(c, p, op, 0, t, r, k);
         vx_vec_push(misses, emit_jump(c, p, VX_OP_JMPIFNOT, t));
-        break;
-    }
-    case VX_N_PAT_RANGE: {                            /* lo <= r, then r < hi (or r <= hi) */
+    } else {                                          /* a range: lo <= r, then r < hi (or r <= hi) */
         VxOp le = kind == K_F64 ? VX_OP_LE_F64 : kind == K_F32 ? VX_OP_LE_F32 : uns ? VX_OP_LE_U64 : VX_OP_LE_I64;
         VxOp lt = kind == K_F64 ? VX_OP_LT_F64 : kind == K_F32 ? VX_OP_LT_F32 : uns ? VX_OP_LT_U64 : VX_OP_LT_I64;
         if (p->u.range.lo) {
@@ -899,58 +1098,227 @@ static void pattern_test(Comp *c, VxNode *p, int r, VxNode *scrut, IntVec *misse
             emit(c, p, p->u.range.inclusive ? le : lt, 0, t, r, k);
             vx_vec_push(misses, emit_jump(c, p, VX_OP_JMPIFNOT, t));
         }
-        break;
-    }
-    default:
-        unsupported(c, p, "this pattern");
     }
     release_to(c, p, save);
 }
 
+static void pattern_test(Comp *c, VxNode *p, int r, IntVec *misses);
+
+/* p | q | ...: any alternative; each miss falls through to the next. */
+static void or_test(Comp *c, VxNode *p, int r, IntVec *misses)
+{
+    VxNodeList alts = p->u.list.elems;
+    IntVec hits = {0};
+    for (int a = 0; a < alts.len; a++) {
+        IntVec alt_misses = {0};
+        pattern_test(c, alts.items[a], r, &alt_misses);
+        if (a + 1 < alts.len) {
+            vx_vec_push(&hits, emit_jump(c, p, VX_OP_JMP, 0));
+            for (int m = 0; m < alt_misses.len; m++) patch_here(c, alt_misses.data[m]);
+        } else {
+            for (int m = 0; m < alt_misses.len; m++) vx_vec_push(misses, alt_misses.data[m]);
+        }
+        vx_vec_free(&alt_misses);
+    }
+    for (int h = 0; h < hits.len; h++) patch_here(c, hits.data[h]);
+    vx_vec_free(&hits);
+}
+
+static void pattern_test(Comp *c, VxNode *p, int r, IntVec *misses)
+{
+    if (c->failed) return;
+    switch (p->kind) {
+    case VX_N_PAT_WILD: case VX_N_PAT_REST: return;
+    case VX_N_PAT_LIT: case VX_N_PAT_RANGE: scalar_test(c, p, r, misses); return;
+    case VX_N_PAT_OR: or_test(c, p, r, misses); return;
+    case VX_N_PAT_IDENT: case VX_N_PAT_PATH: case VX_N_PAT_TUPLE: case VX_N_PAT_TUPLE_STRUCT: case VX_N_PAT_STRUCT: break;
+    default: unsupported(c, p, "this pattern"); return;
+    }
+    VxVariant *v = pattern_variant(c, p);
+    if (v) tag_test(c, p, v, r, misses);
+    if (p->kind == VX_N_PAT_IDENT || p->kind == VX_N_PAT_PATH) return;
+    if (kind_of(c, p->type, NULL) != K_REC) { unsupported(c, p, "this pattern"); return; }
+    SubPat parts[64];
+    int n = pattern_parts(c, p, p->type, parts);
+    for (int i = 0; i < n; i++) {
+        VxNode *q = parts[i].pat;
+        if (!q || q->kind == VX_N_PAT_WILD || q->kind == VX_N_PAT_REST || (q->kind == VX_N_PAT_IDENT && !names_variant(c, q)))
+            continue;                                  /* always matches */
+        int save = c->freereg, f = alloc_reg(c, q);
+        emit(c, q, VX_OP_GETFB, 0, f, r, parts[i].field);
+        pattern_test(c, q, f, misses);
+        c->freereg = save;                             /* borrowed: nothing to release */
+    }
+}
+
+static void bind_one(Comp *c, VxNode *at, Bindings *bs, const char *name, bool mut, VxType *t, int r)
+{
+    for (int i = 0; i < bs->n; i++) {
+        if (strcmp(bs->b[i].name, name) != 0) continue;
+        int b = bs->b[i].reg;
+        bool obj = is_obj_kind(kind_of(c, t, NULL));
+        emit(c, at, mut && obj ? VX_OP_MOVE_OBJ : VX_OP_MOVE, 0, b, r, 0);
+        c->owned[b] = mut && obj;
+        return;
+    }
+}
+
+/* Give each name of p (which has matched the value in r) its part. */
+static void pattern_bind(Comp *c, VxNode *p, int r, Bindings *bs)
+{
+    if (c->failed) return;
+    if (p->kind == VX_N_PAT_IDENT) {
+        if (!names_variant(c, p)) bind_one(c, p, bs, p->u.pat_ident.name, p->u.pat_ident.mut, p->type, r);
+        return;
+    }
+    if (p->kind == VX_N_PAT_OR) {
+        if (binds_names(c, p)) unsupported(c, p, "`|` patterns that bind names inside other patterns");
+        return;
+    }
+    SubPat parts[64];
+    int n = pattern_parts(c, p, p->type, parts);
+    for (int i = 0; i < n; i++) {
+        if (!binds_names(c, parts[i].pat)) continue;
+        int save = c->freereg, f = alloc_reg(c, p);
+        emit(c, p, VX_OP_GETFB, 0, f, r, parts[i].field);
+        if (parts[i].pat) pattern_bind(c, parts[i].pat, f, bs);
+        else bind_one(c, p, bs, parts[i].name, false, parts[i].type, f);
+        c->freereg = save;
+    }
+}
+
+/* Test p against r (misses jump away), then bind its names. */
+static void pattern_match(Comp *c, VxNode *p, int r, IntVec *misses, Bindings *bs)
+{
+    pattern_test(c, p, r, misses);
+    pattern_bind(c, p, r, bs);
+}
+
+/* ---- match, if let, while let ----------------------------------------------------------------- */
+
+/* The value a pattern is matched against, held in a new owned register. */
+static int scrutinee(Comp *c, VxNode *e)
+{
+    VKind k = node_kind(c, e, NULL);
+    if (k == K_OTHER || k == K_ARR) { unsupported(c, e, "matching values of this type"); return 0; }
+    int r = alloc_reg(c, e);
+    expr_to(c, e, r);
+    if (is_obj(c, e)) c->owned[r] = true;
+    return r;
+}
+
+static void match_arm(Comp *c, VxNode *arm, int r, int dst, IntVec *ends)
+{
+    VxNode *p = arm->u.arm.pat;
+    int save = c->freereg, nlocals = c->locals.len;
+    Bindings bs = {0};
+    alloc_bindings(c, p, &bs);
+    IntVec misses = {0}, hits = {0};
+    VxNodeList alts = p->kind == VX_N_PAT_OR ? p->u.list.elems : (VxNodeList){ &arm->u.arm.pat, 1 };
+    for (int a = 0; a < alts.len; a++) {              /* or-patterns: any alternative, each binding the names */
+        IntVec alt_misses = {0};
+        pattern_match(c, alts.items[a], r, &alt_misses, &bs);
+        if (a + 1 < alts.len) {
+            vx_vec_push(&hits, emit_jump(c, alts.items[a], VX_OP_JMP, 0));
+            for (int m = 0; m < alt_misses.len; m++) patch_here(c, alt_misses.data[m]);
+        } else {
+            for (int m = 0; m < alt_misses.len; m++) vx_vec_push(&misses, alt_misses.data[m]);
+        }
+        vx_vec_free(&alt_misses);
+    }
+    for (int h = 0; h < hits.len; h++) patch_here(c, hits.data[h]);
+    declare_bindings(c, &bs);
+    if (arm->u.arm.guard) {                           /* a failed guard releases the bindings, then misses */
+        int s2 = c->freereg, g = expr(c, arm->u.arm.guard);
+        release_to(c, arm, s2);
+        int pass = emit_jump(c, arm, VX_OP_JMPIF, g);
+        release_on_exit(c, arm, save, -1);
+        vx_vec_push(&misses, emit_jump(c, arm, VX_OP_JMP, 0));
+        patch_here(c, pass);
+    }
+    expr_to(c, arm->u.arm.body, dst);
+    release_to(c, arm, save);
+    vx_vec_push(ends, emit_jump(c, arm, VX_OP_JMP, 0));
+    for (int m = 0; m < misses.len; m++) patch_here(c, misses.data[m]);
+    vx_vec_free(&misses);
+    vx_vec_free(&hits);
+    c->locals.len = nlocals;
+}
+
 static void match_expr(Comp *c, VxNode *e, int dst)
 {
-    VKind k = node_kind(c, e->u.match.scrutinee, NULL);
-    if (k != K_INT && k != K_BOOL && k != K_STR && k != K_F64 && k != K_F32) { unsupported(c, e, "`match` on this type"); return; }
     int save = c->freereg;
-    int r = alloc_reg(c, e);
-    expr_to(c, e->u.match.scrutinee, r);
-    if (is_obj(c, e->u.match.scrutinee)) c->owned[r] = true;
+    int r = scrutinee(c, e->u.match.scrutinee);
     IntVec ends = {0};
-    for (int i = 0; i < e->u.match.arms.len && !c->failed; i++) {
-        VxNode *arm = e->u.match.arms.items[i], *p = arm->u.arm.pat;
-        int nlocals = c->locals.len;
-        IntVec misses = {0}, hits = {0};
-        VxNodeList alts = p->kind == VX_N_PAT_OR ? p->u.list.elems : (VxNodeList){ &arm->u.arm.pat, 1 };
-        for (int a = 0; a < alts.len; a++) {            /* or-patterns: any alternative */
-            VxNode *alt = alts.items[a];
-            if (alt->kind == VX_N_PAT_WILD) continue;
-            if (alt->kind == VX_N_PAT_IDENT) { declare(c, alt->u.pat_ident.name, r); continue; }
-            IntVec alt_misses = {0};
-            pattern_test(c, alt, r, e->u.match.scrutinee, &alt_misses);
-            if (a + 1 < alts.len) {                   /* matched: to the body; else try the next one */
-                vx_vec_push(&hits, emit_jump(c, alt, VX_OP_JMP, 0));
-                for (int m = 0; m < alt_misses.len; m++) patch_here(c, alt_misses.data[m]);
-            } else {
-                for (int m = 0; m < alt_misses.len; m++) vx_vec_push(&misses, alt_misses.data[m]);
-            }
-            vx_vec_free(&alt_misses);
-        }
-        for (int h = 0; h < hits.len; h++) patch_here(c, hits.data[h]);
-        if (arm->u.arm.guard) {
-            int s2 = c->freereg, g = expr(c, arm->u.arm.guard);
-            release_to(c, arm, s2);
-            vx_vec_push(&misses, emit_jump(c, arm, VX_OP_JMPIFNOT, g));
-        }
-        expr_to(c, arm->u.arm.body, dst);
-        vx_vec_push(&ends, emit_jump(c, arm, VX_OP_JMP, 0));
-        for (int m = 0; m < misses.len; m++) patch_here(c, misses.data[m]);
-        vx_vec_free(&misses);
-        vx_vec_free(&hits);
-        c->locals.len = nlocals;
-    }
+    for (int i = 0; i < e->u.match.arms.len && !c->failed; i++) match_arm(c, e->u.match.arms.items[i], r, dst, &ends);
     for (int i = 0; i < ends.len; i++) patch_here(c, ends.data[i]);
     vx_vec_free(&ends);
     release_to(c, e, save);
+}
+
+/* if let p = v { then } else { els } */
+static void if_let(Comp *c, VxNode *e, int dst)
+{
+    int save = c->freereg, nlocals = c->locals.len;
+    int r = scrutinee(c, e->u.if_.cond);
+    int inner = c->freereg;
+    Bindings bs = {0};
+    alloc_bindings(c, e->u.if_.pat, &bs);
+    IntVec misses = {0};
+    pattern_match(c, e->u.if_.pat, r, &misses, &bs);
+    declare_bindings(c, &bs);
+    block_to(c, e->u.if_.then, dst);
+    c->locals.len = nlocals;
+    release_to(c, e, inner);
+    int to_end = emit_jump(c, e, VX_OP_JMP, 0);
+    for (int m = 0; m < misses.len; m++) patch_here(c, misses.data[m]);
+    vx_vec_free(&misses);
+    if (e->u.if_.els && e->u.if_.els->kind == VX_N_IF) expr_to(c, e->u.if_.els, dst);
+    else if (e->u.if_.els) block_to(c, e->u.if_.els, dst);
+    patch_here(c, to_end);
+    release_to(c, e, save);
+}
+
+/* while let p = v { body }: the value is taken afresh each time round and
+ * released before the next; the loop's level is below it, so `break` and
+ * `continue` release it too. */
+static void while_let(Comp *c, VxNode *e)
+{
+    int top = c->code.len, nlocals = c->locals.len;
+    if (!push_loop(c, e, e->u.while_.label, -1)) return;
+    int r = scrutinee(c, e->u.while_.cond);
+    int inner = c->freereg;
+    Bindings bs = {0};
+    alloc_bindings(c, e->u.while_.pat, &bs);
+    IntVec misses = {0};
+    pattern_match(c, e->u.while_.pat, r, &misses, &bs);
+    declare_bindings(c, &bs);
+    discard(c, e->u.while_.body);
+    c->locals.len = nlocals;
+    release_to(c, e, inner);
+    bool obj = c->owned[r];
+    if (obj) emit(c, e, VX_OP_DROP, 0, r, 0, 0);
+    jump_back(c, e, top);
+    for (int m = 0; m < misses.len; m++) patch_here(c, misses.data[m]);
+    vx_vec_free(&misses);
+    if (obj) emit(c, e, VX_OP_DROP, 0, r, 0, 0);
+    c->owned[r] = false;
+    c->freereg = r;
+    pop_loop(c, top, c->code.len);
+}
+
+/* let (a, b) = v: the value is kept, unnamed, until the block ends; the
+ * names borrow its parts.  The pattern cannot fail (sema checked). */
+static void let_pattern(Comp *c, VxNode *s)
+{
+    VxNode *p = s->u.let.pat;
+    int r = alloc_reg(c, s);
+    expr_to(c, s->u.let.value, r);
+    if (is_obj(c, s->u.let.value)) c->owned[r] = true;
+    Bindings bs = {0};
+    alloc_bindings(c, p, &bs);
+    pattern_bind(c, p, r, &bs);
+    declare_bindings(c, &bs);
 }
 
 /* ---- arrays ---------------------------------------------------------------------------------- */
@@ -1088,6 +1456,109 @@ static void method_call(Comp *c, VxNode *e, int dst)
     release_to(c, e, save);
 }
 
+/* ---- records --------------------------------------------------------------------------------- */
+
+/* Fields evaluated into consecutive registers, then moved into a new record. */
+static void new_record(Comp *c, VxNode *at, VxNode **fields, int n, VxType *t, int variant, int dst)
+{
+    int save = c->freereg, base = c->freereg;
+    for (int i = 0; i < n; i++) {
+        int r = alloc_reg(c, fields[i]);
+        expr_to(c, fields[i], r);
+    }
+    if (n == 0) alloc_reg(c, at);
+    emit(c, at, VX_OP_NEWREC, 0, dst, base, desc_const(c, t, variant));
+    c->freereg = save;                               /* the fields now belong to the record */
+}
+
+static void struct_lit(Comp *c, VxNode *e, int dst)
+{
+    VxType *t = vx_sema_type(c->sema, e->type);
+    if (kind_of(c, t, NULL) != K_REC) { unsupported(c, e, kind_words(c, e)); return; }
+    VxDecl *d = t->u.adt.decl, *en;
+    VxField *fs = d->fields;
+    int n = d->nfields, variant = 0;
+    VxVariant *v = d->kind == VX_D_ENUM ? vx_sema_variant(c->sema, e->u.struct_lit.path, &en) : NULL;
+    if (v) { fs = v->fields; n = v->n; variant = v->index; }
+    VxNode *vals[64];
+    if (n > 64) { unsupported(c, e, "records this large"); return; }
+    for (int i = 0; i < n; i++) {
+        vals[i] = fs[i].node ? fs[i].node->u.field.value : NULL;     /* the default, if any */
+        for (int k = 0; k < e->u.struct_lit.fields.len; k++) {
+            VxNode *fi = e->u.struct_lit.fields.items[k];
+            if (strcmp(fi->u.field_init.name, fs[i].name) != 0) continue;
+            if (fi->u.field_init.value) vals[i] = fi->u.field_init.value;
+            else {                                     /* shorthand `Point { x, y }`: a variable of that name */
+                VxNode *id = vx_arena_alloc(&c->scratch, sizeof *id);
+                id->kind = VX_N_IDENT;
+                id->span = fi->span;
+                id->type = fi->type;
+                id->u.ident.name = fi->u.field_init.name;
+                vals[i] = id;
+            }
+        }
+        if (!vals[i]) { unsupported(c, e, "this struct literal"); return; }
+    }
+    new_record(c, e, vals, n, t, variant, dst);
+}
+
+/* `Some(x)`, `Shape::Circle(r)`: an enum constructor call. */
+static bool variant_call(Comp *c, VxNode *e, int dst)
+{
+    VxDecl *en;
+    VxNode *callee = e->u.call.callee;
+    if (callee->kind != VX_N_IDENT && callee->kind != VX_N_PATH) return false;
+    if (callee->kind == VX_N_IDENT && find_local(c, callee->u.ident.name) >= 0) return false;
+    VxVariant *v = vx_sema_variant(c->sema, callee, &en);
+    if (!v) return false;
+    VxType *t = vx_sema_type(c->sema, e->type);
+    if (kind_of(c, t, NULL) != K_REC) { unsupported(c, e, kind_words(c, e)); return true; }
+    new_record(c, e, e->u.call.args.items, e->u.call.args.len, t, v->index, dst);
+    return true;
+}
+
+/* `None`, `Shape::Empty`: a unit variant as a value. */
+static bool variant_value(Comp *c, VxNode *e, int dst)
+{
+    VxDecl *en;
+    VxVariant *v = vx_sema_variant(c->sema, e, &en);
+    if (!v || v->shape != VX_VARIANT_UNIT) return false;
+    VxType *t = vx_sema_type(c->sema, e->type);
+    if (kind_of(c, t, NULL) != K_REC) { unsupported(c, e, kind_words(c, e)); return true; }
+    new_record(c, e, NULL, 0, t, v->index, dst);
+    return true;
+}
+
+/* p.x and t.0 */
+static void field_get(Comp *c, VxNode *e, VxNode *base, int index, int dst)
+{
+    if (node_kind(c, base, NULL) != K_REC || index < 0) { unsupported(c, e, "this field access"); return; }
+    int save = c->freereg;
+    emit(c, e, VX_OP_GETF, 0, dst, expr(c, base), index);
+    release_to(c, e, save);
+}
+
+static int struct_field_index(Comp *c, VxNode *base, const char *name)
+{
+    VxType *t = vx_sema_type(c->sema, base->type);
+    if (t->kind != VX_T_ADT || t->u.adt.decl->kind != VX_D_STRUCT) return -1;
+    return field_index(t->u.adt.decl->fields, t->u.adt.decl->nfields, name);
+}
+
+/* p.x = v on a struct held in a local. */
+static void assign_field(Comp *c, VxNode *e)
+{
+    VxNode *lhs = e->u.binary.lhs, *base = lhs->u.field_access.expr;
+    int r = base->kind == VX_N_IDENT ? find_local(c, base->u.ident.name) : -1;
+    int f = struct_field_index(c, base, lhs->u.field_access.name);
+    if (r < 0 || f < 0 || e->u.binary.op != TK_EQ) { unsupported(c, lhs, "this assignment"); return; }
+    int save = c->freereg, v = alloc_reg(c, e);
+    expr_to(c, e->u.binary.rhs, v);
+    if (is_obj(c, lhs)) c->owned[v] = true;          /* SETF retains: v is released after */
+    emit(c, e, VX_OP_SETF, 0, r, f, v);
+    release_to(c, e, save);
+}
+
 /* ---- expressions and statements ---------------------------------------------------------- */
 
 static void expr_to(Comp *c, VxNode *e, int dst)
@@ -1103,6 +1574,7 @@ static void expr_to(Comp *c, VxNode *e, int dst)
         }
         VxDecl *d = vx_sema_global(c->sema, e->u.ident.name);
         if (d && d->kind == VX_D_CONST && d->node->u.konst.value) { expr_to(c, d->node->u.konst.value, dst); return; }
+        if (variant_value(c, e, dst)) return;            /* `None` */
         unsupported(c, e, "this name as a value");
         return;
     }
@@ -1121,13 +1593,22 @@ static void expr_to(Comp *c, VxNode *e, int dst)
         else unsupported(c, e, "`for` over this value");
         return;
     case VX_N_ARRAY: array_lit(c, e, dst); return;
+    case VX_N_STRUCT_LIT: struct_lit(c, e, dst); return;
+    case VX_N_PATH:
+        if (!variant_value(c, e, dst)) unsupported(c, e, "this path");
+        return;
+    case VX_N_FIELD_ACCESS: field_get(c, e, e->u.field_access.expr, struct_field_index(c, e->u.field_access.expr, e->u.field_access.name), dst); return;
+    case VX_N_TUPLE_INDEX: field_get(c, e, e->u.tuple_index.expr, (int)e->u.tuple_index.index, dst); return;
     case VX_N_ARRAY_REPEAT: array_repeat(c, e, dst); return;
     case VX_N_INDEX: index_expr(c, e, dst); return;
     case VX_N_METHOD_CALL: method_call(c, e, dst); return;
     case VX_N_BREAK: case VX_N_CONTINUE: case VX_N_RETURN: jump(c, e); return;
     case VX_N_MATCH: match_expr(c, e, dst); return;
-    case VX_N_TUPLE: if (e->u.list.elems.len == 0) return; /* () */
-        /* fall through */
+    case VX_N_TUPLE:
+        if (e->u.list.elems.len == 0) return;       /* () */
+        if (kind_of(c, e->type, NULL) != K_REC) { unsupported(c, e, kind_words(c, e)); return; }
+        new_record(c, e, e->u.list.elems.items, e->u.list.elems.len, vx_sema_type(c->sema, e->type), 0, dst);
+        return;
     default: {
         char what[64];
         snprintf(what, sizeof what, "`%s` expressions", vx_node_name(e->kind));
@@ -1156,7 +1637,7 @@ static void stmt(Comp *c, VxNode *s)
     if (s->kind != VX_N_LET) { unsupported(c, s, "items inside functions"); return; }
     VxNode *p = s->u.let.pat;
     if (p->kind == VX_N_PAT_WILD) { discard(c, s->u.let.value); return; }
-    if (p->kind != VX_N_PAT_IDENT) { unsupported(c, p, "destructuring `let`"); return; }
+    if (p->kind != VX_N_PAT_IDENT) { let_pattern(c, s); return; }
     int r = alloc_reg(c, s);                          /* a new register: shadowing keeps the old one */
     expr_to(c, s->u.let.value, r);
     if (is_obj(c, s->u.let.value)) c->owned[r] = true;      /* dropped at the block's end */
@@ -1207,6 +1688,8 @@ static void free_comp(Comp *c)
     vx_vec_free(&c->locals);
     vx_vec_free(&c->refs);
     vx_vec_free(&c->todo);
+    vx_vec_free(&c->desc_keys);
+    vx_arena_free(&c->scratch);
     for (int i = 0; i < c->nloops; i++) { vx_vec_free(&c->loops[i].breaks); vx_vec_free(&c->loops[i].continues); }
 }
 
@@ -1242,6 +1725,8 @@ VxProgram *vx_compile(VxSema *sema, const VxSource *src, VxNode *file, VxDiags *
     p->src = src;
     p->strings = c.strings.data;
     p->nstrings = c.strings.len;
+    p->descs = c.descs.data;
+    p->ndescs = c.descs.len;
     bool failed = c.failed;
     free_comp(&c);
     if (failed) { vx_program_free(p); return NULL; }

@@ -81,8 +81,34 @@ static void free_obj(Vm *vm, VxObj *o)
         VxArr *a = (VxArr *)o;
         if (a->elem_obj) for (uint32_t i = 0; i < a->len; i++) release(vm, a->items[i].o);
         free(a->items);
+    } else if (o->kind == VX_OBJ_REC) {
+        VxRec *r = (VxRec *)o;
+        for (uint32_t i = 0; i < r->desc->n; i++)
+            if (r->desc->obj_mask >> i & 1) release(vm, r->fields[i].o);
     }
     free(o);
+}
+
+static VxRec *new_rec(Vm *vm, const VxRecDesc *d)
+{
+    VxRec *r = vx_xmalloc(sizeof *r + sizeof(VxValue) * d->n);
+    r->h.rc = 1;
+    r->h.kind = VX_OBJ_REC;
+    r->desc = d;
+    r->fields = (VxValue *)(r + 1);
+    link_obj(vm, &r->h);
+    return r;
+}
+
+/* Copy-on-write for records, as for arrays. */
+static VxRec *rec_unique(Vm *vm, VxRec *r)
+{
+    if (r->h.rc == 1) return r;
+    VxRec *c = new_rec(vm, r->desc);
+    memcpy(c->fields, r->fields, sizeof(VxValue) * r->desc->n);
+    for (uint32_t i = 0; i < r->desc->n; i++) if (r->desc->obj_mask >> i & 1) retain(c->fields[i].o);
+    release(vm, &r->h);
+    return c;
 }
 
 static VxArr *new_arr(Vm *vm, uint32_t cap, int elem_kind)
@@ -93,7 +119,7 @@ static VxArr *new_arr(Vm *vm, uint32_t cap, int elem_kind)
     a->len = 0;
     a->cap = cap ? cap : 4;
     a->elem_kind = (uint8_t)elem_kind;
-    a->elem_obj = elem_kind == VX_PUT_STR || elem_kind == VX_PUT_ARR;
+    a->elem_obj = elem_kind == VX_PUT_STR || elem_kind == VX_PUT_ARR || elem_kind == VX_PUT_REC;
     a->items = vx_xmalloc(sizeof(VxValue) * a->cap);
     link_obj(vm, &a->h);
     return a;
@@ -215,29 +241,63 @@ static size_t scalar_text(VxValue v, int kind, int prec, char *buf, size_t cap, 
     }
 }
 
-static void put_value(Vm *vm, VxValue v, int kind);
+/* Where printed text goes: the output buffer, or a string being built by
+ * format() and to_string(). */
+typedef struct Sink { Vm *vm; VxStr **str; } Sink;
 
-/* `[1, 2, 3]`; strings inside arrays are quoted, as Rust's and Python's
- * debug forms do, so that ["a, b"] and ["a", "b"] differ. */
-static void put_array(Vm *vm, const VxArr *a)
+static void sink_bytes(Sink *k, const char *s, size_t n)
 {
-    out_bytes(vm, "[", 1);
-    for (uint32_t i = 0; i < a->len; i++) {
-        if (i) out_bytes(vm, ", ", 2);
-        if (a->elem_kind == VX_PUT_STR) out_bytes(vm, "\"", 1);
-        put_value(vm, a->items[i], a->elem_kind);
-        if (a->elem_kind == VX_PUT_STR) out_bytes(vm, "\"", 1);
-    }
-    out_bytes(vm, "]", 1);
+    if (k->str) *k->str = str_append(k->vm, *k->str, s, n);
+    else out_bytes(k->vm, s, n);
 }
 
-static void put_value(Vm *vm, VxValue v, int kind)
+static void sink_cstr(Sink *k, const char *s) { sink_bytes(k, s, strlen(s)); }
+
+static void put_value(Sink *k, VxValue v, int kind, int prec);
+
+/* Inside arrays and records strings are quoted (Rust's and Python's debug
+ * forms), so that ["a, b"] and ["a", "b"] differ. */
+static void put_inner(Sink *k, VxValue v, int kind)
 {
-    if (kind == VX_PUT_ARR) { put_array(vm, v.a); return; }
+    if (kind == VX_PUT_STR) sink_bytes(k, "\"", 1);
+    put_value(k, v, kind, -1);
+    if (kind == VX_PUT_STR) sink_bytes(k, "\"", 1);
+}
+
+/* (1, "a"), Some(3), None, Point { x: 1.0, y: 2.0 } */
+static void put_record(Sink *k, const VxRec *r)
+{
+    const VxRecDesc *d = r->desc;
+    sink_cstr(k, d->name);
+    if (d->n == 0 && !d->is_tuple) return;
+    sink_cstr(k, d->named ? " { " : "(");
+    for (uint32_t i = 0; i < d->n; i++) {
+        if (i) sink_bytes(k, ", ", 2);
+        if (d->named) { sink_cstr(k, d->field_names[i]); sink_bytes(k, ": ", 2); }
+        put_inner(k, r->fields[i], d->kinds[i]);
+    }
+    if (d->is_tuple && d->n == 1) sink_bytes(k, ",", 1);
+    sink_cstr(k, d->named ? " }" : ")");
+}
+
+static void put_array(Sink *k, const VxArr *a)
+{
+    sink_bytes(k, "[", 1);
+    for (uint32_t i = 0; i < a->len; i++) {
+        if (i) sink_bytes(k, ", ", 2);
+        put_inner(k, a->items[i], a->elem_kind);
+    }
+    sink_bytes(k, "]", 1);
+}
+
+static void put_value(Sink *k, VxValue v, int kind, int prec)
+{
+    if (kind == VX_PUT_ARR) { put_array(k, v.a); return; }
+    if (kind == VX_PUT_REC) { put_record(k, v.r); return; }
     char buf[400];
     const char *text;
-    size_t n = scalar_text(v, kind, -1, buf, sizeof buf, &text);
-    out_bytes(vm, text, n);
+    size_t n = scalar_text(v, kind, prec, buf, sizeof buf, &text);
+    sink_bytes(k, text, n);
 }
 
 /* ---- runtime errors --------------------------------------------------------------- */
@@ -555,10 +615,8 @@ static int execute(Vm *vm)
         vmcase(LE_STR) RA.i = str_compare(RB.s, RC.s) <= 0; vmbreak;
         vmcase(FMTNEW) RA.s = new_str(vm, 32); vmbreak;
         vmcase(FMTPUT) {
-            char buf[400];
-            const char *text;
-            size_t n = scalar_text(RB, i.t, i.c == 0xFFFF ? -1 : i.c, buf, sizeof buf, &text);
-            RA.s = str_append(vm, RA.s, text, n);
+            Sink k = { vm, &RA.s };
+            put_value(&k, RB, i.t, i.c == 0xFFFF ? -1 : i.c);
             vmbreak;
         }
         vmcase(FMTK) RA.s = str_append(vm, RA.s, K[i.b].s->data, K[i.b].s->len); vmbreak;
@@ -614,7 +672,27 @@ static int execute(Vm *vm)
             RA.a = b;
             vmbreak;
         }
-        vmcase(PUT) put_value(vm, RA, i.t); vmbreak;
+        vmcase(NEWREC) {
+            VxRec *r = new_rec(vm, K[i.c].d);
+            memcpy(r->fields, &RB, sizeof(VxValue) * r->desc->n);    /* the fields move in */
+            RA.r = r;
+            vmbreak;
+        }
+        vmcase(GETF) {
+            VxRec *r = RB.r;
+            RA = r->fields[i.c];
+            if (r->desc->obj_mask >> i.c & 1) retain(RA.o);
+            vmbreak;
+        }
+        vmcase(SETF) {
+            VxRec *r = RA.r = rec_unique(vm, RA.r);
+            if (r->desc->obj_mask >> i.b & 1) { retain(RC.o); release(vm, r->fields[i.b].o); }
+            r->fields[i.b] = RC;
+            vmbreak;
+        }
+        vmcase(GETFB) RA = RB.r->fields[i.c]; vmbreak;
+        vmcase(GETTAG) RA.i = RB.r->desc->tag; vmbreak;
+        vmcase(PUT) { Sink k = { vm, NULL }; put_value(&k, RA, i.t, -1); vmbreak; }
         vmcase(PUTK) out_bytes(vm, K[i.b].s->data, K[i.b].s->len); vmbreak;
         vmcase(ASSERT)
             if (!RA.i) { SAVE(); return runtime_error(vm, "assertion failed: %s", K[i.b].s->data); }
