@@ -285,6 +285,20 @@ VxDecl *vx_sema_method(VxSema *s, VxType *recv, const char *name)
     vx_types_rollback(s->types, mark);
     return m;
 }
+VxDecl *vx_sema_assoc_fn(VxSema *s, VxNode *path)
+{
+    VxNodeList segs = path->u.path.segs;
+    if (path->kind != VX_N_PATH || segs.len != 2) return NULL;
+    VxDecl *d = lookup_global(s, intern(s, segs.items[0]->u.seg.name));
+    if (!d || (d->kind != VX_D_STRUCT && d->kind != VX_D_ENUM)) return NULL;
+    VxType **args;
+    int n;
+    size_t mark = vx_types_mark(s->types);
+    VxDecl *m = find_method(s, instantiate(s, d, decl_type(s, d), NULL), intern(s, segs.items[1]->u.seg.name), &args, &n);
+    vx_types_rollback(s->types, mark);
+    return m;
+}
+
 VxTypes *vx_sema_types(VxSema *s) { return s->types; }
 VxType *vx_sema_type(VxSema *s, VxType *t) { return t ? vx_zonk(s->types, t, true) : vx_t_error(s->types); }
 VxDecl *vx_sema_global(VxSema *s, const char *name) { return lookup_global(s, intern(s, name)); }

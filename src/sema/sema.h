@@ -117,6 +117,8 @@ VxDecl *vx_sema_global(VxSema *s, const char *name);
 VxVariant *vx_sema_variant(VxSema *s, VxNode *path, VxDecl **enum_out);
 /* The method `name` for a receiver of (concrete) type recv, or NULL. */
 VxDecl *vx_sema_method(VxSema *s, VxType *recv, const char *name);
+/* `Type::function`: the associated function a two-segment path names, or NULL. */
+VxDecl *vx_sema_assoc_fn(VxSema *s, VxNode *path);
 
 /* The concrete instances to compile, in discovery order (main's callees follow it). */
 int vx_sema_instances(VxSema *s, VxDecl ***decls, VxType ****args, int **nargs);

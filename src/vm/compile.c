@@ -62,6 +62,7 @@ typedef struct Comp {
     CLoop loops[MAX_LOOPS];
     int nloops;
     bool failed;
+    bool mut_self;                    /* a `&mut self` method: self is R1, handed back on return */
     VxArena scratch;                  /* synthesised nodes */
 } Comp;
 
@@ -85,9 +86,19 @@ static bool record_ok(Comp *c, VxType *t, int depth);
 static int add_const(Comp *c, VxValue v);
 static bool is_obj_kind(VKind k);
 
-static VKind kind_of(Comp *c, VxType *t, int *ik)
+/* A reference is its value: `&T` reads are copies of a refcounted,
+ * copy-on-write value.  (`&mut` exists only as a method's `self`, which
+ * is passed in and handed back: see method_call.) */
+static VxType *deref_type(Comp *c, VxType *t)
 {
     t = vx_sema_type(c->sema, t);
+    while (t->kind == VX_T_REF) t = vx_sema_type(c->sema, t->u.arr.elem);
+    return t;
+}
+
+static VKind kind_of(Comp *c, VxType *t, int *ik)
+{
+    t = deref_type(c, t);
     switch (t->kind) {
     case VX_T_SLICE: case VX_T_ARRAY: return elem_put_kind(c, t->u.arr.elem) >= 0 ? K_ARR : K_OTHER;
     case VX_T_TUPLE: case VX_T_ADT: return record_ok(c, t, 0) ? K_REC : K_OTHER;
@@ -213,7 +224,7 @@ static int desc_const(Comp *c, VxType *t, int v)
 }
 
 /* The element type of an array-typed node. */
-static VxType *elem_type(Comp *c, VxNode *e) { return vx_sema_type(c->sema, e->type)->u.arr.elem; }
+static VxType *elem_type(Comp *c, VxNode *e) { return deref_type(c, e->type)->u.arr.elem; }
 
 static const char *kind_words(Comp *c, VxNode *e)
 {
@@ -343,20 +354,26 @@ static void if_let(Comp *c, VxNode *e, int dst);
 static void while_let(Comp *c, VxNode *e);
 static void let_pattern(Comp *c, VxNode *s);
 static void assign_field(Comp *c, VxNode *e);
+static int struct_field_index(Comp *c, VxNode *base, const char *name);
 static bool variant_call(Comp *c, VxNode *e, int dst);
 static bool variant_value(Comp *c, VxNode *e, int dst);
 
 static bool is_obj_kind(VKind k) { return k == K_STR || k == K_ARR || k == K_REC; }
+
+/* The register of the variable e names (`self` included), or -1. */
+static int local_of(Comp *c, VxNode *e)
+{
+    if (e->kind == VX_N_SELF) return find_local(c, "self");
+    return e->kind == VX_N_IDENT ? find_local(c, e->u.ident.name) : -1;
+}
 static bool is_obj(Comp *c, VxNode *e) { return is_obj_kind(node_kind(c, e, NULL)); }
 
 /* A register holding e's value: a local's own (borrowed), or a new
  * temporary (owned, released when given back). */
 static int expr(Comp *c, VxNode *e)
 {
-    if (e->kind == VX_N_IDENT) {
-        int r = find_local(c, e->u.ident.name);
-        if (r >= 0) return r;
-    }
+    int l = local_of(c, e);
+    if (l >= 0) return l;
     int r = alloc_reg(c, e);
     expr_to(c, e, r);
     if (is_obj(c, e)) c->owned[r] = true;
@@ -522,6 +539,11 @@ static void binary(Comp *c, VxNode *e, int dst)
 
 static void unary(Comp *c, VxNode *e, int dst)
 {
+    VxType *rt = e->u.unary.op == TK_AMP ? vx_sema_type(c->sema, e->type) : NULL;
+    if ((e->u.unary.op == TK_AMP && rt->kind == VX_T_REF && !rt->u.arr.mut) || e->u.unary.op == TK_STAR) {
+        expr_to(c, e->u.unary.operand, dst);          /* `&x`, `*r`: the value itself (see deref_type) */
+        return;
+    }
     int ik = VX_I64;
     VKind k = node_kind(c, e->u.unary.operand, &ik);
     VxNode *x = e->u.unary.operand;
@@ -570,38 +592,37 @@ static void cast(Comp *c, VxNode *e, int dst)
 
 /* ---- assignment ------------------------------------------------------------------- */
 
+/* The value `lhs op= rhs` stores, into v: rhs itself for `=`, else lhs op rhs. */
+static void assigned_value(Comp *c, VxNode *e, int v)
+{
+    static const VxTokKind base[][2] = {
+        {TK_PLUSEQ, TK_PLUS}, {TK_MINUSEQ, TK_MINUS}, {TK_STAREQ, TK_STAR}, {TK_SLASHEQ, TK_SLASH},
+        {TK_PERCENTEQ, TK_PERCENT}, {TK_AMPEQ, TK_AMP}, {TK_PIPEEQ, TK_PIPE}, {TK_CARETEQ, TK_CARET},
+        {TK_SHLEQ, TK_SHL}, {TK_SHREQ, TK_SHR} };
+    if (e->u.binary.op == TK_EQ) { expr_to(c, e->u.binary.rhs, v); return; }
+    VxNode tmp = *e;
+    tmp.kind = VX_N_BINARY;
+    for (size_t i = 0; i < sizeof base / sizeof base[0]; i++) if (base[i][0] == e->u.binary.op) tmp.u.binary.op = base[i][1];
+    tmp.type = e->u.binary.lhs->type;
+    arithmetic(c, &tmp, v);
+}
+
 static void assign(Comp *c, VxNode *e)
 {
     VxNode *lhs = e->u.binary.lhs;
     if (lhs->kind == VX_N_INDEX) { assign_index(c, e); return; }
     if (lhs->kind == VX_N_FIELD_ACCESS) { assign_field(c, e); return; }
-    int r = lhs->kind == VX_N_IDENT ? find_local(c, lhs->u.ident.name) : -1;
+    int r = local_of(c, lhs);
     if (r < 0) { unsupported(c, lhs, "assignment to fields or references"); return; }
     if (is_obj(c, lhs)) {                             /* new value first (it may read the old), then swap */
         int save = c->freereg, t = alloc_reg(c, e);
-        if (e->u.binary.op == TK_EQ) expr_to(c, e->u.binary.rhs, t);
-        else {
-            VxNode tmp = *e;
-            tmp.kind = VX_N_BINARY;
-            tmp.u.binary.op = TK_PLUS;
-            tmp.type = lhs->type;
-            arithmetic(c, &tmp, t);
-        }
+        assigned_value(c, e, t);
         emit(c, e, VX_OP_DROP, 0, r, 0, 0);
         emit(c, e, VX_OP_MOVE, 0, r, t, 0);            /* ownership moves: t is dead */
         release_to(c, e, save);
         return;
     }
-    if (e->u.binary.op == TK_EQ) { expr_to(c, e->u.binary.rhs, r); return; }
-    static const VxTokKind base[][2] = {
-        {TK_PLUSEQ, TK_PLUS}, {TK_MINUSEQ, TK_MINUS}, {TK_STAREQ, TK_STAR}, {TK_SLASHEQ, TK_SLASH},
-        {TK_PERCENTEQ, TK_PERCENT}, {TK_AMPEQ, TK_AMP}, {TK_PIPEEQ, TK_PIPE}, {TK_CARETEQ, TK_CARET},
-        {TK_SHLEQ, TK_SHL}, {TK_SHREQ, TK_SHR} };
-    VxNode tmp = *e;
-    tmp.kind = VX_N_BINARY;
-    for (size_t i = 0; i < sizeof base / sizeof base[0]; i++) if (base[i][0] == e->u.binary.op) tmp.u.binary.op = base[i][1];
-    tmp.type = lhs->type;
-    arithmetic(c, &tmp, r);
+    assigned_value(c, e, r);
 }
 
 /* ---- calls --------------------------------------------------------------------------- */
@@ -747,11 +768,12 @@ static bool builtin_call(Comp *c, VxNode *call, VxDecl *d, int dst)
 }
 
 /* The argument expression for each parameter: positional, named, or default. */
-static bool match_args(Comp *c, VxNode *call, VxDecl *d, VxNode **out)
+/* The argument for each parameter of d from `args` (positional, then named,
+ * then defaults); the first `given` are already in out. */
+static bool match_args(Comp *c, VxNode *at, VxNodeList args, VxDecl *d, int given, VxNode **out)
 {
-    VxNodeList args = call->u.call.args;
-    int next = 0;
-    for (int i = 0; i < d->nparams; i++) out[i] = NULL;
+    int next = given;
+    for (int i = given; i < d->nparams; i++) out[i] = NULL;
     for (int i = 0; i < args.len; i++) {
         VxNode *a = args.items[i];
         if (a->kind != VX_N_NAMED_ARG) { if (next < d->nparams) out[next++] = a; continue; }
@@ -760,8 +782,53 @@ static bool match_args(Comp *c, VxNode *call, VxDecl *d, VxNode **out)
     }
     for (int i = 0; i < d->nparams; i++) {
         if (!out[i]) out[i] = d->defaults[i];
-        if (!out[i]) { unsupported(c, call, "this call"); return false; }
+        if (!out[i]) { unsupported(c, at, "this call"); return false; }
     }
+    return true;
+}
+
+/* Arguments into consecutive registers from freereg, then CALL; the
+ * result moves to dst.  A `&mut self` method has a hidden first slot for
+ * its result, so that `self` (in the next) survives the return and is
+ * handed back to the receiver's register `self_reg`. */
+static void emit_call(Comp *c, VxNode *e, VxDecl *d, VxNode **argv, int self_reg, int dst)
+{
+    int save = c->freereg, base = c->freereg;
+    bool mut_self = d->self == VX_SELF_REF_MUT;
+    if (mut_self) {
+        alloc_reg(c, e);
+        emit(c, e, VX_OP_MOVE, 0, alloc_reg(c, e), self_reg, 0);   /* the reference moves in ... */
+    }
+    for (int i = mut_self; i < d->nparams; i++) {
+        int r = alloc_reg(c, e);
+        expr_to(c, argv[i], r);
+    }
+    if (d->nparams == 0) alloc_reg(c, e);              /* the result's slot */
+    emit(c, e, VX_OP_CALL, 0, base, func_index(c, d), d->nparams + mut_self);   /* consumes the arguments */
+    if (mut_self) emit(c, e, VX_OP_MOVE, 0, self_reg, base + 1, 0);          /* ... and back, maybe a new copy */
+    if (dst != base) emit(c, e, VX_OP_MOVE, 0, dst, base, 0);
+    release_to(c, e, save);
+}
+
+/* recv.method(args) for a method of an impl. */
+static bool user_method_call(Comp *c, VxNode *e, int dst)
+{
+    VxNode *recv = e->u.method.recv;
+    VxDecl *m = vx_sema_method(c->sema, recv->type, e->u.method.name);
+    if (!m || m->builtin || !m->impl) return false;
+    if (m->ngenerics || m->impl->ngenerics || !m->node->u.fn.body) { unsupported(c, e, "calls of generic methods"); return true; }
+    VxNode *argv[64];
+    argv[0] = recv;
+    if (m->nparams > 64 || !match_args(c, e, e->u.method.args, m, 1, argv)) return true;
+    int self_reg = -1;
+    if (m->self == VX_SELF_REF_MUT) {                 /* the receiver must be a variable holding its own reference */
+        self_reg = local_of(c, recv);
+        if (self_reg < 0 || !(c->owned[self_reg] || (self_reg == 1 && c->mut_self))) {
+            unsupported(c, recv, "`&mut self` methods on anything but a variable");
+            return true;
+        }
+    }
+    emit_call(c, e, m, argv, self_reg, dst);
     return true;
 }
 
@@ -770,7 +837,13 @@ static void call(Comp *c, VxNode *e, int dst)
     if (variant_call(c, e, dst)) return;
     VxNode *callee = e->u.call.callee;
     VxDecl *d = callee->kind == VX_N_IDENT && find_local(c, callee->u.ident.name) < 0
-              ? vx_sema_global(c->sema, callee->u.ident.name) : NULL;
+              ? vx_sema_global(c->sema, callee->u.ident.name)
+              : callee->kind == VX_N_PATH ? vx_sema_assoc_fn(c->sema, callee) : NULL;
+    if (d && d->impl && !d->ngenerics && !d->impl->ngenerics && d->self == VX_SELF_NONE) {
+        VxNode *argv[64];
+        if (d->nparams <= 64 && match_args(c, e, e->u.call.args, d, 0, argv)) emit_call(c, e, d, argv, -1, dst);
+        return;
+    }
     if (!d || d->kind != VX_D_FN) { unsupported(c, e, "calls of closures, enum constructors and methods"); return; }
     if (d->builtin) {
         if (!builtin_call(c, e, d, dst)) {
@@ -782,16 +855,8 @@ static void call(Comp *c, VxNode *e, int dst)
     }
     if (d->ngenerics || d->impl) { unsupported(c, e, "calls of generic functions and methods"); return; }
     VxNode *argv[64];
-    if (d->nparams > 64 || !match_args(c, e, d, argv)) return;
-    int save = c->freereg, base = c->freereg;
-    for (int i = 0; i < d->nparams; i++) {
-        int r = alloc_reg(c, e);
-        expr_to(c, argv[i], r);
-    }
-    if (d->nparams == 0) alloc_reg(c, e);              /* the result's slot */
-    emit(c, e, VX_OP_CALL, 0, base, func_index(c, d), d->nparams);   /* consumes the arguments */
-    if (dst != base) emit(c, e, VX_OP_MOVE, 0, dst, base, 0);       /* the result moves to dst */
-    release_to(c, e, save);
+    if (d->nparams > 64 || !match_args(c, e, e->u.call.args, d, 0, argv)) return;
+    emit_call(c, e, d, argv, -1, dst);
 }
 
 /* ---- control flow ------------------------------------------------------------------------ */
@@ -1015,7 +1080,7 @@ static int positional_parts(VxNodeList pats, VxType **types, int n, SubPat *out)
 static int pattern_parts(Comp *c, VxNode *p, VxType *t, SubPat *out)
 {
     if (p->kind != VX_N_PAT_TUPLE && p->kind != VX_N_PAT_TUPLE_STRUCT && p->kind != VX_N_PAT_STRUCT) return 0;
-    t = vx_sema_type(c->sema, t);
+    t = deref_type(c, t);
     if (t->kind != VX_T_TUPLE && t->kind != VX_T_ADT) return 0;
     VxVariant *v = pattern_variant(c, p);
     VxType *ft[64];
@@ -1376,7 +1441,7 @@ static void index_expr(Comp *c, VxNode *e, int dst)
 static void assign_index(Comp *c, VxNode *e)
 {
     VxNode *lhs = e->u.binary.lhs, *base = lhs->u.index.expr;
-    int a = base->kind == VX_N_IDENT ? find_local(c, base->u.ident.name) : -1;
+    int a = local_of(c, base);
     if (a < 0 || lhs->u.index.indices.len != 1 || lhs->u.index.indices.items[0]->kind == VX_N_RANGE ||
         node_kind(c, base, NULL) != K_ARR) {
         unsupported(c, lhs, "this assignment");
@@ -1385,18 +1450,7 @@ static void assign_index(Comp *c, VxNode *e)
     int save = c->freereg;
     int i = expr(c, lhs->u.index.indices.items[0]);
     int v = alloc_reg(c, e);
-    if (e->u.binary.op == TK_EQ) expr_to(c, e->u.binary.rhs, v);
-    else {
-        static const VxTokKind base_op[][2] = {
-            {TK_PLUSEQ, TK_PLUS}, {TK_MINUSEQ, TK_MINUS}, {TK_STAREQ, TK_STAR}, {TK_SLASHEQ, TK_SLASH},
-            {TK_PERCENTEQ, TK_PERCENT}, {TK_AMPEQ, TK_AMP}, {TK_PIPEEQ, TK_PIPE}, {TK_CARETEQ, TK_CARET},
-            {TK_SHLEQ, TK_SHL}, {TK_SHREQ, TK_SHR} };
-        VxNode tmp = *e;
-        tmp.kind = VX_N_BINARY;
-        for (size_t k = 0; k < sizeof base_op / sizeof base_op[0]; k++) if (base_op[k][0] == e->u.binary.op) tmp.u.binary.op = base_op[k][1];
-        tmp.type = lhs->type;
-        arithmetic(c, &tmp, v);
-    }
+    assigned_value(c, e, v);
     if (is_obj(c, lhs)) c->owned[v] = true;          /* ASET retains: v is released after */
     emit(c, e, VX_OP_ASET, 0, a, i, v);
     release_to(c, e, save);
@@ -1436,6 +1490,7 @@ static void for_array(Comp *c, VxNode *e)
 /* Builtin methods on arrays and strings: a.push(x), a.len(), s.len(). */
 static void method_call(Comp *c, VxNode *e, int dst)
 {
+    if (user_method_call(c, e, dst)) return;
     VxNode *recv = e->u.method.recv;
     VKind k = node_kind(c, recv, NULL);
     const char *m = e->u.method.name;
@@ -1444,9 +1499,12 @@ static void method_call(Comp *c, VxNode *e, int dst)
     if (strcmp(m, "len") == 0 && args.len == 0 && (k == K_ARR || k == K_STR)) {
         emit(c, e, k == K_ARR ? VX_OP_ALEN : VX_OP_STRLEN, 0, dst, expr(c, recv), 0);
     } else if (strcmp(m, "push") == 0 && k == K_ARR && args.len == 1) {
-        int a = recv->kind == VX_N_IDENT ? find_local(c, recv->u.ident.name) : -1;
-        if (a < 0) { unsupported(c, recv, "push onto this value"); return; }
-        emit(c, e, VX_OP_APUSH, 0, a, expr(c, args.items[0]), 0);
+        int a = local_of(c, recv);
+        VxNode *base = recv->kind == VX_N_FIELD_ACCESS ? recv->u.field_access.expr : NULL;
+        int rec = base ? local_of(c, base) : -1, f = base ? struct_field_index(c, base, recv->u.field_access.name) : -1;
+        if (a >= 0) emit(c, e, VX_OP_APUSH, 0, a, expr(c, args.items[0]), 0);
+        else if (rec >= 0 && f >= 0) emit(c, e, VX_OP_APUSHF, 0, rec, f, expr(c, args.items[0]));   /* `self.items.push(x)` */
+        else { unsupported(c, recv, "push onto this value"); return; }
     } else {
         char what[96];
         snprintf(what, sizeof what, "the method `%s`", m);
@@ -1540,7 +1598,7 @@ static void field_get(Comp *c, VxNode *e, VxNode *base, int index, int dst)
 
 static int struct_field_index(Comp *c, VxNode *base, const char *name)
 {
-    VxType *t = vx_sema_type(c->sema, base->type);
+    VxType *t = deref_type(c, base->type);
     if (t->kind != VX_T_ADT || t->u.adt.decl->kind != VX_D_STRUCT) return -1;
     return field_index(t->u.adt.decl->fields, t->u.adt.decl->nfields, name);
 }
@@ -1549,11 +1607,11 @@ static int struct_field_index(Comp *c, VxNode *base, const char *name)
 static void assign_field(Comp *c, VxNode *e)
 {
     VxNode *lhs = e->u.binary.lhs, *base = lhs->u.field_access.expr;
-    int r = base->kind == VX_N_IDENT ? find_local(c, base->u.ident.name) : -1;
+    int r = local_of(c, base);
     int f = struct_field_index(c, base, lhs->u.field_access.name);
-    if (r < 0 || f < 0 || e->u.binary.op != TK_EQ) { unsupported(c, lhs, "this assignment"); return; }
+    if (r < 0 || f < 0) { unsupported(c, lhs, "this assignment"); return; }
     int save = c->freereg, v = alloc_reg(c, e);
-    expr_to(c, e->u.binary.rhs, v);
+    assigned_value(c, e, v);
     if (is_obj(c, lhs)) c->owned[v] = true;          /* SETF retains: v is released after */
     emit(c, e, VX_OP_SETF, 0, r, f, v);
     release_to(c, e, save);
@@ -1566,12 +1624,13 @@ static void expr_to(Comp *c, VxNode *e, int dst)
     if (c->failed) return;
     switch (e->kind) {
     case VX_N_INT: case VX_N_FLOAT: case VX_N_BOOL: case VX_N_STRING: literal(c, e, dst); return;
-    case VX_N_IDENT: {
-        int r = find_local(c, e->u.ident.name);
+    case VX_N_IDENT: case VX_N_SELF: {
+        int r = local_of(c, e);
         if (r >= 0) {
             if (r != dst) emit(c, e, is_obj(c, e) ? VX_OP_MOVE_OBJ : VX_OP_MOVE, 0, dst, r, 0);
             return;
         }
+        if (e->kind == VX_N_SELF) { unsupported(c, e, "`self` here"); return; }
         VxDecl *d = vx_sema_global(c->sema, e->u.ident.name);
         if (d && d->kind == VX_D_CONST && d->node->u.konst.value) { expr_to(c, d->node->u.konst.value, dst); return; }
         if (variant_value(c, e, dst)) return;            /* `None` */
@@ -1652,23 +1711,26 @@ static void compile_fn(Comp *c, VxDecl *d, VxFunc *out)
     c->nloops = 0;
     VxNode *n = d->node;
     memset(c->owned, 0, sizeof c->owned);
+    c->mut_self = d->self == VX_SELF_REF_MUT;
+    int first = c->mut_self;                           /* R0: the hidden result slot of a `&mut self` method */
     for (int i = 0; i < d->nparams; i++) {
-        declare(c, d->param_names[i], i);
-        c->owned[i] = is_obj_kind(kind_of(c, d->sig->u.fn.params[i], NULL));   /* the callee owns its arguments */
+        VxType *pt = vx_sema_type(c->sema, d->sig->u.fn.params[i]);
+        declare(c, i == 0 && d->self != VX_SELF_NONE ? "self" : d->param_names[i], first + i);
+        c->owned[first + i] = is_obj_kind(kind_of(c, pt, NULL)) && !(c->mut_self && i == 0);   /* the callee owns its arguments */
+        if (kind_of(c, pt, NULL) == K_OTHER || (pt->kind == VX_T_REF && pt->u.arr.mut && !(c->mut_self && i == 0)))
+            unsupported(c, i < n->u.fn.params.len ? n->u.fn.params.items[i] : n, "parameters of this type");
     }
-    c->freereg = c->maxreg = d->nparams;
+    c->freereg = c->maxreg = first + d->nparams;
     int ret = alloc_reg(c, n);
     VKind rk = kind_of(c, d->sig->u.fn.ret, NULL);
     if (rk == K_OTHER) unsupported(c, n->u.fn.ret ? n->u.fn.ret : n, "functions returning this type");
-    for (int i = 0; i < d->nparams && !c->failed; i++)
-        if (kind_of(c, d->sig->u.fn.params[i], NULL) == K_OTHER) unsupported(c, n->u.fn.params.items[i], "parameters of this type");
     block_to(c, n->u.fn.body, ret);
     VxNode *end = n->u.fn.body;
     release_on_exit(c, end, 0, ret);                   /* the parameters */
     if (rk == K_UNIT || rk == K_NEVER) emit(c, end, VX_OP_RET0, 0, 0, 0, 0);
     else emit(c, end, VX_OP_RET, 0, ret, 0, 0);
     out->name = d->name;
-    out->nparams = d->nparams;
+    out->nparams = first + d->nparams;
     out->nregs = c->maxreg;
     out->ncode = c->code.len;
     out->code = vx_xmalloc(sizeof(VxInstr) * (size_t)(c->code.len ? c->code.len : 1));

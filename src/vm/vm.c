@@ -111,6 +111,18 @@ static VxRec *rec_unique(Vm *vm, VxRec *r)
     return c;
 }
 
+static VxArr *arr_unique(Vm *vm, VxArr *a);
+static void arr_reserve(VxArr *a, uint32_t n);
+
+/* *slot.push(v), copying the array first if it is shared. */
+static void arr_push(Vm *vm, VxArr **slot, VxValue v)
+{
+    VxArr *a = *slot = arr_unique(vm, *slot);
+    arr_reserve(a, a->len + 1);
+    if (a->elem_obj) retain(v.o);
+    a->items[a->len++] = v;
+}
+
 static VxArr *new_arr(Vm *vm, uint32_t cap, int elem_kind)
 {
     VxArr *a = vx_xmalloc(sizeof *a);
@@ -650,11 +662,10 @@ static int execute(Vm *vm)
             a->items[RB.i] = RC;
             vmbreak;
         }
-        vmcase(APUSH) {
-            VxArr *a = RA.a = arr_unique(vm, RA.a);
-            arr_reserve(a, a->len + 1);
-            if (a->elem_obj) retain(RB.o);
-            a->items[a->len++] = RB;
+        vmcase(APUSH) { arr_push(vm, &RA.a, RB); vmbreak; }
+        vmcase(APUSHF) {
+            VxRec *r = RA.r = rec_unique(vm, RA.r);
+            arr_push(vm, &r->fields[i.b].a, RC);
             vmbreak;
         }
         vmcase(ALEN) RA.i = RB.a->len; vmbreak;
