@@ -299,6 +299,13 @@ VxDecl *vx_sema_assoc_fn(VxSema *s, VxNode *path)
     return m;
 }
 
+int vx_sema_call_args(VxSema *s, VxNode *site, VxType ***args)
+{
+    for (int i = 0; i < s->calls.len; i++)
+        if (s->calls.data[i].site == site) { *args = s->calls.data[i].args; return s->calls.data[i].nargs; }
+    return -1;
+}
+
 VxTypes *vx_sema_types(VxSema *s) { return s->types; }
 VxType *vx_sema_type(VxSema *s, VxType *t) { return t ? vx_zonk(s->types, t, true) : vx_t_error(s->types); }
 VxDecl *vx_sema_global(VxSema *s, const char *name) { return lookup_global(s, intern(s, name)); }

@@ -119,6 +119,9 @@ VxVariant *vx_sema_variant(VxSema *s, VxNode *path, VxDecl **enum_out);
 VxDecl *vx_sema_method(VxSema *s, VxType *recv, const char *name);
 /* `Type::function`: the associated function a two-segment path names, or NULL. */
 VxDecl *vx_sema_assoc_fn(VxSema *s, VxNode *path);
+/* The type arguments of the generic function called at `site` (in terms
+ * of the caller's own generic parameters); their count, or -1. */
+int vx_sema_call_args(VxSema *s, VxNode *site, VxType ***args);
 
 /* The concrete instances to compile, in discovery order (main's callees follow it). */
 int vx_sema_instances(VxSema *s, VxDecl ***decls, VxType ****args, int **nargs);

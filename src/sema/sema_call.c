@@ -281,6 +281,7 @@ VxType *check_call(Sema *s, VxNode *call, VxType *expected)
             VxType *sig = vx_fresh_dims(s->types, instantiate(s, d, d->sig, &args));
             callee->type = sig;
             defer_bounds(s, d, args, call->span);
+            s->call_site = call;
             record_call(s, d, NULL, 0, args, d->ngenerics);
             VxType *ret = check_args(s, call, d, sig, call->u.call.args, NULL);
             return tensor_shape_rule(s, d, sig, call->u.call.args, NULL, ret, call->span);

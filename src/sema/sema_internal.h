@@ -47,6 +47,7 @@ typedef struct CallRecord {
     VxDecl *caller, *callee;
     VxType **args;
     int nargs;
+    VxNode *site;                     /* the call expression (free functions), for the VM */
 } CallRecord;
 
 /* Impls indexed by the head of their self type (an ADT's declaration, or a
@@ -96,6 +97,7 @@ struct VxSema {
     VX_VEC(DumpEntry) dump;
     VX_VEC(Obligation) obligations;   /* per function */
     VX_VEC(CallRecord) calls;         /* calls to generic functions, for monomorphization */
+    VxNode *call_site;                /* the call the next record_call is for */
     VX_VEC(Instance) instances;
     int *instance_slots;              /* hash set over instances (index + 1, 0 = empty) */
     uint32_t instance_cap;

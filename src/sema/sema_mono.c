@@ -47,8 +47,10 @@ static VxType *subst_caller(Sema *s, VxType *t, VxDecl *caller, VxType **args)
 
 void record_call(Sema *s, VxDecl *callee, VxType **outer, int nouter, VxType **own, int nown)
 {
+    VxNode *site = s->call_site;
+    s->call_site = NULL;
     if (!s->fn || (!callee->ngenerics && !nouter)) return;
-    CallRecord c = { s->fn, callee, NULL, nouter + nown };
+    CallRecord c = { s->fn, callee, NULL, nouter + nown, site };
     c.args = vx_arena_alloc(&s->arena, sizeof(VxType *) * (size_t)(c.nargs ? c.nargs : 1));
     for (int i = 0; i < nouter; i++) c.args[i] = outer[i];
     for (int i = 0; i < nown; i++) c.args[nouter + i] = own[i];

@@ -53,6 +53,7 @@ void vx_program_free(VxProgram *p)
         free(p->funcs[i].code);
         free(p->funcs[i].spans);
         free(p->funcs[i].consts);
+        free(p->funcs[i].own_name);
     }
     for (int i = 0; i < p->nstrings; i++) free(p->strings[i]);
     free(p->strings);

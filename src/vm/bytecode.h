@@ -109,6 +109,7 @@ typedef enum VxMathFn {
 
 typedef struct VxFunc {
     const char *name;
+    char *own_name;                   /* a generic instance's `name<T>`, freed with the program */
     VxInstr *code;
     VxSpan *spans;                    /* one per instruction */
     int ncode;

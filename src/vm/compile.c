@@ -39,7 +39,9 @@ typedef struct CLoop {
     IntVec breaks, continues;         /* jumps to patch */
 } CLoop;
 
-typedef struct FuncRef { VxDecl *decl; int index; } FuncRef;
+/* A function to compile: a declaration and, for a generic one, the
+ * concrete type arguments of this instance (hash-consed: compared by pointer). */
+typedef struct FuncRef { VxDecl *decl; VxType **args; int nargs; int index; } FuncRef;
 
 typedef struct Comp {
     VxSema *sema;
@@ -48,7 +50,7 @@ typedef struct Comp {
     VxProgram *prog;
     VX_VEC(VxFunc) funcs;
     VX_VEC(FuncRef) refs;             /* declaration -> function index */
-    VX_VEC(VxDecl *) todo;            /* functions still to compile */
+    VX_VEC(FuncRef) todo;             /* functions still to compile */
     VX_VEC(VxStr *) strings;
     VX_VEC(VxRecDesc *) descs;
     VX_VEC(DescKey) desc_keys;        /* (type, variant) -> descs index */
@@ -63,6 +65,7 @@ typedef struct Comp {
     int nloops;
     bool failed;
     bool mut_self;                    /* a `&mut self` method: self is R1, handed back on return */
+    FuncRef cur;                      /* the function (instance) being compiled */
     VxArena scratch;                  /* synthesised nodes */
 } Comp;
 
@@ -81,18 +84,27 @@ static void unsupported(Comp *c, VxNode *at, const char *what)
 /* ---- types --------------------------------------------------------------------- */
 
 static int elem_put_kind(Comp *c, VxType *t);
+static VxType *ctype(Comp *c, VxType *t);
 
 static bool record_ok(Comp *c, VxType *t, int depth);
 static int add_const(Comp *c, VxValue v);
 static bool is_obj_kind(VKind k);
+
+/* The concrete type of t in the function instance being compiled. */
+static VxType *ctype(Comp *c, VxType *t)
+{
+    t = vx_sema_type(c->sema, t);
+    if (c->cur.nargs) t = vx_sema_type(c->sema, vx_subst(vx_sema_types(c->sema), t, c->cur.decl, c->cur.args, c->cur.nargs));
+    return t;
+}
 
 /* A reference is its value: `&T` reads are copies of a refcounted,
  * copy-on-write value.  (`&mut` exists only as a method's `self`, which
  * is passed in and handed back: see method_call.) */
 static VxType *deref_type(Comp *c, VxType *t)
 {
-    t = vx_sema_type(c->sema, t);
-    while (t->kind == VX_T_REF) t = vx_sema_type(c->sema, t->u.arr.elem);
+    t = ctype(c, t);
+    while (t->kind == VX_T_REF) t = ctype(c, t->u.arr.elem);
     return t;
 }
 
@@ -178,7 +190,7 @@ static bool record_ok(Comp *c, VxType *t, int depth)
         int n = record_fields(c, t, v, f, 64);
         if (n > 63) return false;
         for (int i = 0; i < n; i++) {
-            VxType *ft = vx_sema_type(c->sema, f[i]);
+            VxType *ft = ctype(c, f[i]);
             if ((ft->kind == VX_T_TUPLE || ft->kind == VX_T_ADT) ? !record_ok(c, ft, depth + 1) : kind_of(c, ft, NULL) == K_OTHER)
                 return false;
         }
@@ -189,7 +201,7 @@ static bool record_ok(Comp *c, VxType *t, int depth)
 /* The descriptor constant of record type t (variant v), made once. */
 static int desc_const(Comp *c, VxType *t, int v)
 {
-    t = vx_sema_type(c->sema, t);
+    t = ctype(c, t);
     for (int i = 0; i < c->desc_keys.len; i++)
         if (c->desc_keys.data[i].type == t && c->desc_keys.data[i].variant == v) {
             VxValue k = { .d = c->descs.data[c->desc_keys.data[i].index] };
@@ -229,7 +241,7 @@ static VxType *elem_type(Comp *c, VxNode *e) { return deref_type(c, e->type)->u.
 static const char *kind_words(Comp *c, VxNode *e)
 {
     static char buf[160];
-    snprintf(buf, sizeof buf, "values of type `%s`", vx_tname(vx_sema_types(c->sema), vx_sema_type(c->sema, e->type)));
+    snprintf(buf, sizeof buf, "values of type `%s`", vx_tname(vx_sema_types(c->sema), ctype(c, e->type)));
     return buf;
 }
 
@@ -336,12 +348,22 @@ static void declare(Comp *c, const char *name, int reg)
     vx_vec_push(&c->locals, l);
 }
 
-static int func_index(Comp *c, VxDecl *d)
+static int func_index(Comp *c, VxDecl *d, VxType **args, int nargs)
 {
-    for (int i = 0; i < c->refs.len; i++) if (c->refs.data[i].decl == d) return c->refs.data[i].index;
-    FuncRef r = { d, c->refs.len };
+    for (int i = 0; i < c->refs.len; i++) {
+        FuncRef *f = &c->refs.data[i];
+        if (f->decl != d || f->nargs != nargs) continue;
+        bool same = true;
+        for (int k = 0; k < nargs && same; k++) same = f->args[k] == args[k];
+        if (same) return f->index;
+    }
+    FuncRef r = { d, NULL, nargs, c->refs.len };
+    if (nargs) {
+        r.args = vx_arena_alloc(&c->scratch, sizeof(VxType *) * (size_t)nargs);
+        memcpy(r.args, args, sizeof(VxType *) * (size_t)nargs);
+    }
     vx_vec_push(&c->refs, r);
-    vx_vec_push(&c->todo, d);
+    vx_vec_push(&c->todo, r);
     return r.index;
 }
 
@@ -539,7 +561,7 @@ static void binary(Comp *c, VxNode *e, int dst)
 
 static void unary(Comp *c, VxNode *e, int dst)
 {
-    VxType *rt = e->u.unary.op == TK_AMP ? vx_sema_type(c->sema, e->type) : NULL;
+    VxType *rt = e->u.unary.op == TK_AMP ? ctype(c, e->type) : NULL;
     if ((e->u.unary.op == TK_AMP && rt->kind == VX_T_REF && !rt->u.arr.mut) || e->u.unary.op == TK_STAR) {
         expr_to(c, e->u.unary.operand, dst);          /* `&x`, `*r`: the value itself (see deref_type) */
         return;
@@ -791,7 +813,7 @@ static bool match_args(Comp *c, VxNode *at, VxNodeList args, VxDecl *d, int give
  * result moves to dst.  A `&mut self` method has a hidden first slot for
  * its result, so that `self` (in the next) survives the return and is
  * handed back to the receiver's register `self_reg`. */
-static void emit_call(Comp *c, VxNode *e, VxDecl *d, VxNode **argv, int self_reg, int dst)
+static void emit_call(Comp *c, VxNode *e, VxDecl *d, VxType **targs, int ntargs, VxNode **argv, int self_reg, int dst)
 {
     int save = c->freereg, base = c->freereg;
     bool mut_self = d->self == VX_SELF_REF_MUT;
@@ -804,7 +826,7 @@ static void emit_call(Comp *c, VxNode *e, VxDecl *d, VxNode **argv, int self_reg
         expr_to(c, argv[i], r);
     }
     if (d->nparams == 0) alloc_reg(c, e);              /* the result's slot */
-    emit(c, e, VX_OP_CALL, 0, base, func_index(c, d), d->nparams + mut_self);   /* consumes the arguments */
+    emit(c, e, VX_OP_CALL, 0, base, func_index(c, d, targs, ntargs), d->nparams + mut_self);   /* consumes the arguments */
     if (mut_self) emit(c, e, VX_OP_MOVE, 0, self_reg, base + 1, 0);          /* ... and back, maybe a new copy */
     if (dst != base) emit(c, e, VX_OP_MOVE, 0, dst, base, 0);
     release_to(c, e, save);
@@ -814,8 +836,9 @@ static void emit_call(Comp *c, VxNode *e, VxDecl *d, VxNode **argv, int self_reg
 static bool user_method_call(Comp *c, VxNode *e, int dst)
 {
     VxNode *recv = e->u.method.recv;
-    VxDecl *m = vx_sema_method(c->sema, recv->type, e->u.method.name);
+    VxDecl *m = vx_sema_method(c->sema, deref_type(c, recv->type), e->u.method.name);
     if (!m || m->builtin || !m->impl) return false;
+    if (m->impl->kind == VX_D_TRAIT) { unsupported(c, e, "calls of a trait's default methods"); return true; }
     if (m->ngenerics || m->impl->ngenerics || !m->node->u.fn.body) { unsupported(c, e, "calls of generic methods"); return true; }
     VxNode *argv[64];
     argv[0] = recv;
@@ -828,7 +851,17 @@ static bool user_method_call(Comp *c, VxNode *e, int dst)
             return true;
         }
     }
-    emit_call(c, e, m, argv, self_reg, dst);
+    emit_call(c, e, m, NULL, 0, argv, self_reg, dst);
+    return true;
+}
+
+/* The concrete type arguments of a call to generic function d. */
+static bool instance_args(Comp *c, VxNode *e, VxDecl *d, VxType **out, int *n)
+{
+    VxType **args;
+    *n = vx_sema_call_args(c->sema, e, &args);
+    if (*n < 0 || *n > 64 || *n != d->ngenerics) { unsupported(c, e, "this call of a generic function"); return false; }
+    for (int i = 0; i < *n; i++) out[i] = ctype(c, args[i]);
     return true;
 }
 
@@ -841,7 +874,7 @@ static void call(Comp *c, VxNode *e, int dst)
               : callee->kind == VX_N_PATH ? vx_sema_assoc_fn(c->sema, callee) : NULL;
     if (d && d->impl && !d->ngenerics && !d->impl->ngenerics && d->self == VX_SELF_NONE) {
         VxNode *argv[64];
-        if (d->nparams <= 64 && match_args(c, e, e->u.call.args, d, 0, argv)) emit_call(c, e, d, argv, -1, dst);
+        if (d->nparams <= 64 && match_args(c, e, e->u.call.args, d, 0, argv)) emit_call(c, e, d, NULL, 0, argv, -1, dst);
         return;
     }
     if (!d || d->kind != VX_D_FN) { unsupported(c, e, "calls of closures, enum constructors and methods"); return; }
@@ -853,10 +886,13 @@ static void call(Comp *c, VxNode *e, int dst)
         }
         return;
     }
-    if (d->ngenerics || d->impl) { unsupported(c, e, "calls of generic functions and methods"); return; }
+    if (d->impl) { unsupported(c, e, "calls of generic methods"); return; }
+    VxType *targs[64];
+    int ntargs = 0;
+    if (d->ngenerics && !instance_args(c, e, d, targs, &ntargs)) return;
     VxNode *argv[64];
     if (d->nparams > 64 || !match_args(c, e, e->u.call.args, d, 0, argv)) return;
-    emit_call(c, e, d, argv, -1, dst);
+    emit_call(c, e, d, targs, ntargs, argv, -1, dst);
 }
 
 /* ---- control flow ------------------------------------------------------------------------ */
@@ -1531,7 +1567,7 @@ static void new_record(Comp *c, VxNode *at, VxNode **fields, int n, VxType *t, i
 
 static void struct_lit(Comp *c, VxNode *e, int dst)
 {
-    VxType *t = vx_sema_type(c->sema, e->type);
+    VxType *t = ctype(c, e->type);
     if (kind_of(c, t, NULL) != K_REC) { unsupported(c, e, kind_words(c, e)); return; }
     VxDecl *d = t->u.adt.decl, *en;
     VxField *fs = d->fields;
@@ -1569,7 +1605,7 @@ static bool variant_call(Comp *c, VxNode *e, int dst)
     if (callee->kind == VX_N_IDENT && find_local(c, callee->u.ident.name) >= 0) return false;
     VxVariant *v = vx_sema_variant(c->sema, callee, &en);
     if (!v) return false;
-    VxType *t = vx_sema_type(c->sema, e->type);
+    VxType *t = ctype(c, e->type);
     if (kind_of(c, t, NULL) != K_REC) { unsupported(c, e, kind_words(c, e)); return true; }
     new_record(c, e, e->u.call.args.items, e->u.call.args.len, t, v->index, dst);
     return true;
@@ -1581,7 +1617,7 @@ static bool variant_value(Comp *c, VxNode *e, int dst)
     VxDecl *en;
     VxVariant *v = vx_sema_variant(c->sema, e, &en);
     if (!v || v->shape != VX_VARIANT_UNIT) return false;
-    VxType *t = vx_sema_type(c->sema, e->type);
+    VxType *t = ctype(c, e->type);
     if (kind_of(c, t, NULL) != K_REC) { unsupported(c, e, kind_words(c, e)); return true; }
     new_record(c, e, NULL, 0, t, v->index, dst);
     return true;
@@ -1666,7 +1702,7 @@ static void expr_to(Comp *c, VxNode *e, int dst)
     case VX_N_TUPLE:
         if (e->u.list.elems.len == 0) return;       /* () */
         if (kind_of(c, e->type, NULL) != K_REC) { unsupported(c, e, kind_words(c, e)); return; }
-        new_record(c, e, e->u.list.elems.items, e->u.list.elems.len, vx_sema_type(c->sema, e->type), 0, dst);
+        new_record(c, e, e->u.list.elems.items, e->u.list.elems.len, ctype(c, e->type), 0, dst);
         return;
     default: {
         char what[64];
@@ -1705,8 +1741,22 @@ static void stmt(Comp *c, VxNode *s)
 
 /* ---- functions ----------------------------------------------------------------------------- */
 
-static void compile_fn(Comp *c, VxDecl *d, VxFunc *out)
+/* `name<i64, str>` for an instance of a generic function (for stack traces). */
+static char *instance_name(Comp *c, FuncRef fr)
 {
+    char buf[512];
+    size_t len = (size_t)snprintf(buf, sizeof buf, "%s<", fr.decl->name);
+    for (int i = 0; i < fr.nargs && len < sizeof buf; i++)
+        len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", i ? ", " : "", vx_tname(vx_sema_types(c->sema), fr.args[i]));
+    if (len < sizeof buf) snprintf(buf + len, sizeof buf - len, ">");
+    char *name = vx_xmalloc(strlen(buf) + 1);
+    return strcpy(name, buf);
+}
+
+static void compile_fn(Comp *c, FuncRef fr, VxFunc *out)
+{
+    VxDecl *d = fr.decl;
+    c->cur = fr;
     c->code.len = c->spans.len = c->consts.len = c->locals.len = 0;
     c->nloops = 0;
     VxNode *n = d->node;
@@ -1714,7 +1764,7 @@ static void compile_fn(Comp *c, VxDecl *d, VxFunc *out)
     c->mut_self = d->self == VX_SELF_REF_MUT;
     int first = c->mut_self;                           /* R0: the hidden result slot of a `&mut self` method */
     for (int i = 0; i < d->nparams; i++) {
-        VxType *pt = vx_sema_type(c->sema, d->sig->u.fn.params[i]);
+        VxType *pt = ctype(c, d->sig->u.fn.params[i]);
         declare(c, i == 0 && d->self != VX_SELF_NONE ? "self" : d->param_names[i], first + i);
         c->owned[first + i] = is_obj_kind(kind_of(c, pt, NULL)) && !(c->mut_self && i == 0);   /* the callee owns its arguments */
         if (kind_of(c, pt, NULL) == K_OTHER || (pt->kind == VX_T_REF && pt->u.arr.mut && !(c->mut_self && i == 0)))
@@ -1729,7 +1779,8 @@ static void compile_fn(Comp *c, VxDecl *d, VxFunc *out)
     release_on_exit(c, end, 0, ret);                   /* the parameters */
     if (rk == K_UNIT || rk == K_NEVER) emit(c, end, VX_OP_RET0, 0, 0, 0, 0);
     else emit(c, end, VX_OP_RET, 0, ret, 0, 0);
-    out->name = d->name;
+    out->name = fr.decl->name;
+    if (fr.nargs) out->name = out->own_name = instance_name(c, fr);
     out->nparams = first + d->nparams;
     out->nregs = c->maxreg;
     out->ncode = c->code.len;
@@ -1773,7 +1824,7 @@ VxProgram *vx_compile(VxSema *sema, const VxSource *src, VxNode *file, VxDiags *
         vx_diag(diags, VX_ERROR, src, main_fn->node->span, "`main` takes no parameters; use `args()` for the command line");
         return NULL;
     }
-    func_index(&c, main_fn);
+    func_index(&c, main_fn, NULL, 0);
     for (int i = 0; i < c.todo.len && !c.failed; i++) {
         VxFunc f;
         memset(&f, 0, sizeof f);
