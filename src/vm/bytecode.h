@@ -101,6 +101,13 @@ typedef enum VxPutKind { VX_PUT_INT = 0, VX_PUT_F64 = 32, VX_PUT_F32, VX_PUT_BOO
                         VX_PUT_REC } VxPutKind;
 /* VX_PUT_INT + k prints an integer of kind k (VX_I8 .. VX_USIZE). */
 
+/* FMTPUT's C is 0xFFFF (plain `{}`) or a constant packing the spec of
+ * `{:[fill][<^>][width][.prec][e]}`: bits 0-15 precision (VX_FMT_NOPREC:
+ * none), 16-31 width, 32-39 alignment character (0: numbers right,
+ * others left), 40-47 the ASCII fill, bit 48 scientific notation,
+ * bit 49 zero padding after the sign (`{:08.2}`). */
+enum { VX_FMT_NOPREC = 0xFFFF };
+
 /* Math functions (the `t` byte of MATH_F64 / MATH_F32). */
 typedef enum VxMathFn {
     VX_MATH_SQRT, VX_MATH_EXP, VX_MATH_LOG, VX_MATH_LOG2, VX_MATH_SIN, VX_MATH_COS, VX_MATH_TAN,

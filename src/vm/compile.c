@@ -94,8 +94,16 @@ static bool is_obj_kind(VKind k);
 static VxType *ctype(Comp *c, VxType *t)
 {
     t = vx_sema_type(c->sema, t);
-    if (c->cur.nargs) t = vx_sema_type(c->sema, vx_subst(vx_sema_types(c->sema), t, c->cur.decl, c->cur.args, c->cur.nargs));
-    return t;
+    if (!c->cur.nargs) return t;
+    VxTypes *T = vx_sema_types(c->sema);
+    VxDecl *d = c->cur.decl;
+    int k = 0;
+    if (d->impl && d->impl->kind == VX_D_TRAIT) {     /* a default method: the trait's parameters, then Self */
+        k = d->impl->ngenerics + 1;
+        t = vx_subst(T, t, d->impl, c->cur.args, k);
+    }
+    if (d->ngenerics) t = vx_subst(T, t, d, c->cur.args + k, d->ngenerics);
+    return vx_sema_type(c->sema, t);
 }
 
 /* A reference is its value: `&T` reads are copies of a refcounted,
@@ -372,6 +380,7 @@ static void stmt(Comp *c, VxNode *s);
 static void assign_index(Comp *c, VxNode *e);
 static void arithmetic(Comp *c, VxNode *e, int dst);
 static void block_to(Comp *c, VxNode *b, int dst);
+static void emit_call(Comp *c, VxNode *e, VxDecl *d, VxType **targs, int ntargs, VxNode **argv, int self_reg, int dst);
 static void if_let(Comp *c, VxNode *e, int dst);
 static void while_let(Comp *c, VxNode *e);
 static void let_pattern(Comp *c, VxNode *s);
@@ -550,8 +559,26 @@ static void logic(Comp *c, VxNode *e, int dst)
     patch_here(c, skip);
 }
 
+/* `a + b` on a struct: its impl of Add (Sub, Mul, Div, Rem). */
+static bool operator_call(Comp *c, VxNode *e, int dst)
+{
+    static const struct { VxTokKind op; const char *method; } ops[] = {
+        {TK_PLUS, "add"}, {TK_MINUS, "sub"}, {TK_STAR, "mul"}, {TK_SLASH, "div"}, {TK_PERCENT, "rem"} };
+    if (node_kind(c, e->u.binary.lhs, NULL) != K_REC) return false;
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+        if (ops[i].op != e->u.binary.op) continue;
+        VxDecl *m = vx_sema_method(c->sema, deref_type(c, e->u.binary.lhs->type), ops[i].method);
+        if (!m || !m->impl || m->impl->kind != VX_D_IMPL || m->ngenerics || m->impl->ngenerics || m->nparams != 2) return false;
+        VxNode *argv[2] = { e->u.binary.lhs, e->u.binary.rhs };
+        emit_call(c, e, m, NULL, 0, argv, -1, dst);
+        return true;
+    }
+    return false;
+}
+
 static void binary(Comp *c, VxNode *e, int dst)
 {
+    if (operator_call(c, e, dst)) return;
     switch (e->u.binary.op) {
     case TK_AMPAMP: case TK_PIPEPIPE: logic(c, e, dst); return;
     case TK_EQEQ: case TK_NE: case TK_LT: case TK_GT: case TK_LE: case TK_GE: comparison(c, e, dst); return;
@@ -677,6 +704,28 @@ static const struct { const char *name; VxMathFn fn; } math_fns[] = {
     {"floor", VX_MATH_FLOOR}, {"ceil", VX_MATH_CEIL}, {"round", VX_MATH_ROUND}, {"abs", VX_MATH_ABS},
 };
 
+/* A placeholder's spec `:[fill][<^>][width][.prec][e]` (between p and
+ * end), packed as the VM reads it (VX_FMT_* in bytecode.h). */
+static bool parse_spec(const char *p, const char *end, int64_t *out)
+{
+    if (p >= end || *p++ != ':') return false;
+    int64_t fill = ' ', align = 0, width = 0, prec = VX_FMT_NOPREC, exp = 0;
+    if (end - p >= 2 && strchr("<^>", p[1]) && (unsigned char)p[0] < 0x80) { fill = p[0]; align = p[1]; p += 2; }
+    else if (p < end && strchr("<^>", *p)) align = *p++;
+    int64_t zero = 0;
+    if (!align && p < end && *p == '0') { zero = 1; p++; }   /* `{:08.2}`: zeros after the sign */
+    while (p < end && *p >= '0' && *p <= '9' && width < 10000) width = width * 10 + (*p++ - '0');
+    if (p < end && *p == '.') {
+        p++;
+        if (p >= end || *p < '0' || *p > '9') return false;
+        for (prec = 0; p < end && *p >= '0' && *p <= '9' && prec < 1000; p++) prec = prec * 10 + (*p - '0');
+    }
+    if (p < end && *p == 'e') { exp = 1; p++; }
+    if (p != end || width >= 10000 || (prec >= 1000 && prec != VX_FMT_NOPREC)) return false;
+    *out = prec | width << 16 | align << 32 | fill << 40 | exp << 48 | zero << 49;
+    return true;
+}
+
 /* format("{} and {:.3}", a, b): the literal text and each placeholder in
  * turn appended to a new string.  The format string must be a literal,
  * so its placeholders are matched with the arguments here. */
@@ -701,14 +750,16 @@ static void format_call(Comp *c, VxNode *call, int dst)
         }
         uint32_t close = i + 1;
         while (close < n && f[close] != '}') close++;
-        int prec = 0xFFFF;
-        if (f[i] == '}' || close >= n || (close > i + 1 && !(f[i + 1] == ':' && f[i + 2] == '.'))) {
+        int64_t spec = 0;
+        if (f[i] == '}' || close >= n || (close > i + 1 && !parse_spec(f + i + 1, f + close, &spec))) {
             VxDiag *g = vx_diag(c->diags, VX_ERROR, c->src, fmt->span, "malformed format string");
-            vx_diag_help(c->diags, g, "placeholders are `{}` or `{:.N}` (N decimals); write `{{` and `}}` for braces");
+            vx_diag_help(c->diags, g, "placeholders are `{}` or `{:[fill][<^>][width][.decimals][e]}`, as in "
+                                      "`{:>8.3}`; write `{{` and `}}` for braces");
             c->failed = true;
             return;
         }
-        if (close > i + 1) prec = atoi(f + i + 3);
+        int prec = 0xFFFF;
+        if (close > i + 1) { VxValue kv = { .i = spec }; prec = add_const(c, kv); }
         if (next >= args.len) {
             VxDiag *g = vx_diag(c->diags, VX_ERROR, c->src, fmt->span, "format string has more placeholders than values");
             vx_diag_help(c->diags, g, "give one value per `{}`");
@@ -838,8 +889,9 @@ static bool user_method_call(Comp *c, VxNode *e, int dst)
     VxNode *recv = e->u.method.recv;
     VxDecl *m = vx_sema_method(c->sema, deref_type(c, recv->type), e->u.method.name);
     if (!m || m->builtin || !m->impl) return false;
-    if (m->impl->kind == VX_D_TRAIT) { unsupported(c, e, "calls of a trait's default methods"); return true; }
     if (m->ngenerics || m->impl->ngenerics || !m->node->u.fn.body) { unsupported(c, e, "calls of generic methods"); return true; }
+    VxType *self_type = deref_type(c, recv->type);   /* a trait's default method: an instance for this Self */
+    bool dflt = m->impl->kind == VX_D_TRAIT;
     VxNode *argv[64];
     argv[0] = recv;
     if (m->nparams > 64 || !match_args(c, e, e->u.method.args, m, 1, argv)) return true;
@@ -851,7 +903,7 @@ static bool user_method_call(Comp *c, VxNode *e, int dst)
             return true;
         }
     }
-    emit_call(c, e, m, NULL, 0, argv, self_reg, dst);
+    emit_call(c, e, m, dflt ? &self_type : NULL, dflt, argv, self_reg, dst);
     return true;
 }
 

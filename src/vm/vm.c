@@ -233,7 +233,24 @@ static void out_bytes(Vm *vm, const char *s, size_t n)
 
 /* The text of a scalar of print kind `kind` (strings are not copied:
  * *text points into the string).  prec >= 0 fixes a float's decimals. */
-static size_t scalar_text(VxValue v, int kind, int prec, char *buf, size_t cap, const char **text)
+/* `1.5e3`: C's %e, with Rust's exponent (no `+`, no leading zeros). */
+static size_t sci_text(double d, int prec, char *buf, size_t cap)
+{
+    if (prec < 0)                                      /* the fewest digits that read back as d */
+        for (prec = 0; prec < 17 && strtod((snprintf(buf, cap, "%.*e", prec, d), buf), NULL) != d; prec++) {}
+    int n = snprintf(buf, cap, "%.*e", prec, d);
+    char *e = strchr(buf, 'e');
+    if (!e || n < 0) return (size_t)(n < 0 ? 0 : n);
+    char *q = e + 1, *w = e + 1;
+    if (*q == '+') q++;
+    else if (*q == '-') *w++ = *q++;
+    while (*q == '0' && q[1]) q++;
+    while (*q) *w++ = *q++;
+    *w = '\0';
+    return (size_t)(w - buf);
+}
+
+static size_t scalar_text(VxValue v, int kind, int prec, bool sci, char *buf, size_t cap, const char **text)
 {
     *text = buf;
     if (kind >= VX_PUT_INT && kind < VX_PUT_INT + VX_INT_KINDS) {
@@ -243,6 +260,7 @@ static size_t scalar_text(VxValue v, int kind, int prec, char *buf, size_t cap, 
     switch (kind) {
     case VX_PUT_F64: case VX_PUT_F32: {
         double d = kind == VX_PUT_F64 ? v.f : v.f32;
+        if (sci) return sci_text(d, prec, buf, cap);
         if (prec >= 0) return (size_t)snprintf(buf, cap, "%.*f", prec, d);
         vx_format_float(d, kind == VX_PUT_F32, buf, cap);
         return strlen(buf);
@@ -308,8 +326,43 @@ static void put_value(Sink *k, VxValue v, int kind, int prec)
     if (kind == VX_PUT_REC) { put_record(k, v.r); return; }
     char buf[400];
     const char *text;
-    size_t n = scalar_text(v, kind, prec, buf, sizeof buf, &text);
+    size_t n = scalar_text(v, kind, prec, false, buf, sizeof buf, &text);
     sink_bytes(k, text, n);
+}
+
+/* Append v to s as `{:spec}` says: precision or scientific notation,
+ * then padding to the width (counted in characters). */
+static VxStr *put_spec(Vm *vm, VxStr *s, VxValue v, int kind, int64_t spec)
+{
+    int prec = (int)(spec & 0xFFFF), width = (int)(spec >> 16 & 0xFFFF);
+    char align = (char)(spec >> 32 & 0xFF), fill = (char)(spec >> 40 & 0xFF);
+    bool sci = spec >> 48 & 1, zero = spec >> 49 & 1;
+    if (zero) { fill = '0'; align = '>'; }
+    uint32_t start = s->len;
+    if (prec == VX_FMT_NOPREC) prec = -1;
+    if (sci && (kind == VX_PUT_F64 || kind == VX_PUT_F32)) {
+        char buf[400];
+        const char *text;
+        size_t n = scalar_text(v, kind, prec, true, buf, sizeof buf, &text);
+        s = str_append(vm, s, text, n);
+    } else {
+        Sink k = { vm, &s };
+        put_value(&k, v, kind, prec);
+    }
+    int chars = 0;
+    for (uint32_t b = start; b < s->len; b++) chars += ((unsigned char)s->data[b] & 0xC0) != 0x80;
+    if (chars >= width) return s;
+    uint32_t pad = (uint32_t)(width - chars), textlen = s->len - start;
+    if (!align) align = kind < VX_PUT_BOOL ? '>' : '<';   /* numbers right, the rest left */
+    uint32_t left = align == '>' ? pad : align == '^' ? pad / 2 : 0;
+    char fills[64];
+    memset(fills, fill, sizeof fills);
+    for (uint32_t p = pad; p; ) { uint32_t m = p < 64 ? p : 64; s = str_append(vm, s, fills, m); p -= m; }
+    memmove(s->data + start + left, s->data + start, textlen);
+    memset(s->data + start, fill, left);
+    memset(s->data + start + left + textlen, fill, pad - left);
+    if (zero && s->data[start + left] == '-') { s->data[start] = '-'; s->data[start + left] = '0'; }
+    return s;
 }
 
 /* ---- runtime errors --------------------------------------------------------------- */
@@ -627,8 +680,8 @@ static int execute(Vm *vm)
         vmcase(LE_STR) RA.i = str_compare(RB.s, RC.s) <= 0; vmbreak;
         vmcase(FMTNEW) RA.s = new_str(vm, 32); vmbreak;
         vmcase(FMTPUT) {
-            Sink k = { vm, &RA.s };
-            put_value(&k, RB, i.t, i.c == 0xFFFF ? -1 : i.c);
+            if (i.c == 0xFFFF) { Sink k = { vm, &RA.s }; put_value(&k, RB, i.t, -1); vmbreak; }
+            RA.s = put_spec(vm, RA.s, RB, i.t, K[i.c].i);
             vmbreak;
         }
         vmcase(FMTK) RA.s = str_append(vm, RA.s, K[i.b].s->data, K[i.b].s->len); vmbreak;
