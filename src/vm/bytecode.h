@@ -40,7 +40,7 @@ typedef struct VxObj {
     struct VxObj *prev, *next;
 } VxObj;
 
-typedef enum VxObjKind { VX_OBJ_STR = 1, VX_OBJ_ARR, VX_OBJ_REC, VX_OBJ_DESC } VxObjKind;
+typedef enum VxObjKind { VX_OBJ_STR = 1, VX_OBJ_ARR, VX_OBJ_REC, VX_OBJ_DESC, VX_OBJ_CLOSURE } VxObjKind;
 
 /* An immutable UTF-8 string (while being built by format, `cap` > len). */
 typedef struct VxStr {
@@ -82,6 +82,17 @@ typedef struct VxRec {
     union VxValue *fields;            /* n values, allocated with the record */
 } VxRec;
 
+/* A closure, or a function used as a value: its function and the values
+ * it captured when made (copies; bit i of obj_mask: capture i is an
+ * object it owns).  A call copies the captures into the registers after
+ * the arguments. */
+typedef struct VxClosure {
+    VxObj h;
+    uint32_t func, n;
+    uint64_t obj_mask;
+    union VxValue *caps;              /* n values, allocated with the closure */
+} VxClosure;
+
 /* One register or constant: every scalar fits in 8 bytes; objects are a
  * pointer (static types say which registers hold one). */
 typedef union VxValue {
@@ -93,12 +104,13 @@ typedef union VxValue {
     VxArr *a;
     VxRec *r;
     const VxRecDesc *d;
+    VxClosure *fn;
     VxObj *o;
 } VxValue;
 
 /* Print kinds (the `t` byte of PUT). */
 typedef enum VxPutKind { VX_PUT_INT = 0, VX_PUT_F64 = 32, VX_PUT_F32, VX_PUT_BOOL, VX_PUT_STR, VX_PUT_UNIT, VX_PUT_ARR,
-                        VX_PUT_REC } VxPutKind;
+                        VX_PUT_REC, VX_PUT_FN } VxPutKind;
 /* VX_PUT_INT + k prints an integer of kind k (VX_I8 .. VX_USIZE). */
 
 /* FMTPUT's C is 0xFFFF (plain `{}`) or a constant packing the spec of
@@ -123,6 +135,8 @@ typedef struct VxFunc {
     VxValue *consts;
     int nconsts;
     int nparams, nregs;
+    int ncaps;                        /* closures: captured values, in the registers after the parameters */
+    uint64_t caps_obj_mask;           /* bit i: capture i is an object */
 } VxFunc;
 
 typedef struct VxProgram {

@@ -24,7 +24,7 @@
 
 enum { MAX_REGS = 65000, MAX_LOOPS = 64 };
 
-typedef enum VKind { K_UNIT, K_BOOL, K_INT, K_F64, K_F32, K_STR, K_ARR, K_REC, K_NEVER, K_OTHER } VKind;
+typedef enum VKind { K_UNIT, K_BOOL, K_INT, K_F64, K_F32, K_STR, K_ARR, K_REC, K_FN, K_NEVER, K_OTHER } VKind;
 
 typedef struct DescKey { VxType *type; int variant; int index; } DescKey;
 
@@ -40,8 +40,19 @@ typedef struct CLoop {
 } CLoop;
 
 /* A function to compile: a declaration and, for a generic one, the
- * concrete type arguments of this instance (hash-consed: compared by pointer). */
-typedef struct FuncRef { VxDecl *decl; VxType **args; int nargs; int index; } FuncRef;
+ * concrete type arguments of this instance (hash-consed: compared by
+ * pointer).  For a closure: the closure expression, inside decl's
+ * instance, and the names it captures (with their types). */
+typedef struct FuncRef {
+    VxDecl *decl;
+    VxType **args;
+    int nargs;
+    int index;
+    VxNode *closure;
+    const char **caps;
+    VxType **cap_types;
+    int ncaps;
+} FuncRef;
 
 typedef struct Comp {
     VxSema *sema;
@@ -66,6 +77,7 @@ typedef struct Comp {
     bool failed;
     bool mut_self;                    /* a `&mut self` method: self is R1, handed back on return */
     FuncRef cur;                      /* the function (instance) being compiled */
+    int caps_lo, caps_hi;             /* a closure: the registers of its captures (read-only copies) */
     VxArena scratch;                  /* synthesised nodes */
 } Comp;
 
@@ -77,8 +89,8 @@ static void unsupported(Comp *c, VxNode *at, const char *what)
     c->failed = true;
     VxDiag *g = vx_diag(c->diags, VX_ERROR, c->src, at->span, "`vortex run` cannot run %s yet", what);
     vx_diag_primary(c->diags, g, "not supported by the bytecode VM yet");
-    vx_diag_note(c->diags, g, "the program type-checks (`vortex check` passes); the VM is being built in stages: "
-                              "numbers, bools, string constants, control flow and functions run today");
+    vx_diag_note(c->diags, g, "the program type-checks (`vortex check` passes); the VM is being built in stages "
+                              "(docs/architecture.md, section 5, lists what runs today)");
 }
 
 /* ---- types --------------------------------------------------------------------- */
@@ -124,6 +136,10 @@ static VKind kind_of(Comp *c, VxType *t, int *ik)
     case VX_T_TUPLE: case VX_T_ADT: return record_ok(c, t, 0) ? K_REC : K_OTHER;
     case VX_T_UNIT: return K_UNIT;
     case VX_T_NEVER: return K_NEVER;
+    case VX_T_FN: {
+        for (int i = 0; i < t->u.fn.n; i++) if (kind_of(c, t->u.fn.params[i], NULL) == K_OTHER) return K_OTHER;
+        return kind_of(c, t->u.fn.ret, NULL) == K_OTHER ? K_OTHER : K_FN;
+    }
     case VX_T_BOOL: return K_BOOL;
     case VX_T_STR: return K_STR;
     case VX_T_INT:
@@ -152,6 +168,7 @@ static int elem_put_kind(Comp *c, VxType *t)
     case K_STR: return VX_PUT_STR;
     case K_ARR: return VX_PUT_ARR;
     case K_REC: return VX_PUT_REC;
+    case K_FN: return VX_PUT_FN;
     default: return -1;
     }
 }
@@ -356,23 +373,29 @@ static void declare(Comp *c, const char *name, int reg)
     vx_vec_push(&c->locals, l);
 }
 
+static int add_func(Comp *c, FuncRef r)
+{
+    r.index = c->refs.len;
+    vx_vec_push(&c->refs, r);
+    vx_vec_push(&c->todo, r);
+    return r.index;
+}
+
 static int func_index(Comp *c, VxDecl *d, VxType **args, int nargs)
 {
     for (int i = 0; i < c->refs.len; i++) {
         FuncRef *f = &c->refs.data[i];
-        if (f->decl != d || f->nargs != nargs) continue;
+        if (f->decl != d || f->nargs != nargs || f->closure) continue;
         bool same = true;
         for (int k = 0; k < nargs && same; k++) same = f->args[k] == args[k];
         if (same) return f->index;
     }
-    FuncRef r = { d, NULL, nargs, c->refs.len };
+    FuncRef r = { .decl = d, .nargs = nargs };
     if (nargs) {
         r.args = vx_arena_alloc(&c->scratch, sizeof(VxType *) * (size_t)nargs);
         memcpy(r.args, args, sizeof(VxType *) * (size_t)nargs);
     }
-    vx_vec_push(&c->refs, r);
-    vx_vec_push(&c->todo, r);
-    return r.index;
+    return add_func(c, r);
 }
 
 static void expr_to(Comp *c, VxNode *e, int dst);
@@ -381,6 +404,8 @@ static void assign_index(Comp *c, VxNode *e);
 static void arithmetic(Comp *c, VxNode *e, int dst);
 static void block_to(Comp *c, VxNode *b, int dst);
 static void emit_call(Comp *c, VxNode *e, VxDecl *d, VxType **targs, int ntargs, VxNode **argv, int self_reg, int dst);
+static bool assigns_capture(Comp *c, VxNode *target);
+static void closure_call(Comp *c, VxNode *e, int dst);
 static void if_let(Comp *c, VxNode *e, int dst);
 static void while_let(Comp *c, VxNode *e);
 static void let_pattern(Comp *c, VxNode *s);
@@ -388,8 +413,9 @@ static void assign_field(Comp *c, VxNode *e);
 static int struct_field_index(Comp *c, VxNode *base, const char *name);
 static bool variant_call(Comp *c, VxNode *e, int dst);
 static bool variant_value(Comp *c, VxNode *e, int dst);
+static bool array_hof(Comp *c, VxNode *at, const char *name, VxNode *arr_node, VxNode **args, int nargs, int dst);
 
-static bool is_obj_kind(VKind k) { return k == K_STR || k == K_ARR || k == K_REC; }
+static bool is_obj_kind(VKind k) { return k == K_STR || k == K_ARR || k == K_REC || k == K_FN; }
 
 /* The register of the variable e names (`self` included), or -1. */
 static int local_of(Comp *c, VxNode *e)
@@ -659,6 +685,7 @@ static void assigned_value(Comp *c, VxNode *e, int v)
 static void assign(Comp *c, VxNode *e)
 {
     VxNode *lhs = e->u.binary.lhs;
+    if (assigns_capture(c, lhs)) return;
     if (lhs->kind == VX_N_INDEX) { assign_index(c, e); return; }
     if (lhs->kind == VX_N_FIELD_ACCESS) { assign_field(c, e); return; }
     int r = local_of(c, lhs);
@@ -787,6 +814,7 @@ static void format_call(Comp *c, VxNode *call, int dst)
 static bool builtin_call(Comp *c, VxNode *call, VxDecl *d, int dst)
 {
     VxNodeList args = call->u.call.args;
+    if (args.len >= 1 && array_hof(c, call, d->name, args.items[0], args.items + 1, args.len - 1, dst)) return true;
     if (strcmp(d->name, "print") == 0 || strcmp(d->name, "println") == 0) { print_call(c, call, d); return true; }
     if (strcmp(d->name, "format") == 0 && args.len >= 1) { format_call(c, call, dst); return true; }
     if (strcmp(d->name, "to_string") == 0 && args.len == 1) {
@@ -896,6 +924,7 @@ static bool user_method_call(Comp *c, VxNode *e, int dst)
     argv[0] = recv;
     if (m->nparams > 64 || !match_args(c, e, e->u.method.args, m, 1, argv)) return true;
     int self_reg = -1;
+    if (m->self == VX_SELF_REF_MUT && assigns_capture(c, recv)) return true;
     if (m->self == VX_SELF_REF_MUT) {                 /* the receiver must be a variable holding its own reference */
         self_reg = local_of(c, recv);
         if (self_reg < 0 || !(c->owned[self_reg] || (self_reg == 1 && c->mut_self))) {
@@ -921,6 +950,9 @@ static void call(Comp *c, VxNode *e, int dst)
 {
     if (variant_call(c, e, dst)) return;
     VxNode *callee = e->u.call.callee;
+    if (local_of(c, callee) >= 0 || (callee->kind != VX_N_IDENT && callee->kind != VX_N_PATH)) {
+        if (kind_of(c, callee->type, NULL) == K_FN) { closure_call(c, e, dst); return; }
+    }
     VxDecl *d = callee->kind == VX_N_IDENT && find_local(c, callee->u.ident.name) < 0
               ? vx_sema_global(c->sema, callee->u.ident.name)
               : callee->kind == VX_N_PATH ? vx_sema_assoc_fn(c->sema, callee) : NULL;
@@ -945,6 +977,266 @@ static void call(Comp *c, VxNode *e, int dst)
     VxNode *argv[64];
     if (d->nparams > 64 || !match_args(c, e, e->u.call.args, d, 0, argv)) return;
     emit_call(c, e, d, targs, ntargs, argv, -1, dst);
+}
+
+/* ---- closures ------------------------------------------------------------------------------ */
+
+/* Closures capture by value: each variable of the enclosing function the
+ * body names is copied into the closure when it is made, and into the
+ * registers after the parameters at each call.  Assigning to a captured
+ * variable is refused (it would change only the copy). */
+
+typedef struct Captures { const char *names[64]; VxType *types[64]; int n; bool overflow; } Captures;
+
+static void find_captures(Comp *c, VxNode *e, Captures *cs);
+
+static void find_captures_list(Comp *c, VxNodeList l, Captures *cs)
+{
+    for (int i = 0; i < l.len; i++) find_captures(c, l.items[i], cs);
+}
+
+/* Every name in e that is a variable of the enclosing function.  (A name
+ * the closure rebinds is captured needlessly, never wrongly.) */
+static void find_captures(Comp *c, VxNode *e, Captures *cs)
+{
+    if (!e) return;
+    if (e->kind == VX_N_IDENT || e->kind == VX_N_SELF) {
+        const char *name = e->kind == VX_N_SELF ? "self" : e->u.ident.name;
+        if (find_local(c, name) < 0) return;
+        for (int i = 0; i < cs->n; i++) if (strcmp(cs->names[i], name) == 0) return;
+        if (cs->n == 64) { cs->overflow = true; return; }
+        cs->names[cs->n] = name;
+        cs->types[cs->n++] = ctype(c, e->type);
+        return;
+    }
+    switch (e->kind) {
+    case VX_N_UNARY: find_captures(c, e->u.unary.operand, cs); return;
+    case VX_N_BINARY: case VX_N_ASSIGN: find_captures(c, e->u.binary.lhs, cs); find_captures(c, e->u.binary.rhs, cs); return;
+    case VX_N_CAST: find_captures(c, e->u.cast.expr, cs); return;
+    case VX_N_CALL: find_captures(c, e->u.call.callee, cs); find_captures_list(c, e->u.call.args, cs); return;
+    case VX_N_NAMED_ARG: find_captures(c, e->u.named_arg.value, cs); return;
+    case VX_N_METHOD_CALL: find_captures(c, e->u.method.recv, cs); find_captures_list(c, e->u.method.args, cs); return;
+    case VX_N_FIELD_ACCESS: find_captures(c, e->u.field_access.expr, cs); return;
+    case VX_N_TUPLE_INDEX: find_captures(c, e->u.tuple_index.expr, cs); return;
+    case VX_N_INDEX: find_captures(c, e->u.index.expr, cs); find_captures_list(c, e->u.index.indices, cs); return;
+    case VX_N_RANGE: find_captures(c, e->u.range.lo, cs); find_captures(c, e->u.range.hi, cs); return;
+    case VX_N_TUPLE: case VX_N_ARRAY: find_captures_list(c, e->u.list.elems, cs); return;
+    case VX_N_ARRAY_REPEAT: find_captures(c, e->u.repeat.value, cs); find_captures(c, e->u.repeat.count, cs); return;
+    case VX_N_STRUCT_LIT:
+        for (int i = 0; i < e->u.struct_lit.fields.len; i++) {
+            VxNode *f = e->u.struct_lit.fields.items[i];
+            if (f->u.field_init.value) find_captures(c, f->u.field_init.value, cs);
+            else if (find_local(c, f->u.field_init.name) >= 0) {   /* shorthand `P { x }` */
+                VxNode id = { .kind = VX_N_IDENT, .span = f->span, .type = f->type };
+                id.u.ident.name = f->u.field_init.name;
+                find_captures(c, &id, cs);
+            }
+        }
+        return;
+    case VX_N_BLOCK: find_captures_list(c, e->u.block.stmts, cs); return;
+    case VX_N_LET: find_captures(c, e->u.let.value, cs); return;
+    case VX_N_EXPR_STMT: find_captures(c, e->u.expr_stmt.expr, cs); return;
+    case VX_N_IF: find_captures(c, e->u.if_.cond, cs); find_captures(c, e->u.if_.then, cs); find_captures(c, e->u.if_.els, cs); return;
+    case VX_N_MATCH:
+        find_captures(c, e->u.match.scrutinee, cs);
+        for (int i = 0; i < e->u.match.arms.len; i++) {
+            VxNode *arm = e->u.match.arms.items[i];
+            find_captures(c, arm->u.arm.guard, cs);
+            find_captures(c, arm->u.arm.body, cs);
+        }
+        return;
+    case VX_N_WHILE: find_captures(c, e->u.while_.cond, cs); find_captures(c, e->u.while_.body, cs); return;
+    case VX_N_LOOP: find_captures(c, e->u.loop.body, cs); return;
+    case VX_N_FOR: find_captures(c, e->u.for_.iter, cs); find_captures(c, e->u.for_.body, cs); return;
+    case VX_N_BREAK: case VX_N_CONTINUE: case VX_N_RETURN: find_captures(c, e->u.jump.value, cs); return;
+    case VX_N_CLOSURE: find_captures(c, e->u.closure.body, cs); return;
+    case VX_N_TRY: find_captures(c, e->u.try_.expr, cs); return;
+    default: return;
+    }
+}
+
+/* |params| body: a function of its own, and a value holding its captures. */
+static void closure_value(Comp *c, VxNode *e, int dst)
+{
+    if (kind_of(c, e->type, NULL) != K_FN) { unsupported(c, e, "closures whose types are generic (used at several types)"); return; }
+    Captures cs = {0};
+    find_captures(c, e->u.closure.body, &cs);
+    if (cs.overflow) { unsupported(c, e, "closures capturing more than 64 variables"); return; }
+    FuncRef r = c->cur;
+    r.closure = e;
+    r.ncaps = cs.n;
+    r.caps = vx_arena_alloc(&c->scratch, sizeof(char *) * (size_t)(cs.n ? cs.n : 1));
+    r.cap_types = vx_arena_alloc(&c->scratch, sizeof(VxType *) * (size_t)(cs.n ? cs.n : 1));
+    memcpy(r.caps, cs.names, sizeof(char *) * (size_t)cs.n);
+    memcpy(r.cap_types, cs.types, sizeof(VxType *) * (size_t)cs.n);
+    int f = add_func(c, r);
+    int save = c->freereg, base = c->freereg;
+    for (int i = 0; i < cs.n; i++) {
+        int reg = alloc_reg(c, e);
+        int from = find_local(c, cs.names[i]);
+        emit(c, e, is_obj_kind(kind_of(c, cs.types[i], NULL)) ? VX_OP_MOVE_OBJ : VX_OP_MOVE, 0, reg, from, 0);
+    }
+    if (cs.n == 0) alloc_reg(c, e);
+    emit(c, e, VX_OP_CLOSURE, 0, dst, f, base);
+    c->freereg = save;                               /* the copies now belong to the closure */
+}
+
+/* A named function used as a value: a closure without captures. */
+static bool function_value(Comp *c, VxNode *e, int dst)
+{
+    VxDecl *d = vx_sema_global(c->sema, e->u.ident.name);
+    if (!d || d->kind != VX_D_FN || d->builtin || d->ngenerics || d->impl || !d->node->u.fn.body) return false;
+    emit(c, e, VX_OP_CLOSURE, 0, dst, func_index(c, d, NULL, 0), 0);
+    return true;
+}
+
+/* f(args) where f is a value of function type. */
+static void closure_call(Comp *c, VxNode *e, int dst)
+{
+    VxNodeList args = e->u.call.args;
+    int save = c->freereg;
+    int f = expr(c, e->u.call.callee);
+    int base = c->freereg;
+    for (int i = 0; i < args.len; i++) {
+        if (args.items[i]->kind == VX_N_NAMED_ARG) { unsupported(c, args.items[i], "named arguments to closures"); return; }
+        expr_to(c, args.items[i], alloc_reg(c, e));
+    }
+    if (args.len == 0) alloc_reg(c, e);
+    emit(c, e, VX_OP_CALLC, 0, base, f, args.len);   /* consumes the arguments */
+    if (dst != base) emit(c, e, VX_OP_MOVE, 0, dst, base, 0);
+    c->freereg = base;
+    release_to(c, e, save);                          /* the closure, if it was a temporary */
+}
+
+static bool is_capture(Comp *c, int r) { return r >= c->caps_lo && r < c->caps_hi; }
+
+/* Refuse to change a captured copy (the enclosing variable would not change). */
+static bool assigns_capture(Comp *c, VxNode *target)
+{
+    while (target->kind == VX_N_FIELD_ACCESS || target->kind == VX_N_INDEX || target->kind == VX_N_TUPLE_INDEX)
+        target = target->kind == VX_N_FIELD_ACCESS ? target->u.field_access.expr
+               : target->kind == VX_N_INDEX ? target->u.index.expr : target->u.tuple_index.expr;
+    int r = local_of(c, target);
+    if (r < 0 || !is_capture(c, r)) return false;
+    unsupported(c, target, "changing a variable captured by a closure (closures capture copies)");
+    return true;
+}
+
+/* ---- higher-order array builtins ---------------------------------------------------------- */
+
+/* map, filter, fold, sum, any, all compile to a loop over the array
+ * calling the closure (CALLC), as a hand-written `for` would: no
+ * builtin re-enters the interpreter.  Each iteration takes the element
+ * (owned) in register x; `step` emits the work and must leave x released
+ * or moved. */
+
+typedef struct ArrayLoop { int i, n, x, top, exit; bool obj; } ArrayLoop;
+
+static void array_loop_begin(Comp *c, VxNode *at, int arr, VxType *elem, ArrayLoop *l)
+{
+    l->i = alloc_reg(c, at);
+    l->n = alloc_reg(c, at);
+    l->x = alloc_reg(c, at);                         /* the test, then the element */
+    load_int(c, at, l->i, 0);
+    emit(c, at, VX_OP_ALEN, 0, l->n, arr, 0);
+    l->top = c->code.len;
+    emit(c, at, VX_OP_LT_I64, 0, l->x, l->i, l->n);
+    l->exit = emit_jump(c, at, VX_OP_JMPIFNOT, l->x);
+    l->obj = is_obj_kind(kind_of(c, elem, NULL));
+    emit(c, at, VX_OP_AGET, 0, l->x, arr, l->i);
+}
+
+static void array_loop_end(Comp *c, VxNode *at, ArrayLoop *l)
+{
+    emit(c, at, VX_OP_ADDI_I64, 0, l->i, l->i, 1);
+    jump_back(c, at, l->top);
+    patch_here(c, l->exit);
+}
+
+/* R[base] := f(R[base..base+nargs)), the arguments consumed. */
+static void call_closure_at(Comp *c, VxNode *at, int f, int base, int nargs)
+{
+    if (base + nargs >= c->maxreg) c->maxreg = base + nargs + 1;
+    emit(c, at, VX_OP_CALLC, 0, base, f, nargs);
+}
+
+static bool array_hof(Comp *c, VxNode *at, const char *name, VxNode *arr_node, VxNode **args, int nargs, int dst)
+{
+    static const char *names[] = { "map", "filter", "fold", "sum", "any", "all" };
+    int which = -1;
+    for (int i = 0; i < 6; i++) if (strcmp(name, names[i]) == 0) which = i;
+    if (which < 0 || node_kind(c, arr_node, NULL) != K_ARR) return false;
+    if (nargs != (which == 3 ? 0 : which == 2 ? 2 : 1)) return false;
+    for (int i = 0; i < nargs; i++) if (args[i]->kind == VX_N_NAMED_ARG) return false;
+    VxType *elem = elem_type(c, arr_node);
+    int ik = VX_I64;
+    VKind ek = kind_of(c, elem, &ik);
+    if (which == 3 && ek != K_INT && ek != K_F64 && ek != K_F32) return false;
+    int save = c->freereg;
+    int arr = expr(c, arr_node);
+    int f = which == 3 ? -1 : expr(c, args[which == 2 ? 1 : 0]);
+    int acc = alloc_reg(c, at);                       /* the result, built in place */
+    if (which == 0 || which == 1) {
+        int k = which == 0 ? elem_put_kind(c, ctype(c, at->type)->u.arr.elem) : elem_put_kind(c, elem);
+        if (k < 0) { unsupported(c, at, "arrays of this element type"); return true; }
+        emit(c, at, VX_OP_NEWARR, k, acc, acc, 0);
+        c->owned[acc] = true;
+    } else if (which == 2) {
+        expr_to(c, args[0], acc);
+        c->owned[acc] = is_obj(c, args[0]);
+    } else if (which == 3) {
+        if (ek == K_INT) load_int(c, at, acc, 0);
+        else { VxValue z = { .i = 0 }; if (ek == K_F32) z.f32 = 0.0f; else z.f = 0.0; emit(c, at, VX_OP_LOADK, 0, acc, add_const(c, z), 0); }
+    } else {
+        emit(c, at, VX_OP_LOADB, 0, acc, which == 5, 0);
+    }
+    ArrayLoop l;
+    array_loop_begin(c, at, arr, elem, &l);
+    int base = c->freereg;
+    int done = -1;
+    switch (which) {
+    case 0:                                           /* out.push(f(x)) */
+        emit(c, at, VX_OP_MOVE, 0, base, l.x, 0);
+        call_closure_at(c, at, f, base, 1);
+        emit(c, at, VX_OP_APUSH, 0, acc, base, 0);      /* APUSH retains: drop the call's result */
+        if (is_obj_kind(kind_of(c, ctype(c, at->type)->u.arr.elem, NULL))) emit(c, at, VX_OP_DROP, 0, base, 0, 0);
+        break;
+    case 1: {                                         /* if keep(x) { out.push(x) } */
+        emit(c, at, l.obj ? VX_OP_MOVE_OBJ : VX_OP_MOVE, 0, base, l.x, 0);
+        call_closure_at(c, at, f, base, 1);
+        int skip = emit_jump(c, at, VX_OP_JMPIFNOT, base);
+        emit(c, at, VX_OP_APUSH, 0, acc, l.x, 0);
+        patch_here(c, skip);
+        if (l.obj) emit(c, at, VX_OP_DROP, 0, l.x, 0, 0);
+        break;
+    }
+    case 2:                                           /* acc = f(acc, x) */
+        emit(c, at, VX_OP_MOVE, 0, base, acc, 0);
+        emit(c, at, VX_OP_MOVE, 0, base + 1, l.x, 0);
+        call_closure_at(c, at, f, base, 2);
+        emit(c, at, VX_OP_MOVE, 0, acc, base, 0);
+        break;
+    case 3: {                                         /* acc = acc + x, overflow-checked */
+        VxOp op = arith_op(TK_PLUS, ek, ik);
+        emit(c, at, op, ik, acc, acc, l.x);
+        break;
+    }
+    default: {                                        /* any: stop at the first true; all: at the first false */
+        emit(c, at, VX_OP_MOVE, 0, base, l.x, 0);
+        call_closure_at(c, at, f, base, 1);
+        int keep_going = emit_jump(c, at, which == 4 ? VX_OP_JMPIFNOT : VX_OP_JMPIF, base);
+        emit(c, at, VX_OP_LOADB, 0, acc, which == 4, 0);
+        done = emit_jump(c, at, VX_OP_JMP, 0);
+        patch_here(c, keep_going);
+        break;
+    }
+    }
+    array_loop_end(c, at, &l);
+    if (done >= 0) patch_here(c, done);
+    emit(c, at, VX_OP_MOVE, 0, dst, acc, 0);          /* the result moves out */
+    c->owned[acc] = false;
+    release_to(c, at, save);
+    return true;
 }
 
 /* ---- control flow ------------------------------------------------------------------------ */
@@ -1579,6 +1871,7 @@ static void for_array(Comp *c, VxNode *e)
 static void method_call(Comp *c, VxNode *e, int dst)
 {
     if (user_method_call(c, e, dst)) return;
+    if (array_hof(c, e, e->u.method.name, e->u.method.recv, e->u.method.args.items, e->u.method.args.len, dst)) return;
     VxNode *recv = e->u.method.recv;
     VKind k = node_kind(c, recv, NULL);
     const char *m = e->u.method.name;
@@ -1587,6 +1880,7 @@ static void method_call(Comp *c, VxNode *e, int dst)
     if (strcmp(m, "len") == 0 && args.len == 0 && (k == K_ARR || k == K_STR)) {
         emit(c, e, k == K_ARR ? VX_OP_ALEN : VX_OP_STRLEN, 0, dst, expr(c, recv), 0);
     } else if (strcmp(m, "push") == 0 && k == K_ARR && args.len == 1) {
+        if (assigns_capture(c, recv)) return;
         int a = local_of(c, recv);
         VxNode *base = recv->kind == VX_N_FIELD_ACCESS ? recv->u.field_access.expr : NULL;
         int rec = base ? local_of(c, base) : -1, f = base ? struct_field_index(c, base, recv->u.field_access.name) : -1;
@@ -1722,6 +2016,7 @@ static void expr_to(Comp *c, VxNode *e, int dst)
         VxDecl *d = vx_sema_global(c->sema, e->u.ident.name);
         if (d && d->kind == VX_D_CONST && d->node->u.konst.value) { expr_to(c, d->node->u.konst.value, dst); return; }
         if (variant_value(c, e, dst)) return;            /* `None` */
+        if (function_value(c, e, dst)) return;
         unsupported(c, e, "this name as a value");
         return;
     }
@@ -1730,6 +2025,7 @@ static void expr_to(Comp *c, VxNode *e, int dst)
     case VX_N_ASSIGN: assign(c, e); return;
     case VX_N_CAST: cast(c, e, dst); return;
     case VX_N_CALL: call(c, e, dst); return;
+    case VX_N_CLOSURE: closure_value(c, e, dst); return;
     case VX_N_BLOCK: block_to(c, e, dst); return;
     case VX_N_IF: if_expr(c, e, dst); return;
     case VX_N_WHILE: while_loop(c, e); return;
@@ -1805,6 +2101,42 @@ static char *instance_name(Comp *c, FuncRef fr)
     return strcpy(name, buf);
 }
 
+static void finish_fn(Comp *c, VxNode *end, int ret, VKind rk, VxFunc *out);
+
+/* A closure's function: parameters, then its captures, then the body. */
+static void compile_closure(Comp *c, FuncRef fr, VxFunc *out)
+{
+    VxNode *e = fr.closure;
+    VxType *ft = ctype(c, e->type);
+    VxNodeList ps = e->u.closure.params;
+    c->mut_self = false;
+    for (int i = 0; i < ps.len; i++) {
+        VxNode *p = ps.items[i], *pat = p->u.param.pat;
+        if (pat && pat->kind != VX_N_PAT_IDENT && pat->kind != VX_N_PAT_WILD) { unsupported(c, pat, "patterns as closure parameters"); return; }
+        const char *name = pat ? (pat->kind == VX_N_PAT_IDENT ? pat->u.pat_ident.name : "_") : p->u.param.name;
+        declare(c, name ? name : "_", i);
+        c->owned[i] = is_obj_kind(kind_of(c, ft->u.fn.params[i], NULL));
+    }
+    c->caps_lo = ps.len;
+    c->caps_hi = ps.len + fr.ncaps;
+    out->caps_obj_mask = 0;
+    for (int i = 0; i < fr.ncaps; i++) {
+        declare(c, fr.caps[i], ps.len + i);
+        c->owned[ps.len + i] = is_obj_kind(kind_of(c, fr.cap_types[i], NULL));
+        if (c->owned[ps.len + i]) out->caps_obj_mask |= 1ull << i;
+    }
+    c->freereg = c->maxreg = ps.len + fr.ncaps;
+    int ret = alloc_reg(c, e);
+    VKind rk = kind_of(c, ft->u.fn.ret, NULL);
+    expr_to(c, e->u.closure.body, ret);
+    finish_fn(c, e->u.closure.body, ret, rk, out);
+    char name[160];
+    snprintf(name, sizeof name, "<closure in %s at line %d>", fr.decl->name, vx_source_pos(c->src, e->span.start).line);
+    out->name = out->own_name = strcpy(vx_xmalloc(strlen(name) + 1), name);
+    out->nparams = ps.len;
+    out->ncaps = fr.ncaps;
+}
+
 static void compile_fn(Comp *c, FuncRef fr, VxFunc *out)
 {
     VxDecl *d = fr.decl;
@@ -1813,6 +2145,8 @@ static void compile_fn(Comp *c, FuncRef fr, VxFunc *out)
     c->nloops = 0;
     VxNode *n = d->node;
     memset(c->owned, 0, sizeof c->owned);
+    c->caps_lo = c->caps_hi = 0;
+    if (fr.closure) { compile_closure(c, fr, out); return; }
     c->mut_self = d->self == VX_SELF_REF_MUT;
     int first = c->mut_self;                           /* R0: the hidden result slot of a `&mut self` method */
     for (int i = 0; i < d->nparams; i++) {
@@ -1827,22 +2161,27 @@ static void compile_fn(Comp *c, FuncRef fr, VxFunc *out)
     VKind rk = kind_of(c, d->sig->u.fn.ret, NULL);
     if (rk == K_OTHER) unsupported(c, n->u.fn.ret ? n->u.fn.ret : n, "functions returning this type");
     block_to(c, n->u.fn.body, ret);
-    VxNode *end = n->u.fn.body;
-    release_on_exit(c, end, 0, ret);                   /* the parameters */
-    if (rk == K_UNIT || rk == K_NEVER) emit(c, end, VX_OP_RET0, 0, 0, 0, 0);
-    else emit(c, end, VX_OP_RET, 0, ret, 0, 0);
+    finish_fn(c, n->u.fn.body, ret, rk, out);
     out->name = fr.decl->name;
     if (fr.nargs) out->name = out->own_name = instance_name(c, fr);
     out->nparams = first + d->nparams;
+}
+
+/* The return at the end, then the code, spans and constants into out. */
+static void finish_fn(Comp *c, VxNode *end, int ret, VKind rk, VxFunc *out)
+{
+    release_on_exit(c, end, 0, ret);                   /* the parameters */
+    if (rk == K_UNIT || rk == K_NEVER) emit(c, end, VX_OP_RET0, 0, 0, 0, 0);
+    else emit(c, end, VX_OP_RET, 0, ret, 0, 0);
     out->nregs = c->maxreg;
     out->ncode = c->code.len;
     out->code = vx_xmalloc(sizeof(VxInstr) * (size_t)(c->code.len ? c->code.len : 1));
-    memcpy(out->code, c->code.data, sizeof(VxInstr) * (size_t)c->code.len);
+    if (c->code.len) memcpy(out->code, c->code.data, sizeof(VxInstr) * (size_t)c->code.len);
     out->spans = vx_xmalloc(sizeof(VxSpan) * (size_t)(c->spans.len ? c->spans.len : 1));
-    memcpy(out->spans, c->spans.data, sizeof(VxSpan) * (size_t)c->spans.len);
+    if (c->spans.len) memcpy(out->spans, c->spans.data, sizeof(VxSpan) * (size_t)c->spans.len);
     out->nconsts = c->consts.len;
     out->consts = vx_xmalloc(sizeof(VxValue) * (size_t)(c->consts.len ? c->consts.len : 1));
-    memcpy(out->consts, c->consts.data, sizeof(VxValue) * (size_t)c->consts.len);
+    if (c->consts.len) memcpy(out->consts, c->consts.data, sizeof(VxValue) * (size_t)c->consts.len);
 }
 
 static void free_comp(Comp *c)

@@ -85,8 +85,25 @@ static void free_obj(Vm *vm, VxObj *o)
         VxRec *r = (VxRec *)o;
         for (uint32_t i = 0; i < r->desc->n; i++)
             if (r->desc->obj_mask >> i & 1) release(vm, r->fields[i].o);
+    } else if (o->kind == VX_OBJ_CLOSURE) {
+        VxClosure *f = (VxClosure *)o;
+        for (uint32_t i = 0; i < f->n; i++)
+            if (f->obj_mask >> i & 1) release(vm, f->caps[i].o);
     }
     free(o);
+}
+
+static VxClosure *new_closure(Vm *vm, uint32_t func, const VxFunc *f)
+{
+    VxClosure *c = vx_xmalloc(sizeof *c + sizeof(VxValue) * (size_t)f->ncaps);
+    c->h.rc = 1;
+    c->h.kind = VX_OBJ_CLOSURE;
+    c->func = func;
+    c->n = (uint32_t)f->ncaps;
+    c->obj_mask = f->caps_obj_mask;
+    c->caps = (VxValue *)(c + 1);
+    link_obj(vm, &c->h);
+    return c;
 }
 
 static VxRec *new_rec(Vm *vm, const VxRecDesc *d)
@@ -131,7 +148,7 @@ static VxArr *new_arr(Vm *vm, uint32_t cap, int elem_kind)
     a->len = 0;
     a->cap = cap ? cap : 4;
     a->elem_kind = (uint8_t)elem_kind;
-    a->elem_obj = elem_kind == VX_PUT_STR || elem_kind == VX_PUT_ARR || elem_kind == VX_PUT_REC;
+    a->elem_obj = elem_kind == VX_PUT_STR || elem_kind == VX_PUT_ARR || elem_kind == VX_PUT_REC || elem_kind == VX_PUT_FN;
     a->items = vx_xmalloc(sizeof(VxValue) * a->cap);
     link_obj(vm, &a->h);
     return a;
@@ -324,6 +341,7 @@ static void put_value(Sink *k, VxValue v, int kind, int prec)
 {
     if (kind == VX_PUT_ARR) { put_array(k, v.a); return; }
     if (kind == VX_PUT_REC) { put_record(k, v.r); return; }
+    if (kind == VX_PUT_FN) { sink_cstr(k, "<fn "); sink_cstr(k, k->vm->prog->funcs[v.fn->func].name); sink_cstr(k, ">"); return; }
     char buf[400];
     const char *text;
     size_t n = scalar_text(v, kind, prec, false, buf, sizeof buf, &text);
@@ -646,6 +664,34 @@ static int execute(Vm *vm)
             SAVE();
             if (vm->nframes >= MAX_FRAMES || base + f->nregs + 1 > vm->stack_end)
                 return runtime_error(vm, "stack overflow: more than %d nested calls", vm->nframes);
+            Frame *callee = &vm->frames[vm->nframes++];
+            callee->f = f;
+            callee->base = base;
+            callee->ret = i.a;
+            fr = callee;
+            R = base;
+            K = f->consts;
+            pc = f->code;
+            vmbreak;
+        }
+        vmcase(CLOSURE) {
+            const VxFunc *f = &vm->prog->funcs[i.b];
+            VxClosure *cl = new_closure(vm, i.b, f);
+            memcpy(cl->caps, &RC, sizeof(VxValue) * (size_t)f->ncaps);   /* the captures move in */
+            RA.fn = cl;
+            vmbreak;
+        }
+        vmcase(CALLC) {
+            VxClosure *cl = RB.fn;
+            const VxFunc *f = &vm->prog->funcs[cl->func];
+            VxValue *base = R + i.a;
+            SAVE();
+            if (vm->nframes >= MAX_FRAMES || base + f->nregs + 1 > vm->stack_end)
+                return runtime_error(vm, "stack overflow: more than %d nested calls", vm->nframes);
+            for (uint32_t k = 0; k < cl->n; k++) {      /* the callee owns copies of the captures */
+                base[i.c + k] = cl->caps[k];
+                if (cl->obj_mask >> k & 1) retain(cl->caps[k].o);
+            }
             Frame *callee = &vm->frames[vm->nframes++];
             callee->f = f;
             callee->base = base;

@@ -123,3 +123,8 @@ cli "run dumps bytecode"          0 "fn main"                   run --dump-bytec
 cli "run with program args"       0 "3"                         run "$ok_file" --epochs 3
 cli "run reports syntax errors"   1 "expected a name or pattern" run --color=never "$err_file"
 cli_lacks "run stops at errors"   1 "fn main"                   run --color=never "$err_file"
+printf 'fn main() {\n    let mut count = 0\n    let bump = || { count += 1 }\n    bump()\n    println(count)\n}\n' >"$fx/capture_assign.vx"
+cli "run refuses changing a captured variable" 1 "changing a variable captured by a closure" run --color=never "$fx/capture_assign.vx"
+cli "run names the refused capture's line" 1 "capture_assign.vx:3:21" run --color=never "$fx/capture_assign.vx"
+printf 'fn main() {\n    let id = |x| x\n    println(id(1), id("s"))\n}\n' >"$fx/poly_closure.vx"
+cli "run refuses generic closures" 1 "closures whose types are generic" run --color=never "$fx/poly_closure.vx"
