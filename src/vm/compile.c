@@ -413,6 +413,8 @@ static void assign_field(Comp *c, VxNode *e);
 static int struct_field_index(Comp *c, VxNode *base, const char *name);
 static bool variant_call(Comp *c, VxNode *e, int dst);
 static bool variant_value(Comp *c, VxNode *e, int dst);
+static bool option_ctor(Comp *c, VxNode *call, VxDecl *d, int dst);
+static void new_record(Comp *c, VxNode *at, VxNode **fields, int n, VxType *t, int variant, int dst);
 static bool array_hof(Comp *c, VxNode *at, const char *name, VxNode *arr_node, VxNode **args, int nargs, int dst);
 
 static bool is_obj_kind(VKind k) { return k == K_STR || k == K_ARR || k == K_REC || k == K_FN; }
@@ -815,6 +817,7 @@ static bool builtin_call(Comp *c, VxNode *call, VxDecl *d, int dst)
 {
     VxNodeList args = call->u.call.args;
     if (args.len >= 1 && array_hof(c, call, d->name, args.items[0], args.items + 1, args.len - 1, dst)) return true;
+    if (option_ctor(c, call, d, dst)) return true;
     if (strcmp(d->name, "print") == 0 || strcmp(d->name, "println") == 0) { print_call(c, call, d); return true; }
     if (strcmp(d->name, "format") == 0 && args.len >= 1) { format_call(c, call, dst); return true; }
     if (strcmp(d->name, "to_string") == 0 && args.len == 1) {
@@ -1237,6 +1240,64 @@ static bool array_hof(Comp *c, VxNode *at, const char *name, VxNode *arr_node, V
     c->owned[acc] = false;
     release_to(c, at, save);
     return true;
+}
+
+/* ---- Option and Result ------------------------------------------------------------------- */
+
+/* Some, Ok: variant 0; None, Err: variant 1 (their order in the prelude). */
+static bool option_like(Comp *c, VxType *t)
+{
+    t = deref_type(c, t);
+    if (t->kind != VX_T_ADT) return false;
+    return t->u.adt.decl == vx_sema_global(c->sema, "Option") || t->u.adt.decl == vx_sema_global(c->sema, "Result");
+}
+
+/* o.unwrap(), o.unwrap_or(d), o.is_some(), o.is_none(), r.is_ok(), r.is_err() */
+static bool option_method(Comp *c, VxNode *e, int dst)
+{
+    VxNode *recv = e->u.method.recv;
+    const char *m = e->u.method.name;
+    VxNodeList args = e->u.method.args;
+    if (!option_like(c, recv->type) || kind_of(c, recv->type, NULL) != K_REC) return false;
+    int save = c->freereg;
+    bool obj = is_obj(c, e);
+    if (strcmp(m, "unwrap") == 0 && args.len == 0) {
+        emit(c, e, VX_OP_UNWRAP, 0, dst, expr(c, recv), obj);
+    } else if (strcmp(m, "unwrap_or") == 0 && args.len == 1) {
+        int d = expr(c, args.items[0]), o = expr(c, recv), t = alloc_reg(c, e);
+        emit(c, e, VX_OP_GETTAG, 0, t, o, 0);
+        int to_default = emit_jump(c, e, VX_OP_JMPIF, t);         /* variant 1: the default */
+        emit(c, e, VX_OP_GETF, 0, dst, o, 0);
+        int to_end = emit_jump(c, e, VX_OP_JMP, 0);
+        patch_here(c, to_default);
+        emit(c, e, obj ? VX_OP_MOVE_OBJ : VX_OP_MOVE, 0, dst, d, 0);
+        patch_here(c, to_end);
+    } else if ((strcmp(m, "is_some") == 0 || strcmp(m, "is_ok") == 0 || strcmp(m, "is_none") == 0 ||
+                strcmp(m, "is_err") == 0) && args.len == 0) {
+        bool second = strcmp(m, "is_none") == 0 || strcmp(m, "is_err") == 0;
+        int t = alloc_reg(c, e);
+        emit(c, e, VX_OP_GETTAG, 0, t, expr(c, recv), 0);
+        if (second) emit(c, e, VX_OP_MOVE, 0, dst, t, 0);        /* the tag is 0 or 1: a bool */
+        else emit(c, e, VX_OP_NOT, 0, dst, t, 0);
+    } else {
+        return false;
+    }
+    release_to(c, e, save);
+    return true;
+}
+
+/* some(x), none(), ok(x), err(e): the prelude's constructor functions. */
+static bool option_ctor(Comp *c, VxNode *call, VxDecl *d, int dst)
+{
+    static const char *names[] = { "some", "none", "ok", "err" };
+    for (int i = 0; i < 4; i++) {
+        if (strcmp(d->name, names[i]) != 0) continue;
+        VxType *t = ctype(c, call->type);
+        if (kind_of(c, t, NULL) != K_REC || call->u.call.args.len != (i == 1 ? 0 : 1)) return false;
+        new_record(c, call, call->u.call.args.items, call->u.call.args.len, t, i & 1, dst);
+        return true;
+    }
+    return false;
 }
 
 /* ---- control flow ------------------------------------------------------------------------ */
@@ -1871,6 +1932,7 @@ static void for_array(Comp *c, VxNode *e)
 static void method_call(Comp *c, VxNode *e, int dst)
 {
     if (user_method_call(c, e, dst)) return;
+    if (option_method(c, e, dst)) return;
     if (array_hof(c, e, e->u.method.name, e->u.method.recv, e->u.method.args.items, e->u.method.args.len, dst)) return;
     VxNode *recv = e->u.method.recv;
     VKind k = node_kind(c, recv, NULL);

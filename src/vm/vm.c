@@ -433,6 +433,16 @@ static int int_error(Vm *vm, VxNumStatus st, int op, VxIntKind k, VxValue a, VxV
     return runtime_error(vm, "integer overflow: %s %s %s does not fit in `%s`", x, sym[op], y, vx_int_name(k));
 }
 
+/* `unwrap()` of `None`, or of `Err(e)` (e is shown when it prints). */
+static int unwrap_error(Vm *vm, const VxRec *r)
+{
+    if (r->desc->n == 0) return runtime_error(vm, "called `unwrap()` on `None`");
+    VxStr *text = new_str(vm, 16);                    /* freed with every object after the error */
+    Sink k = { vm, &text };
+    if (r->desc->kinds[0] != 0xFF) put_inner(&k, r->fields[0], r->desc->kinds[0]);
+    return runtime_error(vm, "called `unwrap()` on an `Err` value: %s", text->data);
+}
+
 /* ---- integers of any kind up to 64 bits ----------------------------------------------- */
 
 static VxIntType int_type(VxIntKind k) { VxIntType t = { (uint16_t)vx_int_bits(k), vx_int_signed(k) }; return t; }
@@ -804,6 +814,13 @@ static int execute(Vm *vm)
         vmcase(GETTAG) RA.i = RB.r->desc->tag; vmbreak;
         vmcase(PUT) { Sink k = { vm, NULL }; put_value(&k, RA, i.t, -1); vmbreak; }
         vmcase(PUTK) out_bytes(vm, K[i.b].s->data, K[i.b].s->len); vmbreak;
+        vmcase(UNWRAP) {
+            const VxRec *r = RB.r;
+            if (r->desc->tag != 0) { SAVE(); return unwrap_error(vm, r); }
+            RA = r->fields[0];
+            if (i.c) retain(RA.o);
+            vmbreak;
+        }
         vmcase(ASSERT)
             if (!RA.i) { SAVE(); return runtime_error(vm, "assertion failed: %s", K[i.b].s->data); }
             vmbreak;
