@@ -21,6 +21,7 @@
 
 #include "../util/vec.h"
 #include "num.h"
+#include "builtins.h"
 
 enum { MAX_REGS = 65000, MAX_LOOPS = 64 };
 
@@ -813,11 +814,36 @@ static void format_call(Comp *c, VxNode *call, int dst)
     }
 }
 
+/* A library function written in C (builtins.def): arguments into
+ * consecutive registers (borrowed by CALLB, released after). */
+static bool c_builtin_call(Comp *c, VxNode *call, VxDecl *d, int dst)
+{
+    VxNodeList args = call->u.call.args;
+    int id = vx_builtin_find(d->name, args.len);
+    if (id < 0) return false;
+    for (int i = 0; i < args.len; i++) if (args.items[i]->kind == VX_N_NAMED_ARG) return false;
+    if (strcmp(d->name, "sort") == 0) {               /* numbers and strings only */
+        VKind k = kind_of(c, elem_type(c, args.items[0]), NULL);
+        if (k != K_INT && k != K_F64 && k != K_F32 && k != K_STR) { unsupported(c, call, "sorting arrays of this type"); return true; }
+    }
+    int save = c->freereg, base = c->freereg;
+    for (int i = 0; i < args.len; i++) {
+        int r = alloc_reg(c, args.items[i]);
+        expr_to(c, args.items[i], r);
+        c->owned[r] = is_obj(c, args.items[i]);
+    }
+    if (args.len == 0) alloc_reg(c, call);
+    emit(c, call, VX_OP_CALLB, 0, dst, base, id);
+    release_to(c, call, save);
+    return true;
+}
+
 static bool builtin_call(Comp *c, VxNode *call, VxDecl *d, int dst)
 {
     VxNodeList args = call->u.call.args;
     if (args.len >= 1 && array_hof(c, call, d->name, args.items[0], args.items + 1, args.len - 1, dst)) return true;
     if (option_ctor(c, call, d, dst)) return true;
+    if (c_builtin_call(c, call, d, dst)) return true;
     if (strcmp(d->name, "print") == 0 || strcmp(d->name, "println") == 0) { print_call(c, call, d); return true; }
     if (strcmp(d->name, "format") == 0 && args.len >= 1) { format_call(c, call, dst); return true; }
     if (strcmp(d->name, "to_string") == 0 && args.len == 1) {

@@ -6,7 +6,7 @@
  * Integer arithmetic is checked as in Rust's debug builds.  Output is
  * buffered and always flushed, also when the program stops with a runtime
  * error, which is reported like a compile error plus a stack trace. */
-#include "vm.h"
+#include "vm_internal.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -14,32 +14,7 @@
 #include <string.h>
 
 #include "num.h"
-
-enum {
-    STACK_VALUES = 1 << 22,           /* 32 MiB of registers, touched only as used */
-    MAX_FRAMES = 200000,
-    OUT_BUF = 1 << 16,
-};
-
-typedef struct Frame {
-    const VxFunc *f;
-    const VxInstr *pc;                /* the instruction being run */
-    VxValue *base;
-    uint16_t ret;                     /* caller's register for the result */
-} Frame;
-
-typedef struct Vm {
-    const VxProgram *prog;
-    VxDiags *diags;
-    VxValue *stack, *stack_end;
-    Frame *frames;
-    int nframes;
-    char out[OUT_BUF];
-    size_t outlen;
-    VxObj live;                       /* sentinel of the list of live objects */
-    bool exited;                      /* stopped by exit(): objects may still be held */
-    size_t nlive;
-} Vm;
+#include "builtins.h"
 
 /* ---- objects ------------------------------------------------------------------ *
  * Reference counts are maintained by instructions the compiler places
@@ -230,6 +205,14 @@ static int str_compare(const VxStr *a, const VxStr *b)
     return c ? c : (a->len > b->len) - (a->len < b->len);
 }
 
+/* The heap, for builtins.c. */
+VxStr *vm_new_str(Vm *vm, uint32_t cap) { return new_str(vm, cap); }
+VxStr *vm_str_append(Vm *vm, VxStr *s, const char *p, size_t n) { return str_append(vm, s, p, n); }
+VxArr *vm_new_arr(Vm *vm, uint32_t cap, int elem_kind) { return new_arr(vm, cap, elem_kind); }
+void vm_arr_push(Vm *vm, VxArr **slot, VxValue v) { arr_push(vm, slot, v); }
+void vm_retain(VxObj *o) { retain(o); }
+void vm_release(Vm *vm, VxObj *o) { release(vm, o); }
+
 /* ---- output --------------------------------------------------------------------- */
 
 static void flush_out(Vm *vm)
@@ -383,18 +366,37 @@ static VxStr *put_spec(Vm *vm, VxStr *s, VxValue v, int kind, int64_t spec)
     return s;
 }
 
+int64_t vm_utf8_length(const VxStr *s) { return utf8_length(s); }
+
 /* ---- runtime errors --------------------------------------------------------------- */
 
 /* Report at the current instruction with a stack trace; returns status 1. */
 static int runtime_error(Vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int report_error(Vm *vm, const char *msg);
+
 static int runtime_error(Vm *vm, const char *fmt, ...)
 {
-    flush_out(vm);
     char msg[512];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    return report_error(vm, msg);
+}
+
+int vm_error(Vm *vm, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return report_error(vm, msg);
+}
+
+static int report_error(Vm *vm, const char *msg)
+{
+    flush_out(vm);
     Frame *top = &vm->frames[vm->nframes - 1];
     VxSpan at = top->f->spans[top->pc - top->f->code];
     VxDiag *g = vx_diag(vm->diags, VX_ERROR, vm->prog->src, at, "%s", msg);
@@ -821,6 +823,11 @@ static int execute(Vm *vm)
             if (i.c) retain(RA.o);
             vmbreak;
         }
+        vmcase(CALLB) {
+            SAVE();
+            if (vx_builtins[i.c].fn(vm, &RB, &RA)) return 1;
+            vmbreak;
+        }
         vmcase(ASSERT)
             if (!RA.i) { SAVE(); return runtime_error(vm, "assertion failed: %s", K[i.b].s->data); }
             vmbreak;
@@ -843,10 +850,10 @@ static int execute(Vm *vm)
 
 int vx_run(const VxProgram *p, int argc, char **argv, VxDiags *diags)
 {
-    (void)argc;
-    (void)argv;
     Vm *vm = calloc(1, sizeof *vm);
     if (!vm) vx_xmalloc((size_t)-1);
+    vm->argc = argc;
+    vm->argv = argv;
     vm->prog = p;
     vm->diags = diags;
     vm->stack = calloc(STACK_VALUES, sizeof(VxValue));

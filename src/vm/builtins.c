@@ -1,0 +1,360 @@
+/* builtins.c - the library functions written in C: strings, a few array
+ * helpers, time, files and the command line.  Strings are UTF-8; every
+ * index and count a program gives is in characters, as `len` counts them.
+ * A builtin never fails silently: bad input is a runtime error at the
+ * call, with the offending value in the message. */
+#include "builtins.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "vm_internal.h"
+
+/* ---- helpers ------------------------------------------------------------------------ */
+
+static VxStr *str_of(Vm *vm, const char *p, size_t n)
+{
+    VxStr *s = vm_new_str(vm, (uint32_t)n);
+    return vm_str_append(vm, s, p, n);
+}
+
+/* Push a new string (the array takes the only reference). */
+static void push_str(Vm *vm, VxArr **a, const char *p, size_t n)
+{
+    VxValue v = { .s = str_of(vm, p, n) };
+    vm_arr_push(vm, a, v);
+    v.s->h.rc--;                                       /* the push retained it */
+}
+
+/* Byte offset of character `index` in s (index == length: the end), or -1. */
+static int64_t char_offset(const VxStr *s, int64_t index)
+{
+    if (index < 0) return -1;
+    uint32_t b = 0;
+    for (int64_t k = 0; k < index; k++) {
+        if (b >= s->len) return -1;
+        b++;
+        while (b < s->len && ((unsigned char)s->data[b] & 0xC0) == 0x80) b++;
+    }
+    return b;
+}
+
+static const char *find(const VxStr *s, uint32_t from, const VxStr *part)
+{
+    if (part->len > s->len - from) return NULL;
+    for (uint32_t i = from; i + part->len <= s->len; i++)
+        if (memcmp(s->data + i, part->data, part->len) == 0) return s->data + i;
+    return NULL;
+}
+
+/* ---- strings ------------------------------------------------------------------------ */
+
+static int b_split(Vm *vm, const VxValue *a, VxValue *out)
+{
+    const VxStr *s = a[0].s, *sep = a[1].s;
+    if (sep->len == 0) return vm_error(vm, "split: the separator is empty");
+    VxArr *r = vm_new_arr(vm, 4, VX_PUT_STR);
+    uint32_t at = 0;
+    for (const char *hit; (hit = find(s, at, sep)); at = (uint32_t)(hit - s->data) + sep->len)
+        push_str(vm, &r, s->data + at, (size_t)(hit - s->data) - at);
+    push_str(vm, &r, s->data + at, s->len - at);
+    out->a = r;
+    return 0;
+}
+
+static int b_join(Vm *vm, const VxValue *a, VxValue *out)
+{
+    const VxArr *parts = a[0].a;
+    VxStr *r = vm_new_str(vm, 16);
+    for (uint32_t i = 0; i < parts->len; i++) {
+        if (i) r = vm_str_append(vm, r, a[1].s->data, a[1].s->len);
+        r = vm_str_append(vm, r, parts->items[i].s->data, parts->items[i].s->len);
+    }
+    out->s = r;
+    return 0;
+}
+
+static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+static int b_trim(Vm *vm, const VxValue *a, VxValue *out)
+{
+    const VxStr *s = a[0].s;
+    uint32_t lo = 0, hi = s->len;
+    while (lo < hi && is_space(s->data[lo])) lo++;
+    while (hi > lo && is_space(s->data[hi - 1])) hi--;
+    out->s = str_of(vm, s->data + lo, hi - lo);
+    return 0;
+}
+
+static int b_replace(Vm *vm, const VxValue *a, VxValue *out)
+{
+    const VxStr *s = a[0].s, *from = a[1].s, *to = a[2].s;
+    if (from->len == 0) return vm_error(vm, "replace: the text to replace is empty");
+    VxStr *r = vm_new_str(vm, s->len);
+    uint32_t at = 0;
+    for (const char *hit; (hit = find(s, at, from)); at = (uint32_t)(hit - s->data) + from->len) {
+        r = vm_str_append(vm, r, s->data + at, (size_t)(hit - s->data) - at);
+        r = vm_str_append(vm, r, to->data, to->len);
+    }
+    out->s = vm_str_append(vm, r, s->data + at, s->len - at);
+    return 0;
+}
+
+static int b_starts_with(Vm *vm, const VxValue *a, VxValue *out)
+{
+    (void)vm;
+    out->i = a[1].s->len <= a[0].s->len && memcmp(a[0].s->data, a[1].s->data, a[1].s->len) == 0;
+    return 0;
+}
+
+static int b_ends_with(Vm *vm, const VxValue *a, VxValue *out)
+{
+    (void)vm;
+    const VxStr *s = a[0].s, *t = a[1].s;
+    out->i = t->len <= s->len && memcmp(s->data + s->len - t->len, t->data, t->len) == 0;
+    return 0;
+}
+
+static int b_contains(Vm *vm, const VxValue *a, VxValue *out)
+{
+    (void)vm;
+    out->i = find(a[0].s, 0, a[1].s) != NULL;
+    return 0;
+}
+
+/* ASCII letters only: other characters are left as they are. */
+static int change_case(Vm *vm, const VxValue *a, VxValue *out, bool upper)
+{
+    VxStr *r = str_of(vm, a[0].s->data, a[0].s->len);
+    for (uint32_t i = 0; i < r->len; i++) {
+        char c = r->data[i];
+        if (upper && c >= 'a' && c <= 'z') r->data[i] = (char)(c - 32);
+        if (!upper && c >= 'A' && c <= 'Z') r->data[i] = (char)(c + 32);
+    }
+    out->s = r;
+    return 0;
+}
+
+static int b_to_upper(Vm *vm, const VxValue *a, VxValue *out) { return change_case(vm, a, out, true); }
+static int b_to_lower(Vm *vm, const VxValue *a, VxValue *out) { return change_case(vm, a, out, false); }
+
+static int b_substr(Vm *vm, const VxValue *a, VxValue *out)
+{
+    const VxStr *s = a[0].s;
+    int64_t start = a[1].i, count = a[2].i;
+    int64_t lo = char_offset(s, start), hi = count < 0 || lo < 0 ? -1 : char_offset(s, start + count);
+    if (lo < 0 || hi < 0)
+        return vm_error(vm, "substr: characters %lld..%lld are outside a string of %lld characters",
+                        (long long)start, (long long)(start + count), (long long)vm_utf8_length(s));
+    out->s = str_of(vm, s->data + lo, (size_t)(hi - lo));
+    return 0;
+}
+
+static int b_char_at(Vm *vm, const VxValue *a, VxValue *out)
+{
+    const VxStr *s = a[0].s;
+    int64_t lo = char_offset(s, a[1].i), hi = lo < 0 ? -1 : char_offset(s, a[1].i + 1);
+    if (lo < 0 || hi < 0)
+        return vm_error(vm, "char_at: index %lld is outside a string of %lld characters", (long long)a[1].i,
+                        (long long)vm_utf8_length(s));
+    out->s = str_of(vm, s->data + lo, (size_t)(hi - lo));
+    return 0;
+}
+
+/* The whole string must be the number: no spaces, no trailing text (Rust's rule). */
+static int b_parse_int(Vm *vm, const VxValue *a, VxValue *out)
+{
+    const VxStr *s = a[0].s;
+    char *end;
+    errno = 0;
+    long long v = s->len ? strtoll(s->data, &end, 10) : 0;
+    if (!s->len || is_space(s->data[0]) || end != s->data + s->len || errno == ERANGE)
+        return vm_error(vm, "parse_int: \"%.200s\" is not an integer in the range of `i64`", s->data);
+    out->i = v;
+    return 0;
+}
+
+static int b_parse_float(Vm *vm, const VxValue *a, VxValue *out)
+{
+    const VxStr *s = a[0].s;
+    char *end;
+    double v = s->len ? strtod(s->data, &end) : 0;
+    if (!s->len || is_space(s->data[0]) || end != s->data + s->len || memchr(s->data, 'x', s->len) || memchr(s->data, 'X', s->len))
+        return vm_error(vm, "parse_float: \"%.200s\" is not a number", s->data);
+    out->f = v;
+    return 0;
+}
+
+/* ---- arrays ------------------------------------------------------------------------- */
+
+static int b_range(Vm *vm, const VxValue *a, VxValue *out)
+{
+    int64_t lo = a[0].i, hi = a[1].i;
+    if (hi > lo && (uint64_t)hi - (uint64_t)lo > (1u << 28))
+        return vm_error(vm, "range(%lld, %lld) would have more than %u elements", (long long)lo, (long long)hi, 1u << 28);
+    VxArr *r = vm_new_arr(vm, hi > lo ? (uint32_t)(hi - lo) : 0, VX_PUT_INT + VX_I64);
+    for (int64_t v = lo; v < hi; v++) r->items[r->len++].i = v;
+    out->a = r;
+    return 0;
+}
+
+static VxArr *copy_array(Vm *vm, const VxArr *a)
+{
+    VxArr *r = vm_new_arr(vm, a->len, a->elem_kind);
+    for (uint32_t i = 0; i < a->len; i++) {
+        r->items[i] = a->items[i];
+        if (a->elem_obj) vm_retain(a->items[i].o);
+    }
+    r->len = a->len;
+    return r;
+}
+
+static int b_reverse(Vm *vm, const VxValue *a, VxValue *out)
+{
+    VxArr *r = copy_array(vm, a[0].a);
+    for (uint32_t i = 0, j = r->len; i + 1 < j; i++, j--) {
+        VxValue t = r->items[i];
+        r->items[i] = r->items[j - 1];
+        r->items[j - 1] = t;
+    }
+    out->a = r;
+    return 0;
+}
+
+static int cmp_i64(const void *x, const void *y) { int64_t a = ((const VxValue *)x)->i, b = ((const VxValue *)y)->i; return (a > b) - (a < b); }
+static int cmp_u64(const void *x, const void *y) { uint64_t a = ((const VxValue *)x)->u, b = ((const VxValue *)y)->u; return (a > b) - (a < b); }
+/* Floats: NaN sorts after every number (a total order, as Rust's total_cmp puts positive NaN). */
+static int cmp_float(double a, double b) { return a != a ? (b != b ? 0 : 1) : b != b ? -1 : (a > b) - (a < b); }
+static int cmp_f64(const void *x, const void *y) { return cmp_float(((const VxValue *)x)->f, ((const VxValue *)y)->f); }
+static int cmp_f32(const void *x, const void *y) { return cmp_float(((const VxValue *)x)->f32, ((const VxValue *)y)->f32); }
+static int cmp_str(const void *x, const void *y)
+{
+    const VxStr *a = ((const VxValue *)x)->s, *b = ((const VxValue *)y)->s;
+    int c = memcmp(a->data, b->data, a->len < b->len ? a->len : b->len);
+    return c ? c : (a->len > b->len) - (a->len < b->len);
+}
+
+/* A sorted copy; the compiler allows only numbers and strings. */
+static int b_sort(Vm *vm, const VxValue *a, VxValue *out)
+{
+    VxArr *r = copy_array(vm, a[0].a);
+    int k = r->elem_kind;
+    int (*cmp)(const void *, const void *) =
+        k == VX_PUT_F64 ? cmp_f64 : k == VX_PUT_F32 ? cmp_f32 : k == VX_PUT_STR ? cmp_str
+        : vx_int_signed((VxIntKind)(k - VX_PUT_INT)) ? cmp_i64 : cmp_u64;
+    if (r->len > 1) qsort(r->items, r->len, sizeof(VxValue), cmp);
+    out->a = r;
+    return 0;
+}
+
+/* ---- time ----------------------------------------------------------------------------- */
+
+static int b_clock(Vm *vm, const VxValue *a, VxValue *out)
+{
+    (void)vm; (void)a;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    out->f = (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+    return 0;
+}
+
+static int b_time_ns(Vm *vm, const VxValue *a, VxValue *out)
+{
+    (void)vm; (void)a;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    out->i = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+    return 0;
+}
+
+/* ---- files and the command line ----------------------------------------------------------- */
+
+/* The whole file as a string, or a runtime error naming the file and why. */
+static VxStr *slurp(Vm *vm, const VxStr *path, const char *what)
+{
+    FILE *f = fopen(path->data, "rb");
+    if (!f) { vm_error(vm, "%s: cannot read \"%.200s\": %s", what, path->data, strerror(errno)); return NULL; }
+    VxStr *s = vm_new_str(vm, 4096);
+    char buf[65536];
+    for (size_t n; (n = fread(buf, 1, sizeof buf, f)) > 0; ) s = vm_str_append(vm, s, buf, n);
+    bool bad = ferror(f);
+    fclose(f);
+    if (bad) { vm_error(vm, "%s: error reading \"%.200s\"", what, path->data); return NULL; }
+    return s;
+}
+
+static int b_read_file(Vm *vm, const VxValue *a, VxValue *out)
+{
+    VxStr *s = slurp(vm, a[0].s, "read_file");
+    if (!s) return 1;
+    out->s = s;
+    return 0;
+}
+
+static int b_read_lines(Vm *vm, const VxValue *a, VxValue *out)
+{
+    VxStr *s = slurp(vm, a[0].s, "read_lines");
+    if (!s) return 1;
+    VxArr *r = vm_new_arr(vm, 16, VX_PUT_STR);
+    uint32_t at = 0;
+    while (at < s->len) {
+        const char *nl = memchr(s->data + at, '\n', s->len - at);
+        uint32_t end = nl ? (uint32_t)(nl - s->data) : s->len, next = nl ? end + 1 : end;
+        if (end > at && s->data[end - 1] == '\r') end--;
+        push_str(vm, &r, s->data + at, end - at);
+        at = next;
+    }
+    vm_release(vm, &s->h);
+    out->a = r;
+    return 0;
+}
+
+static int write_text(Vm *vm, const VxValue *a, const char *mode, const char *what)
+{
+    FILE *f = fopen(a[0].s->data, mode);
+    if (!f) return vm_error(vm, "%s: cannot open \"%.200s\": %s", what, a[0].s->data, strerror(errno));
+    size_t n = fwrite(a[1].s->data, 1, a[1].s->len, f);
+    bool bad = n != a[1].s->len || fclose(f) != 0;
+    if (bad) return vm_error(vm, "%s: error writing \"%.200s\": %s", what, a[0].s->data, strerror(errno));
+    return 0;
+}
+
+static int b_write_file(Vm *vm, const VxValue *a, VxValue *out) { out->i = 0; return write_text(vm, a, "wb", "write_file"); }
+static int b_append_file(Vm *vm, const VxValue *a, VxValue *out) { out->i = 0; return write_text(vm, a, "ab", "append_file"); }
+
+static int b_file_exists(Vm *vm, const VxValue *a, VxValue *out)
+{
+    (void)vm;
+    FILE *f = fopen(a[0].s->data, "rb");
+    out->i = f != NULL;
+    if (f) fclose(f);
+    return 0;
+}
+
+static int b_args(Vm *vm, const VxValue *a, VxValue *out)
+{
+    (void)a;
+    VxArr *r = vm_new_arr(vm, 4, VX_PUT_STR);
+    for (int i = 0; i < vm->argc; i++) push_str(vm, &r, vm->argv[i], strlen(vm->argv[i]));
+    out->a = r;
+    return 0;
+}
+
+/* ---- the table ----------------------------------------------------------------------------- */
+
+const VxBuiltin vx_builtins[] = {
+#define X(name, n) { #name, n, b_##name },
+#include "builtins.def"
+#undef X
+    { NULL, 0, NULL },
+};
+
+int vx_builtin_find(const char *name, int nargs)
+{
+    for (int i = 0; vx_builtins[i].name; i++)
+        if (strcmp(vx_builtins[i].name, name) == 0 && vx_builtins[i].nargs == nargs) return i;
+    return -1;
+}

@@ -1,0 +1,47 @@
+/* vm_internal.h - the interpreter's state and heap, shared by vm.c and
+ * builtins.c (nothing outside src/vm includes it). */
+#ifndef VX_VM_INTERNAL_H
+#define VX_VM_INTERNAL_H
+
+#include "vm.h"
+
+enum {
+    STACK_VALUES = 1 << 22,           /* 32 MiB of registers, touched only as used */
+    MAX_FRAMES = 200000,
+    OUT_BUF = 1 << 16,
+};
+
+typedef struct Frame {
+    const VxFunc *f;
+    const VxInstr *pc;                /* the instruction being run */
+    VxValue *base;
+    uint16_t ret;                     /* caller's register for the result */
+} Frame;
+
+typedef struct Vm {
+    const VxProgram *prog;
+    VxDiags *diags;
+    VxValue *stack, *stack_end;
+    Frame *frames;
+    int nframes;
+    char out[OUT_BUF];
+    size_t outlen;
+    VxObj live;                       /* sentinel of the list of live objects */
+    bool exited;                      /* stopped by exit(): objects may still be held */
+    size_t nlive;
+    int argc;                         /* the program's own arguments, for args() */
+    char **argv;
+} Vm;
+
+/* New objects own one reference and are on the live list. */
+VxStr *vm_new_str(Vm *vm, uint32_t cap);
+VxStr *vm_str_append(Vm *vm, VxStr *s, const char *p, size_t n);
+VxArr *vm_new_arr(Vm *vm, uint32_t cap, int elem_kind);
+void vm_arr_push(Vm *vm, VxArr **slot, VxValue v);    /* retains v when the array holds objects */
+void vm_retain(VxObj *o);
+void vm_release(Vm *vm, VxObj *o);
+int64_t vm_utf8_length(const VxStr *s);                /* in characters */
+/* Report a runtime error at the current instruction; returns status 1. */
+int vm_error(Vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif
