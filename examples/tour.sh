@@ -102,9 +102,14 @@ start=$(date +%s%N)
 [ "${PIPESTATUS[0]}" -eq 0 ] || failed=1
 echo "  ($(( ($(date +%s%N) - start) / 1000000 )) ms)"
 
+rule "A whole program on the VM: traits, enums, closures, Result and ?"
+echo "  \$ vortex run examples/shapes.vx"
+"$VORTEX" run examples/shapes.vx 2>&1 | sed 's/^/  /'
+[ "${PIPESTATUS[0]}" -eq 0 ] || failed=1
+
 rule "What's next"
 cat <<'EOF'
-  - the VM's heap values: strings, arrays, structs, enums, closures, maps
+  - the rest of the VM's library: maps, random numbers, wide integers
   - tensors and autodiff on CPU, then CUDA kernels and the MLIR path
   - the training demo: a transformer trained on Tiny Shakespeare
   Language reference: docs/language.md    Design: docs/architecture.md

@@ -12,7 +12,8 @@
 #   tests/run/*.vx      `vortex run` must exit 0 and print FILE.out (stderr empty)
 #   tests/runtime_errors/*.vx  `vortex run` must exit 1 and print FILE.err on stderr
 #                       (and FILE.out on stdout: what ran before the error)
-#   examples/*.vx       must pass `vortex check`
+#   examples/*.vx       must pass `vortex check`; with FILE.out, `vortex run`
+#                       must print it
 #   tests/cli/cases.sh  command-line behaviour (exit codes, messages)
 #   UNIT_TESTS          C unit tests, one line per case
 # A first line `// flags: ...` in a .vx file adds command-line flags.
@@ -69,6 +70,9 @@ done
 for f in examples/*.vx; do
   if timeout 20 "$VX" check --color=never "$f" >"$tmp/out" 2>&1; then pass
   else fail "$f" "$(head -20 "$tmp/out")"; fi
+done
+for f in examples/*.out; do            # examples the VM runs: their whole output
+  run_golden "${f%.out}.vx" 0 "$f" out run --color=never
 done
 
 # Command-line cases: cli NAME EXPECTED_RC EXPECTED_TEXT ARGS...

@@ -165,28 +165,37 @@ static int b_char_at(Vm *vm, const VxValue *a, VxValue *out)
 }
 
 /* The whole string must be the number: no spaces, no trailing text (Rust's rule). */
-static int b_parse_int(Vm *vm, const VxValue *a, VxValue *out)
+static bool int_text(const VxStr *s, int64_t *v)
 {
-    const VxStr *s = a[0].s;
     char *end;
     errno = 0;
-    long long v = s->len ? strtoll(s->data, &end, 10) : 0;
-    if (!s->len || is_space(s->data[0]) || end != s->data + s->len || errno == ERANGE)
-        return vm_error(vm, "parse_int: \"%.200s\" is not an integer in the range of `i64`", s->data);
-    out->i = v;
+    *v = s->len ? strtoll(s->data, &end, 10) : 0;
+    return s->len && !is_space(s->data[0]) && end == s->data + s->len && errno != ERANGE;
+}
+
+static bool float_text(const VxStr *s, double *v)
+{
+    char *end;
+    *v = s->len ? strtod(s->data, &end) : 0;
+    return s->len && !is_space(s->data[0]) && end == s->data + s->len && !memchr(s->data, 'x', s->len) &&
+           !memchr(s->data, 'X', s->len);
+}
+
+static int b_parse_int(Vm *vm, const VxValue *a, VxValue *out)
+{
+    if (!int_text(a[0].s, &out->i))
+        return vm_error(vm, "parse_int: \"%.200s\" is not an integer in the range of `i64`", a[0].s->data);
     return 0;
 }
 
 static int b_parse_float(Vm *vm, const VxValue *a, VxValue *out)
 {
-    const VxStr *s = a[0].s;
-    char *end;
-    double v = s->len ? strtod(s->data, &end) : 0;
-    if (!s->len || is_space(s->data[0]) || end != s->data + s->len || memchr(s->data, 'x', s->len) || memchr(s->data, 'X', s->len))
-        return vm_error(vm, "parse_float: \"%.200s\" is not a number", s->data);
-    out->f = v;
+    if (!float_text(a[0].s, &out->f)) return vm_error(vm, "parse_float: \"%.200s\" is not a number", a[0].s->data);
     return 0;
 }
+
+static int b_is_int_text(Vm *vm, const VxValue *a, VxValue *out) { (void)vm; int64_t v; out->i = int_text(a[0].s, &v); return 0; }
+static int b_is_float_text(Vm *vm, const VxValue *a, VxValue *out) { (void)vm; double v; out->i = float_text(a[0].s, &v); return 0; }
 
 /* ---- arrays ------------------------------------------------------------------------- */
 

@@ -814,6 +814,28 @@ static void format_call(Comp *c, VxNode *call, int dst)
     }
 }
 
+/* try_parse_int(s), try_parse_float(s): Some(the number) when the whole
+ * text is one, else None (a test, then the parse). */
+static bool try_parse_call(Comp *c, VxNode *call, VxDecl *d, int dst)
+{
+    bool is_int = strcmp(d->name, "try_parse_int") == 0;
+    if ((!is_int && strcmp(d->name, "try_parse_float") != 0) || call->u.call.args.len != 1) return false;
+    VxType *t = ctype(c, call->type);
+    if (kind_of(c, t, NULL) != K_REC) return false;
+    int save = c->freereg;
+    int s = expr(c, call->u.call.args.items[0]), ok = alloc_reg(c, call), v = alloc_reg(c, call);
+    emit(c, call, VX_OP_CALLB, 0, ok, s, vx_builtin_find(is_int ? "is_int_text" : "is_float_text", 1));
+    int to_none = emit_jump(c, call, VX_OP_JMPIFNOT, ok);
+    emit(c, call, VX_OP_CALLB, 0, v, s, vx_builtin_find(is_int ? "parse_int" : "parse_float", 1));
+    emit(c, call, VX_OP_NEWREC, 0, dst, v, desc_const(c, t, 0));
+    int to_end = emit_jump(c, call, VX_OP_JMP, 0);
+    patch_here(c, to_none);
+    emit(c, call, VX_OP_NEWREC, 0, dst, v, desc_const(c, t, 1));
+    patch_here(c, to_end);
+    release_to(c, call, save);
+    return true;
+}
+
 /* A library function written in C (builtins.def): arguments into
  * consecutive registers (borrowed by CALLB, released after). */
 static bool c_builtin_call(Comp *c, VxNode *call, VxDecl *d, int dst)
@@ -843,6 +865,7 @@ static bool builtin_call(Comp *c, VxNode *call, VxDecl *d, int dst)
     VxNodeList args = call->u.call.args;
     if (args.len >= 1 && array_hof(c, call, d->name, args.items[0], args.items + 1, args.len - 1, dst)) return true;
     if (option_ctor(c, call, d, dst)) return true;
+    if (try_parse_call(c, call, d, dst)) return true;
     if (c_builtin_call(c, call, d, dst)) return true;
     if (strcmp(d->name, "print") == 0 || strcmp(d->name, "println") == 0) { print_call(c, call, d); return true; }
     if (strcmp(d->name, "format") == 0 && args.len >= 1) { format_call(c, call, dst); return true; }
@@ -1310,6 +1333,36 @@ static bool option_method(Comp *c, VxNode *e, int dst)
     }
     release_to(c, e, save);
     return true;
+}
+
+/* e? : the value inside `Some`/`Ok`, or return `None`/`Err(e)` from the
+ * function at once, releasing what it holds (as `return` does). */
+static void try_expr(Comp *c, VxNode *e, int dst)
+{
+    VxNode *x = e->u.try_.expr;
+    VxType *rt = c->cur.closure ? ctype(c, c->cur.closure->type)->u.fn.ret : ctype(c, c->cur.decl->sig->u.fn.ret);
+    if (!option_like(c, x->type) || kind_of(c, x->type, NULL) != K_REC || !option_like(c, rt) || kind_of(c, rt, NULL) != K_REC) {
+        unsupported(c, e, "`?` here");
+        return;
+    }
+    int save = c->freereg, r = alloc_reg(c, x), t = alloc_reg(c, e);
+    expr_to(c, x, r);
+    c->owned[r] = true;
+    emit(c, e, VX_OP_GETTAG, 0, t, r, 0);
+    int to_fail = emit_jump(c, e, VX_OP_JMPIF, t);
+    emit(c, e, VX_OP_GETF, 0, dst, r, 0);
+    emit(c, e, VX_OP_DROP, 0, r, 0, 0);
+    int to_end = emit_jump(c, e, VX_OP_JMP, 0);
+    patch_here(c, to_fail);                           /* None, or Err(the same error) */
+    int ret = alloc_reg(c, e), field = alloc_reg(c, e);
+    bool is_result = deref_type(c, rt)->u.adt.decl == vx_sema_global(c->sema, "Result");
+    if (is_result) emit(c, e, VX_OP_GETF, 0, field, r, 0);
+    emit(c, e, VX_OP_NEWREC, 0, ret, field, desc_const(c, rt, 1));
+    release_on_exit(c, e, 0, ret);
+    emit(c, e, VX_OP_RET, 0, ret, 0, 0);
+    patch_here(c, to_end);
+    c->owned[r] = false;
+    c->freereg = save;
 }
 
 /* some(x), none(), ok(x), err(e): the prelude's constructor functions. */
@@ -2114,6 +2167,7 @@ static void expr_to(Comp *c, VxNode *e, int dst)
     case VX_N_CAST: cast(c, e, dst); return;
     case VX_N_CALL: call(c, e, dst); return;
     case VX_N_CLOSURE: closure_value(c, e, dst); return;
+    case VX_N_TRY: try_expr(c, e, dst); return;
     case VX_N_BLOCK: block_to(c, e, dst); return;
     case VX_N_IF: if_expr(c, e, dst); return;
     case VX_N_WHILE: while_loop(c, e); return;
