@@ -279,6 +279,79 @@ static int b_time_ns(Vm *vm, const VxValue *a, VxValue *out)
     return 0;
 }
 
+/* ---- random numbers ------------------------------------------------------------------------
+ * xoshiro256** (Blackman and Vigna, 2018), its state filled from the seed
+ * by splitmix64, as the authors recommend.  The generator starts from
+ * seed 0, so a program's output is reproducible unless it seeds from the
+ * clock itself: `seed(time_ns())`. */
+
+static uint64_t splitmix64(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+void vm_seed(Vm *vm, uint64_t seed)
+{
+    for (int i = 0; i < 4; i++) vm->rng[i] = splitmix64(&seed);
+}
+
+static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+static uint64_t next_u64(Vm *vm)
+{
+    uint64_t *s = vm->rng, r = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+    s[2] ^= s[0]; s[3] ^= s[1]; s[1] ^= s[2]; s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 45);
+    return r;
+}
+
+/* Uniform in [0, n) without modulo bias (Lemire's multiply-and-reject). */
+static uint64_t below(Vm *vm, uint64_t n)
+{
+    unsigned __int128 m = (unsigned __int128)next_u64(vm) * n;
+    if ((uint64_t)m < n)
+        for (uint64_t floor = -n % n; (uint64_t)m < floor; ) m = (unsigned __int128)next_u64(vm) * n;
+    return (uint64_t)(m >> 64);
+}
+
+static int b_seed(Vm *vm, const VxValue *a, VxValue *out) { vm_seed(vm, a[0].u); out->i = 0; return 0; }
+
+/* [0, 1) with 53 random bits. */
+static int b_rand(Vm *vm, const VxValue *a, VxValue *out)
+{
+    (void)a;
+    out->f = (double)(next_u64(vm) >> 11) * 0x1.0p-53;
+    return 0;
+}
+
+/* lo..=hi, both included (as Python's randint). */
+static int b_randint(Vm *vm, const VxValue *a, VxValue *out)
+{
+    int64_t lo = a[0].i, hi = a[1].i;
+    if (lo > hi) return vm_error(vm, "randint(%lld, %lld): the low end is above the high end", (long long)lo, (long long)hi);
+    uint64_t span = (uint64_t)hi - (uint64_t)lo + 1;
+    out->u = (uint64_t)lo + (span ? below(vm, span) : next_u64(vm));
+    return 0;
+}
+
+/* A shuffled copy (Fisher-Yates). */
+static int b_shuffle(Vm *vm, const VxValue *a, VxValue *out)
+{
+    VxArr *r = copy_array(vm, a[0].a);
+    for (uint32_t i = r->len; i > 1; i--) {
+        uint32_t j = (uint32_t)below(vm, i);
+        VxValue t = r->items[i - 1];
+        r->items[i - 1] = r->items[j];
+        r->items[j] = t;
+    }
+    out->a = r;
+    return 0;
+}
+
 /* ---- files and the command line ----------------------------------------------------------- */
 
 /* The whole file as a string, or a runtime error naming the file and why. */

@@ -854,6 +854,7 @@ int vx_run(const VxProgram *p, int argc, char **argv, VxDiags *diags)
     if (!vm) vx_xmalloc((size_t)-1);
     vm->argc = argc;
     vm->argv = argv;
+    vm_seed(vm, 0);
     vm->prog = p;
     vm->diags = diags;
     vm->stack = calloc(STACK_VALUES, sizeof(VxValue));

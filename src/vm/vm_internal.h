@@ -31,7 +31,10 @@ typedef struct Vm {
     size_t nlive;
     int argc;                         /* the program's own arguments, for args() */
     char **argv;
+    uint64_t rng[4];                  /* xoshiro256** state (builtins.c), seeded with 0 at start */
 } Vm;
+
+void vm_seed(Vm *vm, uint64_t seed);
 
 /* New objects own one reference and are on the live list. */
 VxStr *vm_new_str(Vm *vm, uint32_t cap);
