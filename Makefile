@@ -18,7 +18,7 @@ DEP     := $(OBJ:.o=.d)
 
 FUZZ_TIME ?= 60
 
-.PHONY: all test asan fuzz bench demo clean deps update-golden
+.PHONY: all test asan valgrind fuzz bench demo clean deps update-golden
 
 all: vortex
 
@@ -56,6 +56,10 @@ update-golden: $(BUILD)/vortex
 	@bash tests/run.sh --update $(BUILD)/vortex
 
 # Sanitizers: a separate build tree, same test runner.
+# Every VM test program under valgrind's memcheck (no invalid access, no leak).
+valgrind: $(BUILD)/vortex
+	@bash tests/valgrind.sh $(BUILD)/vortex
+
 asan:
 	@$(MAKE) --no-print-directory test BUILD=build/asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
 
