@@ -411,6 +411,7 @@ static void if_let(Comp *c, VxNode *e, int dst);
 static void while_let(Comp *c, VxNode *e);
 static void let_pattern(Comp *c, VxNode *s);
 static void assign_field(Comp *c, VxNode *e);
+static void assign_path(Comp *c, VxNode *e);
 static int struct_field_index(Comp *c, VxNode *base, const char *name);
 static bool variant_call(Comp *c, VxNode *e, int dst);
 static bool variant_value(Comp *c, VxNode *e, int dst);
@@ -689,6 +690,10 @@ static void assign(Comp *c, VxNode *e)
 {
     VxNode *lhs = e->u.binary.lhs;
     if (assigns_capture(c, lhs)) return;
+    bool deep = (lhs->kind == VX_N_INDEX || lhs->kind == VX_N_FIELD_ACCESS || lhs->kind == VX_N_TUPLE_INDEX) &&
+                local_of(c, lhs->kind == VX_N_INDEX ? lhs->u.index.expr : lhs->kind == VX_N_FIELD_ACCESS
+                                 ? lhs->u.field_access.expr : lhs->u.tuple_index.expr) < 0;
+    if (deep || lhs->kind == VX_N_TUPLE_INDEX) { assign_path(c, e); return; }
     if (lhs->kind == VX_N_INDEX) { assign_index(c, e); return; }
     if (lhs->kind == VX_N_FIELD_ACCESS) { assign_field(c, e); return; }
     int r = local_of(c, lhs);
@@ -702,6 +707,62 @@ static void assign(Comp *c, VxNode *e)
         return;
     }
     assigned_value(c, e, r);
+}
+
+/* a[i].x = v, p.q.x += v, self.items[i] = v: a path of fields and
+ * indices below a variable.  Indices and the new value are computed
+ * first (they may read the old value); then each container on the path
+ * is taken out of its parent (TAKEF/TAKEA: moved, not copied, so an
+ * unshared one is changed in place), the last one is set, and the
+ * containers go back up in reverse order (SETF/ASET retain; the moved
+ * reference is then dropped). */
+typedef struct PathStep { VxNode *node; bool index; int key; } PathStep;
+
+static void assign_path(Comp *c, VxNode *e)
+{
+    PathStep steps[32];
+    int n = 0;
+    VxNode *t = e->u.binary.lhs;
+    for (; t->kind == VX_N_FIELD_ACCESS || t->kind == VX_N_INDEX || t->kind == VX_N_TUPLE_INDEX; n++) {
+        if (n == 32) { unsupported(c, e, "assignment paths this long"); return; }
+        steps[n].node = t;
+        t = t->kind == VX_N_FIELD_ACCESS ? t->u.field_access.expr : t->kind == VX_N_INDEX ? t->u.index.expr : t->u.tuple_index.expr;
+    }
+    int root = local_of(c, t);
+    if (root < 0 || assigns_capture(c, t)) { if (root < 0) unsupported(c, e->u.binary.lhs, "this assignment"); return; }
+    int save = c->freereg;
+    for (int k = n - 1; k >= 0; k--) {               /* outermost first: keys, checked for support */
+        VxNode *s = steps[k].node;
+        steps[k].index = s->kind == VX_N_INDEX;
+        if (s->kind == VX_N_INDEX) {
+            if (s->u.index.indices.len != 1 || s->u.index.indices.items[0]->kind == VX_N_RANGE ||
+                node_kind(c, s->u.index.expr, NULL) != K_ARR) { unsupported(c, s, "this assignment"); return; }
+            steps[k].key = expr(c, s->u.index.indices.items[0]);
+        } else {
+            VxNode *base = s->kind == VX_N_TUPLE_INDEX ? s->u.tuple_index.expr : s->u.field_access.expr;
+            steps[k].key = s->kind == VX_N_TUPLE_INDEX ? (int)s->u.tuple_index.index
+                         : struct_field_index(c, base, s->u.field_access.name);
+            if (steps[k].key < 0 || node_kind(c, base, NULL) != K_REC) { unsupported(c, s, "this assignment"); return; }
+        }
+    }
+    int v = alloc_reg(c, e);
+    assigned_value(c, e, v);
+    if (is_obj(c, e->u.binary.lhs)) c->owned[v] = true;
+    int holder[32];
+    int cur = root;
+    for (int k = n - 1; k >= 1; k--) {               /* take each container on the way down */
+        holder[k] = cur;
+        int r = alloc_reg(c, e);
+        emit(c, e, steps[k].index ? VX_OP_TAKEA : VX_OP_TAKEF, 0, r, cur, steps[k].key);
+        cur = r;
+    }
+    emit(c, e, steps[0].index ? VX_OP_ASET : VX_OP_SETF, 0, cur, steps[0].key, v);
+    for (int k = 1; k < n; k++) {                    /* and put them back on the way up */
+        emit(c, e, steps[k].index ? VX_OP_ASET : VX_OP_SETF, 0, holder[k], steps[k].key, cur);
+        emit(c, e, VX_OP_DROP, 0, cur, 0, 0);
+        cur = holder[k];
+    }
+    release_to(c, e, save);
 }
 
 /* ---- calls --------------------------------------------------------------------------- */
@@ -2115,7 +2176,15 @@ static void field_get(Comp *c, VxNode *e, VxNode *base, int index, int dst)
 {
     if (node_kind(c, base, NULL) != K_REC || index < 0) { unsupported(c, e, "this field access"); return; }
     int save = c->freereg;
-    emit(c, e, VX_OP_GETF, 0, dst, expr(c, base), index);
+    VxNode *arr = base->kind == VX_N_INDEX ? base->u.index.expr : NULL;
+    if (arr && local_of(c, arr) >= 0 && base->u.index.indices.len == 1 &&
+        base->u.index.indices.items[0]->kind != VX_N_RANGE && node_kind(c, arr, NULL) == K_ARR) {
+        int r = alloc_reg(c, base);                  /* `a[i].f`: the element borrowed from the variable */
+        emit(c, base, VX_OP_AGETB, 0, r, local_of(c, arr), expr(c, base->u.index.indices.items[0]));
+        emit(c, e, VX_OP_GETF, 0, dst, r, index);
+    } else {
+        emit(c, e, VX_OP_GETF, 0, dst, expr(c, base), index);
+    }
     release_to(c, e, save);
 }
 

@@ -765,6 +765,12 @@ static int execute(Vm *vm)
             if (a->elem_obj) retain(RA.o);
             vmbreak;
         }
+        vmcase(AGETB) {
+            VxArr *a = RB.a;
+            if ((uint64_t)RC.i >= a->len) { SAVE(); return runtime_error(vm, "index %lld is out of bounds for an array of length %u", (long long)RC.i, a->len); }
+            RA = a->items[RC.i];
+            vmbreak;
+        }
         vmcase(ASET) {
             VxArr *a = RA.a;
             if ((uint64_t)RB.i >= a->len) { SAVE(); return runtime_error(vm, "index %lld is out of bounds for an array of length %u", (long long)RB.i, a->len); }
@@ -774,6 +780,19 @@ static int execute(Vm *vm)
             vmbreak;
         }
         vmcase(APUSH) { arr_push(vm, &RA.a, RB); vmbreak; }
+        vmcase(TAKEF) {
+            VxRec *r = RB.r = rec_unique(vm, RB.r);
+            RA = r->fields[i.c];
+            r->fields[i.c].o = NULL;                   /* an empty slot: releasing it is a no-op */
+            vmbreak;
+        }
+        vmcase(TAKEA) {
+            if ((uint64_t)RC.i >= RB.a->len) { SAVE(); return runtime_error(vm, "index %lld is out of bounds for an array of length %u", (long long)RC.i, RB.a->len); }
+            VxArr *a = RB.a = arr_unique(vm, RB.a);
+            RA = a->items[RC.i];
+            a->items[RC.i].o = NULL;
+            vmbreak;
+        }
         vmcase(APUSHF) {
             VxRec *r = RA.r = rec_unique(vm, RA.r);
             arr_push(vm, &r->fields[i.b].a, RC);
