@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "map.h"
 #include "vm_internal.h"
 
 /* ---- helpers ------------------------------------------------------------------------ */
@@ -351,6 +352,42 @@ static int b_shuffle(Vm *vm, const VxValue *a, VxValue *out)
     out->a = r;
     return 0;
 }
+
+/* ---- HashMap (the function forms return new maps; see map.c) ------------------------------------ */
+
+static int b_hashmap_insert(Vm *vm, const VxValue *a, VxValue *out)
+{
+    out->m = vm_map_copy(vm, a[0].m);
+    vm_map_insert(vm, out->m, a[1], a[2]);
+    return 0;
+}
+
+static int b_hashmap_remove(Vm *vm, const VxValue *a, VxValue *out)
+{
+    out->m = vm_map_copy(vm, a[0].m);
+    vm_map_remove(vm, out->m, a[1]);
+    return 0;
+}
+
+static int b_hashmap_contains(Vm *vm, const VxValue *a, VxValue *out)
+{
+    (void)vm;
+    VxValue v;
+    out->i = vm_map_get(a[0].m, a[1], &v);
+    return 0;
+}
+
+static int b_map_value(Vm *vm, const VxValue *a, VxValue *out)
+{
+    (void)vm;
+    vm_map_get(a[0].m, a[1], out);
+    if (a[0].m->val_obj) vm_retain(out->o);
+    return 0;
+}
+
+static int b_hashmap_keys(Vm *vm, const VxValue *a, VxValue *out) { out->a = vm_map_list(vm, a[0].m, 0); return 0; }
+static int b_hashmap_values(Vm *vm, const VxValue *a, VxValue *out) { out->a = vm_map_list(vm, a[0].m, 1); return 0; }
+static int b_hashmap_len(Vm *vm, const VxValue *a, VxValue *out) { (void)vm; out->i = a[0].m->len; return 0; }
 
 /* ---- files and the command line ----------------------------------------------------------- */
 

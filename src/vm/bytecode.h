@@ -40,7 +40,7 @@ typedef struct VxObj {
     struct VxObj *prev, *next;
 } VxObj;
 
-typedef enum VxObjKind { VX_OBJ_STR = 1, VX_OBJ_ARR, VX_OBJ_REC, VX_OBJ_DESC, VX_OBJ_CLOSURE } VxObjKind;
+typedef enum VxObjKind { VX_OBJ_STR = 1, VX_OBJ_ARR, VX_OBJ_REC, VX_OBJ_DESC, VX_OBJ_CLOSURE, VX_OBJ_MAP } VxObjKind;
 
 /* An immutable UTF-8 string (while being built by format, `cap` > len). */
 typedef struct VxStr {
@@ -93,6 +93,19 @@ typedef struct VxClosure {
     union VxValue *caps;              /* n values, allocated with the closure */
 } VxClosure;
 
+/* A HashMap (map.c): entries in insertion order, an open-addressing index. */
+typedef struct VxMap {
+    VxObj h;
+    uint32_t len;                     /* live entries */
+    uint32_t used, cap;               /* entries used (some may be dead), allocated */
+    uint32_t nindex;                  /* index slots: a power of two, or 0 */
+    uint8_t key_kind, val_kind;       /* print kinds */
+    bool key_obj, val_obj;
+    union VxValue *keys, *vals;
+    uint8_t *dead;
+    int32_t *index;
+} VxMap;
+
 /* One register or constant: every scalar fits in 8 bytes; objects are a
  * pointer (static types say which registers hold one). */
 typedef union VxValue {
@@ -105,12 +118,13 @@ typedef union VxValue {
     VxRec *r;
     const VxRecDesc *d;
     VxClosure *fn;
+    VxMap *m;
     VxObj *o;
 } VxValue;
 
 /* Print kinds (the `t` byte of PUT). */
 typedef enum VxPutKind { VX_PUT_INT = 0, VX_PUT_F64 = 32, VX_PUT_F32, VX_PUT_BOOL, VX_PUT_STR, VX_PUT_UNIT, VX_PUT_ARR,
-                        VX_PUT_REC, VX_PUT_FN } VxPutKind;
+                        VX_PUT_REC, VX_PUT_FN, VX_PUT_MAP } VxPutKind;
 /* VX_PUT_INT + k prints an integer of kind k (VX_I8 .. VX_USIZE). */
 
 /* FMTPUT's C is 0xFFFF (plain `{}`) or a constant packing the spec of

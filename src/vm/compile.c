@@ -25,7 +25,7 @@
 
 enum { MAX_REGS = 65000, MAX_LOOPS = 64 };
 
-typedef enum VKind { K_UNIT, K_BOOL, K_INT, K_F64, K_F32, K_STR, K_ARR, K_REC, K_FN, K_NEVER, K_OTHER } VKind;
+typedef enum VKind { K_UNIT, K_BOOL, K_INT, K_F64, K_F32, K_STR, K_ARR, K_REC, K_FN, K_MAP, K_NEVER, K_OTHER } VKind;
 
 typedef struct DescKey { VxType *type; int variant; int index; } DescKey;
 
@@ -137,6 +137,10 @@ static VKind kind_of(Comp *c, VxType *t, int *ik)
     case VX_T_TUPLE: case VX_T_ADT: return record_ok(c, t, 0) ? K_REC : K_OTHER;
     case VX_T_UNIT: return K_UNIT;
     case VX_T_NEVER: return K_NEVER;
+    case VX_T_MAP: {                                  /* keys: integers, bools, strings */
+        VKind key = kind_of(c, t->u.tuple.elems[0], NULL);
+        return (key == K_INT || key == K_BOOL || key == K_STR) && elem_put_kind(c, t->u.tuple.elems[1]) >= 0 ? K_MAP : K_OTHER;
+    }
     case VX_T_FN: {
         for (int i = 0; i < t->u.fn.n; i++) if (kind_of(c, t->u.fn.params[i], NULL) == K_OTHER) return K_OTHER;
         return kind_of(c, t->u.fn.ret, NULL) == K_OTHER ? K_OTHER : K_FN;
@@ -170,6 +174,7 @@ static int elem_put_kind(Comp *c, VxType *t)
     case K_ARR: return VX_PUT_ARR;
     case K_REC: return VX_PUT_REC;
     case K_FN: return VX_PUT_FN;
+    case K_MAP: return VX_PUT_MAP;
     default: return -1;
     }
 }
@@ -415,11 +420,12 @@ static void assign_path(Comp *c, VxNode *e);
 static int struct_field_index(Comp *c, VxNode *base, const char *name);
 static bool variant_call(Comp *c, VxNode *e, int dst);
 static bool variant_value(Comp *c, VxNode *e, int dst);
+static bool map_update_in_place(Comp *c, VxNode *e);
 static bool option_ctor(Comp *c, VxNode *call, VxDecl *d, int dst);
 static void new_record(Comp *c, VxNode *at, VxNode **fields, int n, VxType *t, int variant, int dst);
 static bool array_hof(Comp *c, VxNode *at, const char *name, VxNode *arr_node, VxNode **args, int nargs, int dst);
 
-static bool is_obj_kind(VKind k) { return k == K_STR || k == K_ARR || k == K_REC || k == K_FN; }
+static bool is_obj_kind(VKind k) { return k == K_STR || k == K_ARR || k == K_REC || k == K_FN || k == K_MAP; }
 
 /* The register of the variable e names (`self` included), or -1. */
 static int local_of(Comp *c, VxNode *e)
@@ -690,6 +696,7 @@ static void assign(Comp *c, VxNode *e)
 {
     VxNode *lhs = e->u.binary.lhs;
     if (assigns_capture(c, lhs)) return;
+    if (map_update_in_place(c, e)) return;
     bool deep = (lhs->kind == VX_N_INDEX || lhs->kind == VX_N_FIELD_ACCESS || lhs->kind == VX_N_TUPLE_INDEX) &&
                 local_of(c, lhs->kind == VX_N_INDEX ? lhs->u.index.expr : lhs->kind == VX_N_FIELD_ACCESS
                                  ? lhs->u.field_access.expr : lhs->u.tuple_index.expr) < 0;
@@ -897,6 +904,67 @@ static bool try_parse_call(Comp *c, VxNode *call, VxDecl *d, int dst)
     return true;
 }
 
+/* ---- HashMap ----------------------------------------------------------------------------- */
+
+/* hashmap(): an empty map of the call's key and value types. */
+static bool hashmap_new(Comp *c, VxNode *call, VxDecl *d, int dst)
+{
+    if (strcmp(d->name, "hashmap") != 0 || call->u.call.args.len) return false;
+    VxType *t = deref_type(c, call->type);
+    if (kind_of(c, t, NULL) != K_MAP) { unsupported(c, call, "maps with these key or value types"); return true; }
+    emit(c, call, VX_OP_NEWMAP, 0, dst, elem_put_kind(c, t->u.tuple.elems[0]), elem_put_kind(c, t->u.tuple.elems[1]));
+    return true;
+}
+
+/* hashmap_get(m, k): Some(a copy of the value) or None. */
+static bool hashmap_get(Comp *c, VxNode *call, VxDecl *d, int dst)
+{
+    VxNodeList args = call->u.call.args;
+    if (strcmp(d->name, "hashmap_get") != 0 || args.len != 2) return false;
+    VxType *t = ctype(c, call->type);
+    if (kind_of(c, t, NULL) != K_REC || node_kind(c, args.items[0], NULL) != K_MAP) return false;
+    int save = c->freereg, base = c->freereg;
+    for (int i = 0; i < 2; i++) {
+        int r = alloc_reg(c, call);
+        expr_to(c, args.items[i], r);
+        c->owned[r] = is_obj(c, args.items[i]);
+    }
+    int ok = alloc_reg(c, call), v = alloc_reg(c, call);
+    emit(c, call, VX_OP_CALLB, 0, ok, base, vx_builtin_find("hashmap_contains", 2));
+    int to_none = emit_jump(c, call, VX_OP_JMPIFNOT, ok);
+    emit(c, call, VX_OP_CALLB, 0, v, base, vx_builtin_find("map_value", 2));
+    emit(c, call, VX_OP_NEWREC, 0, dst, v, desc_const(c, t, 0));
+    int to_end = emit_jump(c, call, VX_OP_JMP, 0);
+    patch_here(c, to_none);
+    emit(c, call, VX_OP_NEWREC, 0, dst, v, desc_const(c, t, 1));
+    patch_here(c, to_end);
+    release_to(c, call, save);
+    return true;
+}
+
+/* m = hashmap_insert(m, k, v) and m = hashmap_remove(m, k): in place on
+ * the variable (copied first only if shared), not a copy per call. */
+static bool map_update_in_place(Comp *c, VxNode *e)
+{
+    VxNode *lhs = e->u.binary.lhs, *rhs = e->u.binary.rhs;
+    if (e->u.binary.op != TK_EQ || lhs->kind != VX_N_IDENT || rhs->kind != VX_N_CALL) return false;
+    VxNode *callee = rhs->u.call.callee;
+    VxNodeList args = rhs->u.call.args;
+    if (callee->kind != VX_N_IDENT || local_of(c, callee) >= 0 || args.len < 2) return false;
+    bool insert = strcmp(callee->u.ident.name, "hashmap_insert") == 0 && args.len == 3;
+    bool remove = strcmp(callee->u.ident.name, "hashmap_remove") == 0 && args.len == 2;
+    VxNode *m = args.items[0];
+    if ((!insert && !remove) || m->kind != VX_N_IDENT || strcmp(m->u.ident.name, lhs->u.ident.name) != 0) return false;
+    int r = local_of(c, lhs);
+    if (r < 0 || node_kind(c, lhs, NULL) != K_MAP) return false;
+    int save = c->freereg;
+    int k = expr(c, args.items[1]);
+    if (insert) emit(c, e, VX_OP_MINSERT, 0, r, k, expr(c, args.items[2]));
+    else emit(c, e, VX_OP_MREMOVE, 0, r, k, 0);
+    release_to(c, e, save);
+    return true;
+}
+
 /* A library function written in C (builtins.def): arguments into
  * consecutive registers (borrowed by CALLB, released after). */
 static bool c_builtin_call(Comp *c, VxNode *call, VxDecl *d, int dst)
@@ -927,6 +995,7 @@ static bool builtin_call(Comp *c, VxNode *call, VxDecl *d, int dst)
     if (args.len >= 1 && array_hof(c, call, d->name, args.items[0], args.items + 1, args.len - 1, dst)) return true;
     if (option_ctor(c, call, d, dst)) return true;
     if (try_parse_call(c, call, d, dst)) return true;
+    if (hashmap_new(c, call, d, dst) || hashmap_get(c, call, d, dst)) return true;
     if (c_builtin_call(c, call, d, dst)) return true;
     if (strcmp(d->name, "print") == 0 || strcmp(d->name, "println") == 0) { print_call(c, call, d); return true; }
     if (strcmp(d->name, "format") == 0 && args.len >= 1) { format_call(c, call, dst); return true; }
@@ -936,6 +1005,12 @@ static bool builtin_call(Comp *c, VxNode *call, VxDecl *d, int dst)
         int save = c->freereg;
         emit(c, call, VX_OP_FMTNEW, 0, dst, 0, 0);
         emit(c, call, VX_OP_FMTPUT, k, dst, expr(c, args.items[0]), 0xFFFF);
+        release_to(c, call, save);
+        return true;
+    }
+    if (strcmp(d->name, "len") == 0 && args.len == 1 && node_kind(c, args.items[0], NULL) == K_MAP) {
+        int save = c->freereg;
+        emit(c, call, VX_OP_CALLB, 0, dst, expr(c, args.items[0]), vx_builtin_find("hashmap_len", 1));
         release_to(c, call, save);
         return true;
     }

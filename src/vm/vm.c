@@ -15,6 +15,7 @@
 
 #include "num.h"
 #include "builtins.h"
+#include "map.h"
 
 /* ---- objects ------------------------------------------------------------------ *
  * Reference counts are maintained by instructions the compiler places
@@ -60,6 +61,8 @@ static void free_obj(Vm *vm, VxObj *o)
         VxRec *r = (VxRec *)o;
         for (uint32_t i = 0; i < r->desc->n; i++)
             if (r->desc->obj_mask >> i & 1) release(vm, r->fields[i].o);
+    } else if (o->kind == VX_OBJ_MAP) {
+        vm_map_free_parts(vm, (VxMap *)o);
     } else if (o->kind == VX_OBJ_CLOSURE) {
         VxClosure *f = (VxClosure *)o;
         for (uint32_t i = 0; i < f->n; i++)
@@ -123,7 +126,8 @@ static VxArr *new_arr(Vm *vm, uint32_t cap, int elem_kind)
     a->len = 0;
     a->cap = cap ? cap : 4;
     a->elem_kind = (uint8_t)elem_kind;
-    a->elem_obj = elem_kind == VX_PUT_STR || elem_kind == VX_PUT_ARR || elem_kind == VX_PUT_REC || elem_kind == VX_PUT_FN;
+    a->elem_obj = elem_kind == VX_PUT_STR || elem_kind == VX_PUT_ARR || elem_kind == VX_PUT_REC || elem_kind == VX_PUT_FN ||
+                  elem_kind == VX_PUT_MAP;
     a->items = vx_xmalloc(sizeof(VxValue) * a->cap);
     link_obj(vm, &a->h);
     return a;
@@ -211,6 +215,7 @@ VxStr *vm_str_append(Vm *vm, VxStr *s, const char *p, size_t n) { return str_app
 VxArr *vm_new_arr(Vm *vm, uint32_t cap, int elem_kind) { return new_arr(vm, cap, elem_kind); }
 void vm_arr_push(Vm *vm, VxArr **slot, VxValue v) { arr_push(vm, slot, v); }
 void vm_retain(VxObj *o) { retain(o); }
+void vm_link(Vm *vm, VxObj *o) { link_obj(vm, o); }
 void vm_release(Vm *vm, VxObj *o) { release(vm, o); }
 
 /* ---- output --------------------------------------------------------------------- */
@@ -320,8 +325,25 @@ static void put_array(Sink *k, const VxArr *a)
     sink_bytes(k, "]", 1);
 }
 
+/* {"a": 1, "b": 2}, in insertion order */
+static void put_map(Sink *k, const VxMap *m)
+{
+    sink_bytes(k, "{", 1);
+    bool first = true;
+    for (uint32_t i = 0; i < m->used; i++) {
+        if (m->dead[i]) continue;
+        if (!first) sink_bytes(k, ", ", 2);
+        first = false;
+        put_inner(k, m->keys[i], m->key_kind);
+        sink_bytes(k, ": ", 2);
+        put_inner(k, m->vals[i], m->val_kind);
+    }
+    sink_bytes(k, "}", 1);
+}
+
 static void put_value(Sink *k, VxValue v, int kind, int prec)
 {
+    if (kind == VX_PUT_MAP) { put_map(k, v.m); return; }
     if (kind == VX_PUT_ARR) { put_array(k, v.a); return; }
     if (kind == VX_PUT_REC) { put_record(k, v.r); return; }
     if (kind == VX_PUT_FN) { sink_cstr(k, "<fn "); sink_cstr(k, k->vm->prog->funcs[v.fn->func].name); sink_cstr(k, ">"); return; }
@@ -780,6 +802,9 @@ static int execute(Vm *vm)
             vmbreak;
         }
         vmcase(APUSH) { arr_push(vm, &RA.a, RB); vmbreak; }
+        vmcase(NEWMAP) RA.m = vm_map_new(vm, i.b, i.c); vmbreak;
+        vmcase(MINSERT) { VxMap *m = RA.m = vm_map_unique(vm, RA.m); vm_map_insert(vm, m, RB, RC); vmbreak; }
+        vmcase(MREMOVE) { VxMap *m = RA.m = vm_map_unique(vm, RA.m); vm_map_remove(vm, m, RB); vmbreak; }
         vmcase(TAKEF) {
             VxRec *r = RB.r = rec_unique(vm, RB.r);
             RA = r->fields[i.c];
