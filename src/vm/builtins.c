@@ -234,6 +234,42 @@ static int b_reverse(Vm *vm, const VxValue *a, VxValue *out)
     return 0;
 }
 
+/* A pair (x, y) of descriptor d, holding copies. */
+static VxValue pair(Vm *vm, const VxRecDesc *d, VxValue x, VxValue y)
+{
+    VxRec *r = vm_new_rec(vm, d);
+    r->fields[0] = x;
+    r->fields[1] = y;
+    for (int i = 0; i < 2; i++) if (d->obj_mask >> i & 1) vm_retain(r->fields[i].o);
+    return (VxValue){ .r = r };
+}
+
+/* Pushed without a second reference: the array takes the pair's. */
+static void push_new(Vm *vm, VxArr **a, VxValue v)
+{
+    vm_arr_push(vm, a, v);
+    v.o->rc--;
+}
+
+static int b_zip(Vm *vm, const VxValue *a, VxValue *out)
+{
+    const VxArr *x = a[0].a, *y = a[1].a;
+    uint32_t n = x->len < y->len ? x->len : y->len;
+    VxArr *r = vm_new_arr(vm, n, VX_PUT_REC);
+    for (uint32_t i = 0; i < n; i++) push_new(vm, &r, pair(vm, a[2].d, x->items[i], y->items[i]));
+    out->a = r;
+    return 0;
+}
+
+static int b_enumerate(Vm *vm, const VxValue *a, VxValue *out)
+{
+    const VxArr *x = a[0].a;
+    VxArr *r = vm_new_arr(vm, x->len, VX_PUT_REC);
+    for (uint32_t i = 0; i < x->len; i++) push_new(vm, &r, pair(vm, a[1].d, (VxValue){ .i = i }, x->items[i]));
+    out->a = r;
+    return 0;
+}
+
 static int cmp_i64(const void *x, const void *y) { int64_t a = ((const VxValue *)x)->i, b = ((const VxValue *)y)->i; return (a > b) - (a < b); }
 static int cmp_u64(const void *x, const void *y) { uint64_t a = ((const VxValue *)x)->u, b = ((const VxValue *)y)->u; return (a > b) - (a < b); }
 /* Floats: NaN sorts after every number (a total order, as Rust's total_cmp puts positive NaN). */

@@ -965,6 +965,58 @@ static bool map_update_in_place(Comp *c, VxNode *e)
     return true;
 }
 
+/* min(a, b), max(a, b) on numbers and strings; pow(x, y) on floats. */
+static bool min_max_pow(Comp *c, VxNode *call, VxDecl *d, int dst)
+{
+    VxNodeList args = call->u.call.args;
+    bool is_min = strcmp(d->name, "min") == 0, is_max = strcmp(d->name, "max") == 0, is_pow = strcmp(d->name, "pow") == 0;
+    if ((!is_min && !is_max && !is_pow) || args.len != 2) return false;
+    int ik = VX_I64;
+    VKind k = node_kind(c, args.items[0], &ik);
+    bool uns = k == K_INT && !vx_int_signed((VxIntKind)ik);
+    VxOp lt = k == K_INT ? (uns ? VX_OP_LT_U64 : VX_OP_LT_I64) : k == K_F64 ? VX_OP_LT_F64 : k == K_F32 ? VX_OP_LT_F32
+            : k == K_STR ? VX_OP_LT_STR : VX_OP_COUNT;
+    if (lt == VX_OP_COUNT || (is_pow && k != K_F64 && k != K_F32)) return false;
+    int save = c->freereg;
+    int a = expr(c, args.items[0]), b = expr(c, args.items[1]);
+    if (is_pow) {
+        emit(c, call, k == K_F64 ? VX_OP_POW_F64 : VX_OP_POW_F32, 0, dst, a, b);
+    } else {                                          /* min: b < a ? b : a;  max: a < b ? b : a */
+        int t = alloc_reg(c, call);
+        emit(c, call, lt, 0, t, is_min ? b : a, is_min ? a : b);
+        VxOp mv = is_obj_kind(k) ? VX_OP_MOVE_OBJ : VX_OP_MOVE;
+        int to_a = emit_jump(c, call, VX_OP_JMPIFNOT, t);
+        emit(c, call, mv, 0, dst, b, 0);
+        int to_end = emit_jump(c, call, VX_OP_JMP, 0);
+        patch_here(c, to_a);
+        emit(c, call, mv, 0, dst, a, 0);
+        patch_here(c, to_end);
+    }
+    release_to(c, call, save);
+    return true;
+}
+
+/* zip(a, b), enumerate(a): arrays of pairs; the C side gets the pairs'
+ * descriptor as an extra argument. */
+static bool pairs_call(Comp *c, VxNode *call, VxDecl *d, int dst)
+{
+    VxNodeList args = call->u.call.args;
+    bool zip = strcmp(d->name, "zip") == 0 && args.len == 2, en = strcmp(d->name, "enumerate") == 0 && args.len == 1;
+    if (!zip && !en) return false;
+    VxType *t = ctype(c, call->type);
+    if (kind_of(c, t, NULL) != K_ARR || kind_of(c, t->u.arr.elem, NULL) != K_REC) return false;
+    int save = c->freereg, base = c->freereg;
+    for (int i = 0; i < args.len; i++) {
+        int r = alloc_reg(c, args.items[i]);
+        expr_to(c, args.items[i], r);
+        c->owned[r] = is_obj(c, args.items[i]);
+    }
+    emit(c, call, VX_OP_LOADK, 0, alloc_reg(c, call), desc_const(c, t->u.arr.elem, 0), 0);
+    emit(c, call, VX_OP_CALLB, 0, dst, base, vx_builtin_find(d->name, args.len + 1));
+    release_to(c, call, save);
+    return true;
+}
+
 /* A library function written in C (builtins.def): arguments into
  * consecutive registers (borrowed by CALLB, released after). */
 static bool c_builtin_call(Comp *c, VxNode *call, VxDecl *d, int dst)
@@ -996,6 +1048,7 @@ static bool builtin_call(Comp *c, VxNode *call, VxDecl *d, int dst)
     if (option_ctor(c, call, d, dst)) return true;
     if (try_parse_call(c, call, d, dst)) return true;
     if (hashmap_new(c, call, d, dst) || hashmap_get(c, call, d, dst)) return true;
+    if (min_max_pow(c, call, d, dst) || pairs_call(c, call, d, dst)) return true;
     if (c_builtin_call(c, call, d, dst)) return true;
     if (strcmp(d->name, "print") == 0 || strcmp(d->name, "println") == 0) { print_call(c, call, d); return true; }
     if (strcmp(d->name, "format") == 0 && args.len >= 1) { format_call(c, call, dst); return true; }
@@ -2116,7 +2169,6 @@ static void assign_index(Comp *c, VxNode *e)
 static void for_array(Comp *c, VxNode *e)
 {
     VxNode *pat = e->u.for_.pat;
-    if (pat->kind != VX_N_PAT_IDENT && pat->kind != VX_N_PAT_WILD) { unsupported(c, pat, "this loop pattern"); return; }
     int save = c->freereg, nlocals = c->locals.len;
     int arr = expr(c, e->u.for_.iter);
     int i = alloc_reg(c, e), n = alloc_reg(c, e), test = alloc_reg(c, e);
@@ -2130,8 +2182,16 @@ static void for_array(Comp *c, VxNode *e)
     bool obj = is_obj_kind(kind_of(c, elem_type(c, e->u.for_.iter), NULL));
     emit(c, e, VX_OP_AGET, 0, x, arr, i);
     c->owned[x] = obj;
+    int parts = c->freereg;
     if (pat->kind == VX_N_PAT_IDENT) declare(c, pat->u.pat_ident.name, x);
+    else if (pat->kind != VX_N_PAT_WILD) {           /* `for (i, s) in pairs`: names borrow x's parts */
+        Bindings bs = {0};
+        alloc_bindings(c, pat, &bs);
+        pattern_bind(c, pat, x, &bs);
+        declare_bindings(c, &bs);
+    }
     discard(c, e->u.for_.body);
+    release_to(c, e, parts);                         /* `mut` bindings own copies */
     if (obj) emit(c, e, VX_OP_DROP, 0, x, 0, 0);   /* the normal path; continue and break drop it themselves */
     c->owned[x] = false;
     int step = c->code.len;

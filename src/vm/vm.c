@@ -216,6 +216,7 @@ VxArr *vm_new_arr(Vm *vm, uint32_t cap, int elem_kind) { return new_arr(vm, cap,
 void vm_arr_push(Vm *vm, VxArr **slot, VxValue v) { arr_push(vm, slot, v); }
 void vm_retain(VxObj *o) { retain(o); }
 void vm_link(Vm *vm, VxObj *o) { link_obj(vm, o); }
+VxRec *vm_new_rec(Vm *vm, const VxRecDesc *d) { return new_rec(vm, d); }
 void vm_release(Vm *vm, VxObj *o) { release(vm, o); }
 
 /* ---- output --------------------------------------------------------------------- */

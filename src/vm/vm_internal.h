@@ -43,6 +43,7 @@ VxArr *vm_new_arr(Vm *vm, uint32_t cap, int elem_kind);
 void vm_arr_push(Vm *vm, VxArr **slot, VxValue v);    /* retains v when the array holds objects */
 void vm_retain(VxObj *o);
 void vm_link(Vm *vm, VxObj *o);                       /* onto the live list */
+VxRec *vm_new_rec(Vm *vm, const VxRecDesc *d);          /* fields uninitialised */
 void vm_release(Vm *vm, VxObj *o);
 int64_t vm_utf8_length(const VxStr *s);                /* in characters */
 /* Report a runtime error at the current instruction; returns status 1. */
