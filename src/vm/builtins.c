@@ -421,6 +421,14 @@ static int b_map_value(Vm *vm, const VxValue *a, VxValue *out)
     return 0;
 }
 
+static int b_map_get_or(Vm *vm, const VxValue *a, VxValue *out)
+{
+    (void)vm;
+    if (!vm_map_get(a[0].m, a[1], out)) *out = a[2];
+    if (a[0].m->val_obj) vm_retain(out->o);
+    return 0;
+}
+
 static int b_hashmap_keys(Vm *vm, const VxValue *a, VxValue *out) { out->a = vm_map_list(vm, a[0].m, 0); return 0; }
 static int b_hashmap_values(Vm *vm, const VxValue *a, VxValue *out) { out->a = vm_map_list(vm, a[0].m, 1); return 0; }
 static int b_hashmap_len(Vm *vm, const VxValue *a, VxValue *out) { (void)vm; out->i = a[0].m->len; return 0; }

@@ -1490,6 +1490,27 @@ static bool option_like(Comp *c, VxType *t)
     return t->u.adt.decl == vx_sema_global(c->sema, "Option") || t->u.adt.decl == vx_sema_global(c->sema, "Result");
 }
 
+/* hashmap_get(m, k).unwrap_or(d): one lookup, no Option made. */
+static bool map_get_or(Comp *c, VxNode *e, int dst)
+{
+    VxNode *get = e->u.method.recv;
+    if (get->kind != VX_N_CALL || get->u.call.callee->kind != VX_N_IDENT || local_of(c, get->u.call.callee) >= 0 ||
+        strcmp(get->u.call.callee->u.ident.name, "hashmap_get") != 0 || get->u.call.args.len != 2 ||
+        node_kind(c, get->u.call.args.items[0], NULL) != K_MAP)
+        return false;
+    VxNode *argv[3] = { get->u.call.args.items[0], get->u.call.args.items[1], e->u.method.args.items[0] };
+    int save = c->freereg, base = c->freereg;
+    for (int i = 0; i < 3; i++) {
+        if (argv[i]->kind == VX_N_NAMED_ARG) { c->freereg = save; return false; }
+        int r = alloc_reg(c, argv[i]);
+        expr_to(c, argv[i], r);
+        c->owned[r] = is_obj(c, argv[i]);
+    }
+    emit(c, e, VX_OP_CALLB, 0, dst, base, vx_builtin_find("map_get_or", 3));
+    release_to(c, e, save);
+    return true;
+}
+
 /* o.unwrap(), o.unwrap_or(d), o.is_some(), o.is_none(), r.is_ok(), r.is_err() */
 static bool option_method(Comp *c, VxNode *e, int dst)
 {
@@ -1501,6 +1522,8 @@ static bool option_method(Comp *c, VxNode *e, int dst)
     bool obj = is_obj(c, e);
     if (strcmp(m, "unwrap") == 0 && args.len == 0) {
         emit(c, e, VX_OP_UNWRAP, 0, dst, expr(c, recv), obj);
+    } else if (strcmp(m, "unwrap_or") == 0 && args.len == 1 && map_get_or(c, e, dst)) {
+        return true;
     } else if (strcmp(m, "unwrap_or") == 0 && args.len == 1) {
         int d = expr(c, args.items[0]), o = expr(c, recv), t = alloc_reg(c, e);
         emit(c, e, VX_OP_GETTAG, 0, t, o, 0);
