@@ -1041,6 +1041,57 @@ static bool c_builtin_call(Comp *c, VxNode *call, VxDecl *d, int dst)
     return true;
 }
 
+/* eprintln(a, b): the line built as a string, then written to stderr. */
+static void eprint_call(Comp *c, VxNode *call, int dst)
+{
+    VxNodeList args = call->u.call.args;
+    int save = c->freereg, s = alloc_reg(c, call);
+    emit(c, call, VX_OP_FMTNEW, 0, s, 0, 0);
+    c->owned[s] = true;
+    for (int i = 0; i < args.len; i++) {
+        VxNode *a = args.items[i];
+        if (i) emit(c, call, VX_OP_FMTK, 0, s, string_const(c, " ", 1), 0);
+        int k = put_kind(c, a);
+        if (k < 0) { unsupported(c, a, "printing of this type"); return; }
+        int s2 = c->freereg;
+        emit(c, a, VX_OP_FMTPUT, k, s, expr(c, a), 0xFFFF);
+        release_to(c, a, s2);
+    }
+    emit(c, call, VX_OP_FMTK, 0, s, string_const(c, "\n", 1), 0);
+    emit(c, call, VX_OP_EPUT, 0, s, 0, 0);
+    release_to(c, call, save);
+    (void)dst;
+}
+
+/* assert_eq(left, right): on a mismatch, a runtime error showing both,
+ * as Rust's does. */
+static bool assert_eq_call(Comp *c, VxNode *call, int dst)
+{
+    VxNodeList args = call->u.call.args;
+    VKind k = node_kind(c, args.items[0], NULL);
+    if (args.len != 2 || (k != K_INT && k != K_BOOL && k != K_F64 && k != K_F32 && k != K_STR)) return false;
+    int save = c->freereg;
+    int a = expr(c, args.items[0]), b = expr(c, args.items[1]), t = alloc_reg(c, call);
+    emit(c, call, k == K_F64 ? VX_OP_EQ_F64 : k == K_F32 ? VX_OP_EQ_F32 : k == K_STR ? VX_OP_EQ_STR : VX_OP_EQ_I64, 0, t, a, b);
+    int to_ok = emit_jump(c, call, VX_OP_JMPIF, t);
+    int pk = put_kind(c, args.items[0]);
+    emit(c, call, VX_OP_FMTNEW, 0, t, 0, 0);
+    emit(c, call, VX_OP_FMTK, 0, t, string_const(c, "assertion `left == right` failed\n  left: ", 41), 0);
+    int quote = string_const(c, "\"", 1);            /* strings quoted, as Rust's Debug form */
+    if (k == K_STR) emit(c, call, VX_OP_FMTK, 0, t, quote, 0);
+    emit(c, call, VX_OP_FMTPUT, pk, t, a, 0xFFFF);
+    if (k == K_STR) emit(c, call, VX_OP_FMTK, 0, t, quote, 0);
+    emit(c, call, VX_OP_FMTK, 0, t, string_const(c, "\n right: ", 9), 0);
+    if (k == K_STR) emit(c, call, VX_OP_FMTK, 0, t, quote, 0);
+    emit(c, call, VX_OP_FMTPUT, pk, t, b, 0xFFFF);
+    if (k == K_STR) emit(c, call, VX_OP_FMTK, 0, t, quote, 0);
+    emit(c, call, VX_OP_FAIL, 0, t, 0, 0);
+    patch_here(c, to_ok);
+    release_to(c, call, save);
+    (void)dst;
+    return true;
+}
+
 static bool builtin_call(Comp *c, VxNode *call, VxDecl *d, int dst)
 {
     VxNodeList args = call->u.call.args;
@@ -1052,6 +1103,8 @@ static bool builtin_call(Comp *c, VxNode *call, VxDecl *d, int dst)
     if (c_builtin_call(c, call, d, dst)) return true;
     if (strcmp(d->name, "print") == 0 || strcmp(d->name, "println") == 0) { print_call(c, call, d); return true; }
     if (strcmp(d->name, "format") == 0 && args.len >= 1) { format_call(c, call, dst); return true; }
+    if (strcmp(d->name, "eprintln") == 0) { eprint_call(c, call, dst); return true; }
+    if (strcmp(d->name, "assert_eq") == 0) return assert_eq_call(c, call, dst);
     if (strcmp(d->name, "to_string") == 0 && args.len == 1) {
         int k = put_kind(c, args.items[0]);
         if (k < 0) return false;

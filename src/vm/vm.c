@@ -873,6 +873,8 @@ static int execute(Vm *vm)
             if (vx_builtins[i.c].fn(vm, &RB, &RA)) return 1;
             vmbreak;
         }
+        vmcase(EPUT) flush_out(vm); fwrite(RA.s->data, 1, RA.s->len, stderr); vmbreak;
+        vmcase(FAIL) SAVE(); return runtime_error(vm, "%s", RA.s->data);
         vmcase(ASSERT)
             if (!RA.i) { SAVE(); return runtime_error(vm, "assertion failed: %s", K[i.b].s->data); }
             vmbreak;
