@@ -219,6 +219,27 @@ void vm_link(Vm *vm, VxObj *o) { link_obj(vm, o); }
 VxRec *vm_new_rec(Vm *vm, const VxRecDesc *d) { return new_rec(vm, d); }
 void vm_release(Vm *vm, VxObj *o) { release(vm, o); }
 
+/* Deep equality of two values of print kind `kind` (floats as IEEE ==). */
+static bool values_equal(VxValue a, VxValue b, int kind)
+{
+    if (kind == VX_PUT_F64) return a.f == b.f;
+    if (kind == VX_PUT_F32) return a.f32 == b.f32;
+    if (kind == VX_PUT_STR) return a.s->len == b.s->len && memcmp(a.s->data, b.s->data, a.s->len) == 0;
+    if (kind == VX_PUT_ARR) {
+        if (a.a->len != b.a->len) return false;
+        for (uint32_t i = 0; i < a.a->len; i++) if (!values_equal(a.a->items[i], b.a->items[i], a.a->elem_kind)) return false;
+        return true;
+    }
+    if (kind == VX_PUT_REC) {
+        if (a.r->desc != b.r->desc) return false;     /* another variant */
+        for (uint32_t i = 0; i < a.r->desc->n; i++)
+            if (!values_equal(a.r->fields[i], b.r->fields[i], a.r->desc->kinds[i])) return false;
+        return true;
+    }
+    if (kind == VX_PUT_FN || kind == VX_PUT_MAP) return a.o == b.o;
+    return a.u == b.u;                                /* integers, bools, unit */
+}
+
 /* ---- output --------------------------------------------------------------------- */
 
 static void flush_out(Vm *vm)
@@ -873,6 +894,7 @@ static int execute(Vm *vm)
             if (vx_builtins[i.c].fn(vm, &RB, &RA)) return 1;
             vmbreak;
         }
+        vmcase(EQ_OBJ) RA.i = values_equal(RB, RC, i.t); vmbreak;
         vmcase(EPUT) flush_out(vm); fwrite(RA.s->data, 1, RA.s->len, stderr); vmbreak;
         vmcase(FAIL) SAVE(); return runtime_error(vm, "%s", RA.s->data);
         vmcase(ASSERT)
