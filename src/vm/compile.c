@@ -410,6 +410,7 @@ static void assign_index(Comp *c, VxNode *e);
 static void arithmetic(Comp *c, VxNode *e, int dst);
 static void block_to(Comp *c, VxNode *b, int dst);
 static int put_kind(Comp *c, VxNode *e);
+static int args_to_regs(Comp *c, VxNode **args, int n);
 static void emit_call(Comp *c, VxNode *e, VxDecl *d, VxType **targs, int ntargs, VxNode **argv, int self_reg, int dst);
 static bool assigns_capture(Comp *c, VxNode *target);
 static void closure_call(Comp *c, VxNode *e, int dst);
@@ -884,6 +885,35 @@ static void format_call(Comp *c, VxNode *call, int dst)
     }
 }
 
+/* dst := Some(value(R[args..])) if test(R[args..]) else None, where test
+ * and value are C builtins and t is the Option type. */
+static void option_of_builtins(Comp *c, VxNode *at, VxType *t, int args, const char *test, int ntest,
+                               const char *value, int nvalue, int dst)
+{
+    int ok = alloc_reg(c, at), v = alloc_reg(c, at);
+    emit(c, at, VX_OP_CALLB, 0, ok, args, vx_builtin_find(test, ntest));
+    int to_none = emit_jump(c, at, VX_OP_JMPIFNOT, ok);
+    emit(c, at, VX_OP_CALLB, 0, v, args, vx_builtin_find(value, nvalue));
+    emit(c, at, VX_OP_NEWREC, 0, dst, v, desc_const(c, t, 0));
+    int to_end = emit_jump(c, at, VX_OP_JMP, 0);
+    patch_here(c, to_none);
+    emit(c, at, VX_OP_NEWREC, 0, dst, v, desc_const(c, t, 1));
+    patch_here(c, to_end);
+}
+
+/* Arguments for CALLB: each into the next register, owned (CALLB borrows
+ * them; release_to drops them after).  Returns the first register. */
+static int args_to_regs(Comp *c, VxNode **args, int n)
+{
+    int base = c->freereg;
+    for (int i = 0; i < n; i++) {
+        int r = alloc_reg(c, args[i]);
+        expr_to(c, args[i], r);
+        c->owned[r] = is_obj(c, args[i]);
+    }
+    return base;
+}
+
 /* try_parse_int(s), try_parse_float(s): Some(the number) when the whole
  * text is one, else None (a test, then the parse). */
 static bool try_parse_call(Comp *c, VxNode *call, VxDecl *d, int dst)
@@ -893,15 +923,8 @@ static bool try_parse_call(Comp *c, VxNode *call, VxDecl *d, int dst)
     VxType *t = ctype(c, call->type);
     if (kind_of(c, t, NULL) != K_REC) return false;
     int save = c->freereg;
-    int s = expr(c, call->u.call.args.items[0]), ok = alloc_reg(c, call), v = alloc_reg(c, call);
-    emit(c, call, VX_OP_CALLB, 0, ok, s, vx_builtin_find(is_int ? "is_int_text" : "is_float_text", 1));
-    int to_none = emit_jump(c, call, VX_OP_JMPIFNOT, ok);
-    emit(c, call, VX_OP_CALLB, 0, v, s, vx_builtin_find(is_int ? "parse_int" : "parse_float", 1));
-    emit(c, call, VX_OP_NEWREC, 0, dst, v, desc_const(c, t, 0));
-    int to_end = emit_jump(c, call, VX_OP_JMP, 0);
-    patch_here(c, to_none);
-    emit(c, call, VX_OP_NEWREC, 0, dst, v, desc_const(c, t, 1));
-    patch_here(c, to_end);
+    int s = expr(c, call->u.call.args.items[0]);
+    option_of_builtins(c, call, t, s, is_int ? "is_int_text" : "is_float_text", 1, is_int ? "parse_int" : "parse_float", 1, dst);
     release_to(c, call, save);
     return true;
 }
@@ -925,21 +948,9 @@ static bool hashmap_get(Comp *c, VxNode *call, VxDecl *d, int dst)
     if (strcmp(d->name, "hashmap_get") != 0 || args.len != 2) return false;
     VxType *t = ctype(c, call->type);
     if (kind_of(c, t, NULL) != K_REC || node_kind(c, args.items[0], NULL) != K_MAP) return false;
-    int save = c->freereg, base = c->freereg;
-    for (int i = 0; i < 2; i++) {
-        int r = alloc_reg(c, call);
-        expr_to(c, args.items[i], r);
-        c->owned[r] = is_obj(c, args.items[i]);
-    }
-    int ok = alloc_reg(c, call), v = alloc_reg(c, call);
-    emit(c, call, VX_OP_CALLB, 0, ok, base, vx_builtin_find("hashmap_contains", 2));
-    int to_none = emit_jump(c, call, VX_OP_JMPIFNOT, ok);
-    emit(c, call, VX_OP_CALLB, 0, v, base, vx_builtin_find("map_value", 2));
-    emit(c, call, VX_OP_NEWREC, 0, dst, v, desc_const(c, t, 0));
-    int to_end = emit_jump(c, call, VX_OP_JMP, 0);
-    patch_here(c, to_none);
-    emit(c, call, VX_OP_NEWREC, 0, dst, v, desc_const(c, t, 1));
-    patch_here(c, to_end);
+    int save = c->freereg;
+    int base = args_to_regs(c, args.items, 2);
+    option_of_builtins(c, call, t, base, "hashmap_contains", 2, "map_value", 2, dst);
     release_to(c, call, save);
     return true;
 }
@@ -1007,12 +1018,7 @@ static bool pairs_call(Comp *c, VxNode *call, VxDecl *d, int dst)
     if (!zip && !en) return false;
     VxType *t = ctype(c, call->type);
     if (kind_of(c, t, NULL) != K_ARR || kind_of(c, t->u.arr.elem, NULL) != K_REC) return false;
-    int save = c->freereg, base = c->freereg;
-    for (int i = 0; i < args.len; i++) {
-        int r = alloc_reg(c, args.items[i]);
-        expr_to(c, args.items[i], r);
-        c->owned[r] = is_obj(c, args.items[i]);
-    }
+    int save = c->freereg, base = args_to_regs(c, args.items, args.len);
     emit(c, call, VX_OP_LOADK, 0, alloc_reg(c, call), desc_const(c, t->u.arr.elem, 0), 0);
     emit(c, call, VX_OP_CALLB, 0, dst, base, vx_builtin_find(d->name, args.len + 1));
     release_to(c, call, save);
@@ -1031,13 +1037,7 @@ static bool c_builtin_call(Comp *c, VxNode *call, VxDecl *d, int dst)
         VKind k = kind_of(c, elem_type(c, args.items[0]), NULL);
         if (k != K_INT && k != K_F64 && k != K_F32 && k != K_STR) { unsupported(c, call, "sorting arrays of this type"); return true; }
     }
-    int save = c->freereg, base = c->freereg;
-    for (int i = 0; i < args.len; i++) {
-        int r = alloc_reg(c, args.items[i]);
-        expr_to(c, args.items[i], r);
-        c->owned[r] = is_obj(c, args.items[i]);
-    }
-    if (args.len == 0) alloc_reg(c, call);
+    int save = c->freereg, base = args_to_regs(c, args.items, args.len);
     emit(c, call, VX_OP_CALLB, 0, dst, base, id);
     release_to(c, call, save);
     return true;
@@ -1554,13 +1554,8 @@ static bool map_get_or(Comp *c, VxNode *e, int dst)
         node_kind(c, get->u.call.args.items[0], NULL) != K_MAP)
         return false;
     VxNode *argv[3] = { get->u.call.args.items[0], get->u.call.args.items[1], e->u.method.args.items[0] };
-    int save = c->freereg, base = c->freereg;
-    for (int i = 0; i < 3; i++) {
-        if (argv[i]->kind == VX_N_NAMED_ARG) { c->freereg = save; return false; }
-        int r = alloc_reg(c, argv[i]);
-        expr_to(c, argv[i], r);
-        c->owned[r] = is_obj(c, argv[i]);
-    }
+    for (int i = 0; i < 3; i++) if (argv[i]->kind == VX_N_NAMED_ARG) return false;
+    int save = c->freereg, base = args_to_regs(c, argv, 3);
     emit(c, e, VX_OP_CALLB, 0, dst, base, vx_builtin_find("map_get_or", 3));
     release_to(c, e, save);
     return true;
