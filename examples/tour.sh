@@ -109,7 +109,7 @@ echo "  \$ vortex run examples/shapes.vx"
 
 rule "What's next"
 cat <<'EOF'
-  - the rest of the VM's library: maps, random numbers, wide integers
+  - the rest of the VM's library: wide integers, generic methods
   - tensors and autodiff on CPU, then CUDA kernels and the MLIR path
   - the training demo: a transformer trained on Tiny Shakespeare
   Language reference: docs/language.md    Design: docs/architecture.md
