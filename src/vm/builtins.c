@@ -270,6 +270,27 @@ static int b_enumerate(Vm *vm, const VxValue *a, VxValue *out)
     return 0;
 }
 
+/* pop(a): a copy without the last element. */
+static int b_pop(Vm *vm, const VxValue *a, VxValue *out)
+{
+    if (a[0].a->len == 0) return vm_error(vm, "pop: the array is empty");
+    VxArr *r = copy_array(vm, a[0].a);
+    r->len--;
+    if (r->elem_obj) vm_release(vm, r->items[r->len].o);
+    out->a = r;
+    return 0;
+}
+
+/* a.contains(x): deep equality, as `==`. */
+static int b_array_contains(Vm *vm, const VxValue *a, VxValue *out)
+{
+    (void)vm;
+    const VxArr *arr = a[0].a;
+    out->i = 0;
+    for (uint32_t i = 0; i < arr->len && !out->i; i++) out->i = vm_values_equal(arr->items[i], a[1], arr->elem_kind);
+    return 0;
+}
+
 static int cmp_i64(const void *x, const void *y) { int64_t a = ((const VxValue *)x)->i, b = ((const VxValue *)y)->i; return (a > b) - (a < b); }
 static int cmp_u64(const void *x, const void *y) { uint64_t a = ((const VxValue *)x)->u, b = ((const VxValue *)y)->u; return (a > b) - (a < b); }
 /* Floats: NaN sorts after every number (a total order, as Rust's total_cmp puts positive NaN). */

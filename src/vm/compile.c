@@ -2276,6 +2276,26 @@ static void for_array(Comp *c, VxNode *e)
     release_to(c, e, save);
 }
 
+/* a.pop() on a variable: Some(the last element), removed, or None. */
+static void array_pop(Comp *c, VxNode *e, int dst)
+{
+    VxNode *recv = e->u.method.recv;
+    if (assigns_capture(c, recv)) return;
+    int a = local_of(c, recv);
+    VxType *t = ctype(c, e->type);
+    if (a < 0 || kind_of(c, t, NULL) != K_REC) { unsupported(c, recv, "pop from this value"); return; }
+    int save = c->freereg, n = alloc_reg(c, e), v = alloc_reg(c, e);
+    emit(c, e, VX_OP_ALEN, 0, n, a, 0);
+    int to_none = emit_jump(c, e, VX_OP_JMPIFNOT, n);
+    emit(c, e, VX_OP_APOP, 0, v, a, 0);
+    emit(c, e, VX_OP_NEWREC, 0, dst, v, desc_const(c, t, 0));
+    int to_end = emit_jump(c, e, VX_OP_JMP, 0);
+    patch_here(c, to_none);
+    emit(c, e, VX_OP_NEWREC, 0, dst, v, desc_const(c, t, 1));
+    patch_here(c, to_end);
+    c->freereg = save;
+}
+
 /* Builtin methods on arrays and strings: a.push(x), a.len(), s.len(). */
 static void method_call(Comp *c, VxNode *e, int dst)
 {
@@ -2289,6 +2309,15 @@ static void method_call(Comp *c, VxNode *e, int dst)
     int save = c->freereg;
     if (strcmp(m, "len") == 0 && args.len == 0 && (k == K_ARR || k == K_STR)) {
         emit(c, e, k == K_ARR ? VX_OP_ALEN : VX_OP_STRLEN, 0, dst, expr(c, recv), 0);
+    } else if (k == K_ARR && args.len == 0 && strcmp(m, "pop") == 0) {
+        array_pop(c, e, dst);
+        return;
+    } else if (k == K_ARR && ((args.len == 0 && (strcmp(m, "reverse") == 0 || strcmp(m, "clone") == 0)) ||
+                              (args.len == 1 && strcmp(m, "contains") == 0))) {
+        VxNode *argv[2] = { recv, args.len ? args.items[0] : NULL };
+        if (strcmp(m, "clone") == 0) expr_to(c, recv, dst);       /* a value: the copy is the array itself */
+        else emit(c, e, VX_OP_CALLB, 0, dst, args_to_regs(c, argv, 1 + args.len),
+                  vx_builtin_find(args.len ? "array_contains" : "reverse", 1 + args.len));
     } else if (strcmp(m, "push") == 0 && k == K_ARR && args.len == 1) {
         if (assigns_capture(c, recv)) return;
         int a = local_of(c, recv);

@@ -240,6 +240,8 @@ static bool values_equal(VxValue a, VxValue b, int kind)
     return a.u == b.u;                                /* integers, bools, unit */
 }
 
+bool vm_values_equal(VxValue a, VxValue b, int kind) { return values_equal(a, b, kind); }
+
 /* ---- output --------------------------------------------------------------------- */
 
 static void flush_out(Vm *vm)
@@ -824,6 +826,7 @@ static int execute(Vm *vm)
             vmbreak;
         }
         vmcase(APUSH) { arr_push(vm, &RA.a, RB); vmbreak; }
+        vmcase(APOP) { VxArr *a = RB.a = arr_unique(vm, RB.a); RA = a->items[--a->len]; vmbreak; }
         vmcase(NEWMAP) RA.m = vm_map_new(vm, i.b, i.c); vmbreak;
         vmcase(MINSERT) { VxMap *m = RA.m = vm_map_unique(vm, RA.m); vm_map_insert(vm, m, RB, RC); vmbreak; }
         vmcase(MREMOVE) { VxMap *m = RA.m = vm_map_unique(vm, RA.m); vm_map_remove(vm, m, RB); vmbreak; }

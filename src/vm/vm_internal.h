@@ -46,6 +46,7 @@ void vm_link(Vm *vm, VxObj *o);                       /* onto the live list */
 VxRec *vm_new_rec(Vm *vm, const VxRecDesc *d);          /* fields uninitialised */
 void vm_release(Vm *vm, VxObj *o);
 int64_t vm_utf8_length(const VxStr *s);                /* in characters */
+bool vm_values_equal(VxValue a, VxValue b, int kind);   /* deep, by print kind */
 /* Report a runtime error at the current instruction; returns status 1. */
 int vm_error(Vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
