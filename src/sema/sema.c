@@ -178,6 +178,7 @@ static void find_well_known(Sema *s)
     s->trait_ord = lookup_global(s, intern(s, "Ord"));
     s->trait_num = lookup_global(s, intern(s, "Num"));
     s->trait_float = lookup_global(s, intern(s, "Float"));
+    s->trait_int = lookup_global(s, intern(s, "Int"));
     s->trait_copy = lookup_global(s, intern(s, "Copy"));
     s->trait_display = lookup_global(s, intern(s, "Display"));
 }

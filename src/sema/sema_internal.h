@@ -109,7 +109,7 @@ struct VxSema {
     VxCheckOptions opt;
     /* well-known declarations from the prelude */
     VxDecl *option, *result, *range;
-    VxDecl *trait_eq, *trait_ord, *trait_num, *trait_float, *trait_copy, *trait_display;
+    VxDecl *trait_eq, *trait_ord, *trait_num, *trait_float, *trait_int, *trait_copy, *trait_display;
 };
 
 typedef struct VxSema Sema;

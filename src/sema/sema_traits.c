@@ -27,6 +27,7 @@ static int builtin_rule(Sema *s, VxType *t, VxDecl *tr)
 {
     bool eq = tr == s->trait_eq, ord = tr == s->trait_ord, num = tr == s->trait_num;
     bool flt = tr == s->trait_float, copy = tr == s->trait_copy, disp = tr == s->trait_display;
+    if (tr == s->trait_int) return t->kind == VX_T_INT ? 1 : -1;   /* integers only (not floats, not tensors) */
     if (is_arith_trait(s, tr)) num = true;             /* numbers and tensors have the operators */
     else if (tr->src != s->opt.user_src && strcmp(tr->name, "MatMul") == 0) return t->kind == VX_T_TENSOR ? 1 : -1;
     if (!eq && !ord && !num && !flt && !copy && !disp) return -1;

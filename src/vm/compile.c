@@ -1025,6 +1025,40 @@ static bool pairs_call(Comp *c, VxNode *call, VxDecl *d, int dst)
     return true;
 }
 
+/* wrapping_add(a, b) ... saturating_mul, and checked_add ... checked_div
+ * (Some(the exact result) or None): integers up to 64 bits. */
+static bool int_arith_call(Comp *c, VxNode *call, VxDecl *d, int dst)
+{
+    static const char *const modes[] = { "wrapping_", "saturating_", "checked_" };
+    static const char *const ops[] = { "add", "sub", "mul", "div" };
+    static const VxTokKind toks[] = { TK_PLUS, TK_MINUS, TK_STAR, TK_SLASH };
+    VxNodeList args = call->u.call.args;
+    int mode = -1, op = -1;
+    for (int m = 0; m < 3; m++)
+        if (strncmp(d->name, modes[m], strlen(modes[m])) == 0)
+            for (int o = 0; o < 4; o++) if (strcmp(d->name + strlen(modes[m]), ops[o]) == 0) { mode = m; op = o; }
+    int ik = VX_I64;
+    if (mode < 0 || args.len != 2 || node_kind(c, args.items[0], &ik) != K_INT) return false;
+    int save = c->freereg;
+    int a = expr(c, args.items[0]), b = expr(c, args.items[1]), t = ik | op << 5;
+    if (mode < 2) {
+        emit(c, call, mode == 0 ? VX_OP_WRAP_ARITH : VX_OP_SAT_ARITH, t, dst, a, b);
+    } else {
+        VxType *ot = ctype(c, call->type);
+        int ok = alloc_reg(c, call), v = alloc_reg(c, call);
+        emit(c, call, VX_OP_FITS_ARITH, t, ok, a, b);
+        int to_none = emit_jump(c, call, VX_OP_JMPIFNOT, ok);
+        emit(c, call, arith_op(toks[op], K_INT, ik), ik, v, a, b);     /* cannot fail now */
+        emit(c, call, VX_OP_NEWREC, 0, dst, v, desc_const(c, ot, 0));
+        int to_end = emit_jump(c, call, VX_OP_JMP, 0);
+        patch_here(c, to_none);
+        emit(c, call, VX_OP_NEWREC, 0, dst, v, desc_const(c, ot, 1));
+        patch_here(c, to_end);
+    }
+    release_to(c, call, save);
+    return true;
+}
+
 /* A library function written in C (builtins.def): arguments into
  * consecutive registers (borrowed by CALLB, released after). */
 static bool c_builtin_call(Comp *c, VxNode *call, VxDecl *d, int dst)
@@ -1101,7 +1135,7 @@ static bool builtin_call(Comp *c, VxNode *call, VxDecl *d, int dst)
     if (option_ctor(c, call, d, dst)) return true;
     if (try_parse_call(c, call, d, dst)) return true;
     if (hashmap_new(c, call, d, dst) || hashmap_get(c, call, d, dst)) return true;
-    if (min_max_pow(c, call, d, dst) || pairs_call(c, call, d, dst)) return true;
+    if (min_max_pow(c, call, d, dst) || pairs_call(c, call, d, dst) || int_arith_call(c, call, d, dst)) return true;
     if (c_builtin_call(c, call, d, dst)) return true;
     if (strcmp(d->name, "print") == 0 || strcmp(d->name, "println") == 0) { print_call(c, call, d); return true; }
     if (strcmp(d->name, "format") == 0 && args.len >= 1) { format_call(c, call, dst); return true; }

@@ -636,6 +636,17 @@ static int execute(Vm *vm)
             RA = r;
             vmbreak;
         }
+        vmcase(WRAP_ARITH) vmcase(SAT_ARITH) vmcase(FITS_ARITH) {
+            VxIntKind k = (VxIntKind)(i.t & 31);
+            VxArithOp op = (VxArithOp)(i.t >> 5);
+            VxWide r;
+            VxWide a = to_wide(RB, k), b = to_wide(RC, k);
+            if (i.op == VX_OP_WRAP_ARITH) vx_wide_wrapping(op, a, b, int_type(k), &r);
+            else if (i.op == VX_OP_SAT_ARITH) vx_wide_saturating(op, a, b, int_type(k), &r);
+            else { RA.i = vx_wide_arith(op, a, b, int_type(k), &r) == VX_NUM_OK; vmbreak; }
+            RA = from_wide(r);
+            vmbreak;
+        }
         vmcase(NEG_INT) {
             VxWide r;
             if (vx_wide_neg(to_wide(RB, (VxIntKind)i.t), int_type((VxIntKind)i.t), &r)) {
