@@ -57,6 +57,8 @@ void vx_program_free(VxProgram *p)
     }
     for (int i = 0; i < p->nstrings; i++) free(p->strings[i]);
     free(p->strings);
+    for (int i = 0; i < p->narrays; i++) { free(p->arrays[i]->items); free(p->arrays[i]); }
+    free(p->arrays);
     for (int i = 0; i < p->ndescs; i++) {
         free(p->descs[i]->field_names);
         free(p->descs[i]->kinds);

@@ -162,6 +162,8 @@ typedef struct VxProgram {
     const VxSource *src;
     struct VxStr **strings;           /* owned string constants */
     int nstrings;
+    struct VxArr **arrays;            /* owned constant arrays (`const K: [u32; 64] = [...]`), immortal */
+    int narrays;
 } VxProgram;
 
 const char *vx_op_name(VxOp op);

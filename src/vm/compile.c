@@ -64,6 +64,8 @@ typedef struct Comp {
     VX_VEC(FuncRef) refs;             /* declaration -> function index */
     VX_VEC(FuncRef) todo;             /* functions still to compile */
     VX_VEC(VxStr *) strings;
+    VX_VEC(VxArr *) arrays;           /* constant arrays, made once per `const` */
+    VX_VEC(VxDecl *) array_decls;     /* ... and the const each was made for */
     VX_VEC(VxRecDesc *) descs;
     VX_VEC(DescKey) desc_keys;        /* (type, variant) -> descs index */
     /* the function being compiled */
@@ -411,6 +413,7 @@ static void arithmetic(Comp *c, VxNode *e, int dst);
 static void block_to(Comp *c, VxNode *b, int dst);
 static int put_kind(Comp *c, VxNode *e);
 static int args_to_regs(Comp *c, VxNode **args, int n);
+static VxType *elem_type(Comp *c, VxNode *e);
 static void emit_call(Comp *c, VxNode *e, VxDecl *d, VxType **targs, int ntargs, VxNode **argv, int self_reg, int dst);
 static bool assigns_capture(Comp *c, VxNode *target);
 static void closure_call(Comp *c, VxNode *e, int dst);
@@ -484,6 +487,59 @@ static void literal(Comp *c, VxNode *e, int dst)
     case VX_N_BOOL: emit(c, e, VX_OP_LOADB, 0, dst, e->u.boolean, 0); return;
     default: emit(c, e, VX_OP_LOADK, 0, dst, string_const(c, e->u.str.value, e->u.str.len), 0); return;
     }
+}
+
+/* ---- constant arrays -------------------------------------------------------------------------- */
+
+/* A literal number or bool, or the negation of a literal number. */
+static bool const_scalar(Comp *c, VxNode *e, VxValue *out)
+{
+    int ik = VX_I64;
+    VKind k = node_kind(c, e, &ik);
+    bool neg = e->kind == VX_N_UNARY && e->u.unary.op == TK_MINUS;
+    VxNode *x = neg ? e->u.unary.operand : e;
+    if (x->kind == VX_N_INT && k == K_INT) { out->u = neg ? 0 - x->u.int_lit.value.limb[0] : x->u.int_lit.value.limb[0]; return true; }
+    if ((x->kind == VX_N_FLOAT || x->kind == VX_N_INT) && (k == K_F64 || k == K_F32)) {
+        double v = x->kind == VX_N_FLOAT ? x->u.float_lit.value : (double)x->u.int_lit.value.limb[0];
+        if (neg) v = -v;
+        out->u = 0;
+        if (k == K_F32) out->f32 = (float)v; else out->f = v;
+        return true;
+    }
+    if (x->kind == VX_N_BOOL && !neg) { out->i = x->u.boolean; return true; }
+    return false;
+}
+
+/* `const K: [u32; 64] = [...]` of literal numbers: one immortal array made
+ * at compile time and shared by every use (a lookup table in a loop is
+ * not rebuilt per access).  False if the value is not such a literal. */
+static bool const_array(Comp *c, VxDecl *d, int dst)
+{
+    VxNode *e = d->node->u.konst.value;
+    for (int i = 0; i < c->array_decls.len; i++)
+        if (c->array_decls.data[i] == d) {
+            VxValue k = { .a = c->arrays.data[i] };
+            emit(c, e, VX_OP_LOADK, 0, dst, add_const(c, k), 0);
+            return true;
+        }
+    if (e->kind != VX_N_ARRAY) return false;
+    int kind = elem_put_kind(c, elem_type(c, e));
+    if (kind < 0 || kind >= VX_PUT_STR) return false;  /* numbers and bools */
+    VxNodeList el = e->u.list.elems;
+    VxValue *items = vx_xmalloc(sizeof(VxValue) * (size_t)(el.len ? el.len : 1));
+    for (int i = 0; i < el.len; i++)
+        if (!const_scalar(c, el.items[i], &items[i])) { free(items); return false; }
+    VxArr *a = calloc(1, sizeof *a);
+    if (!a) vx_xmalloc((size_t)-1);
+    a->h.kind = VX_OBJ_ARR;                          /* rc 0: immortal, never released */
+    a->len = a->cap = (uint32_t)el.len;
+    a->elem_kind = (uint8_t)kind;
+    a->items = items;
+    vx_vec_push(&c->arrays, a);
+    vx_vec_push(&c->array_decls, d);
+    VxValue k = { .a = a };
+    emit(c, e, VX_OP_LOADK, 0, dst, add_const(c, k), 0);
+    return true;
 }
 
 /* ---- operators ----------------------------------------------------------------- */
@@ -2495,7 +2551,10 @@ static void expr_to(Comp *c, VxNode *e, int dst)
         }
         if (e->kind == VX_N_SELF) { unsupported(c, e, "`self` here"); return; }
         VxDecl *d = vx_sema_global(c->sema, e->u.ident.name);
-        if (d && d->kind == VX_D_CONST && d->node->u.konst.value) { expr_to(c, d->node->u.konst.value, dst); return; }
+        if (d && d->kind == VX_D_CONST && d->node->u.konst.value) {
+            if (!const_array(c, d, dst)) expr_to(c, d->node->u.konst.value, dst);
+            return;
+        }
         if (variant_value(c, e, dst)) return;            /* `None` */
         if (function_value(c, e, dst)) return;
         unsupported(c, e, "this name as a value");
@@ -2675,6 +2734,7 @@ static void free_comp(Comp *c)
     vx_vec_free(&c->refs);
     vx_vec_free(&c->todo);
     vx_vec_free(&c->desc_keys);
+    vx_vec_free(&c->array_decls);
     vx_arena_free(&c->scratch);
     for (int i = 0; i < c->nloops; i++) { vx_vec_free(&c->loops[i].breaks); vx_vec_free(&c->loops[i].continues); }
 }
@@ -2711,6 +2771,8 @@ VxProgram *vx_compile(VxSema *sema, const VxSource *src, VxNode *file, VxDiags *
     p->src = src;
     p->strings = c.strings.data;
     p->nstrings = c.strings.len;
+    p->arrays = c.arrays.data;
+    p->narrays = c.arrays.len;
     p->descs = c.descs.data;
     p->ndescs = c.descs.len;
     bool failed = c.failed;

@@ -502,10 +502,48 @@ static VxWide to_wide(VxValue v, VxIntKind k)
 
 static VxValue from_wide(VxWide w) { VxValue v; v.u = w.limb[0]; return v; }
 
+/* The low bits of r as a value of kind k: sign- or zero-extended to 64
+ * bits, the form every integer register holds. */
+static inline VxValue norm_int(uint64_t r, VxIntKind k)
+{
+    int bits = vx_int_bits(k);
+    VxValue v;
+    if (bits >= 64) v.u = r;
+    else if (vx_int_signed(k)) v.i = (int64_t)(r << (64 - bits)) >> (64 - bits);
+    else v.u = r & ((1ull << bits) - 1);
+    return v;
+}
+
+/* Checked + - * on 64-bit machine words, then a range check for narrower
+ * kinds: the common case needs no wide arithmetic. */
+static bool fast_arith(VxArithOp op, VxIntKind k, VxValue a, VxValue b, VxValue *out, VxNumStatus *st)
+{
+    if (op > VX_MUL) return false;
+    int bits = vx_int_bits(k);
+    bool ov;
+    if (vx_int_signed(k)) {
+        int64_t r;
+        ov = op == VX_ADD ? __builtin_add_overflow(a.i, b.i, &r) : op == VX_SUB ? __builtin_sub_overflow(a.i, b.i, &r)
+                                                                 : __builtin_mul_overflow(a.i, b.i, &r);
+        ov = ov || (bits < 64 && (r < -(INT64_C(1) << (bits - 1)) || r > (INT64_C(1) << (bits - 1)) - 1));
+        out->i = r;
+    } else {
+        uint64_t r;
+        ov = op == VX_ADD ? __builtin_add_overflow(a.u, b.u, &r) : op == VX_SUB ? __builtin_sub_overflow(a.u, b.u, &r)
+                                                                 : __builtin_mul_overflow(a.u, b.u, &r);
+        ov = ov || (bits < 64 && r >> bits);
+        out->u = r;
+    }
+    *st = ov ? VX_NUM_OVERFLOW : VX_NUM_OK;
+    return true;
+}
+
 static VxNumStatus int_arith(VxArithOp op, VxIntKind k, VxValue a, VxValue b, VxValue *out)
 {
+    VxNumStatus st;
+    if (fast_arith(op, k, a, b, out, &st)) return st;
     VxWide r;
-    VxNumStatus st = vx_wide_arith(op, to_wide(a, k), to_wide(b, k), int_type(k), &r);
+    st = vx_wide_arith(op, to_wide(a, k), to_wide(b, k), int_type(k), &r);
     *out = from_wide(r);
     return st;
 }
@@ -639,10 +677,13 @@ static int execute(Vm *vm)
         vmcase(WRAP_ARITH) vmcase(SAT_ARITH) vmcase(FITS_ARITH) {
             VxIntKind k = (VxIntKind)(i.t & 31);
             VxArithOp op = (VxArithOp)(i.t >> 5);
-            VxWide r;
-            VxWide a = to_wide(RB, k), b = to_wide(RC, k);
-            if (i.op == VX_OP_WRAP_ARITH) vx_wide_wrapping(op, a, b, int_type(k), &r);
-            else if (i.op == VX_OP_SAT_ARITH) vx_wide_saturating(op, a, b, int_type(k), &r);
+            if (i.op == VX_OP_WRAP_ARITH) {                /* the low bits are the same for signed and unsigned */
+                uint64_t x = RB.u, y = RC.u;
+                RA = norm_int(op == VX_ADD ? x + y : op == VX_SUB ? x - y : x * y, k);
+                vmbreak;
+            }
+            VxWide r, a = to_wide(RB, k), b = to_wide(RC, k);
+            if (i.op == VX_OP_SAT_ARITH) vx_wide_saturating(op, a, b, int_type(k), &r);
             else { RA.i = vx_wide_arith(op, a, b, int_type(k), &r) == VX_NUM_OK; vmbreak; }
             RA = from_wide(r);
             vmbreak;
@@ -659,16 +700,14 @@ static int execute(Vm *vm)
         vmcase(BAND) RA.u = RB.u & RC.u; vmbreak;
         vmcase(BOR) RA.u = RB.u | RC.u; vmbreak;
         vmcase(BXOR) RA.u = RB.u ^ RC.u; vmbreak;
-        vmcase(BNOT) RA = from_wide(vx_wide_not(to_wide(RB, (VxIntKind)i.t), int_type((VxIntKind)i.t))); vmbreak;
-        vmcase(SHL) vmcase(SHR) {
+        vmcase(BNOT) RA = norm_int(~RB.u, (VxIntKind)i.t); vmbreak;
+        vmcase(SHL) vmcase(SHR) {                        /* every VM integer fits 64 bits: no wide arithmetic */
             VxIntKind k = (VxIntKind)i.t;
-            VxWide r;
             uint64_t n = RC.u;
-            VxNumStatus st = n >= 256 ? VX_NUM_SHIFT_RANGE
-                           : i.op == VX_OP_SHL ? vx_wide_shl(to_wide(RB, k), (uint32_t)n, int_type(k), &r)
-                                               : vx_wide_shr(to_wide(RB, k), (uint32_t)n, int_type(k), &r);
-            if (st) { SAVE(); return int_error(vm, st, 0, k, RB, RC); }
-            RA = from_wide(r);
+            if (n >= (uint64_t)vx_int_bits(k)) { SAVE(); return int_error(vm, VX_NUM_SHIFT_RANGE, 0, k, RB, RC); }
+            if (i.op == VX_OP_SHL) RA = norm_int(RB.u << n, k);
+            else if (vx_int_signed(k)) RA.i = RB.i >> n;
+            else RA.u = RB.u >> n;
             vmbreak;
         }
 
