@@ -113,24 +113,29 @@ const char *closest_name(Sema *s, const char *name, unsigned kinds)
 
 /* ---- diagnostics -------------------------------------------------------------- */
 
-VxDiag *sema_error(Sema *s, VxSpan span, const char *fmt, ...)
+static VxDiag *sema_diag(Sema *s, VxSeverity level, VxSpan span, const char *fmt, va_list ap)
 {
     char msg[1024];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    return vx_diag(s->diags, level, s->src, span, "%s", msg);
+}
+
+VxDiag *sema_error(Sema *s, VxSpan span, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    VxDiag *g = sema_diag(s, VX_ERROR, span, fmt, ap);
     va_end(ap);
-    return vx_diag(s->diags, VX_ERROR, s->src, span, "%s", msg);
+    return g;
 }
 
 VxDiag *sema_warning(Sema *s, VxSpan span, const char *fmt, ...)
 {
-    char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    VxDiag *g = sema_diag(s, VX_WARNING, span, fmt, ap);
     va_end(ap);
-    return vx_diag(s->diags, VX_WARNING, s->src, span, "%s", msg);
+    return g;
 }
 
 const char *tname(Sema *s, VxType *t) { return vx_tname(s->types, vx_zonk(s->types, t, false)); }

@@ -601,6 +601,18 @@ static double math_fn(int fn, double x)
 #define vmdefault default
 #endif
 
+/* A new frame for f whose registers start at base, or NULL when the
+ * frame stack or the value stack is full. */
+static inline Frame *push_frame(Vm *vm, const VxFunc *f, VxValue *base, uint16_t ret)
+{
+    if (vm->nframes >= MAX_FRAMES || base + f->nregs + 1 > vm->stack_end) return NULL;
+    Frame *callee = &vm->frames[vm->nframes++];
+    callee->f = f;
+    callee->base = base;
+    callee->ret = ret;
+    return callee;
+}
+
 static int execute(Vm *vm)
 {
 #if defined(__GNUC__) && !defined(VX_SWITCH_DISPATCH)
@@ -615,6 +627,11 @@ static int execute(Vm *vm)
     VxValue *R = fr->base;
     const VxValue *K = fr->f->consts;
 #define SAVE() (fr->pc = pc - 1)
+/* Call f with its registers from base (its arguments already there). */
+#define ENTER(f_, base_) do { const VxFunc *ef_ = (f_); VxValue *eb_ = (base_); SAVE(); \
+        Frame *nf_ = push_frame(vm, ef_, eb_, i.a); \
+        if (!nf_) return runtime_error(vm, "stack overflow: more than %d nested calls", vm->nframes); \
+        fr = nf_; R = eb_; K = ef_->consts; pc = ef_->code; } while (0)
 #define RA R[i.a]
 #define RB R[i.b]
 #define RC R[i.c]
@@ -768,18 +785,7 @@ static int execute(Vm *vm)
 
         vmcase(CALL) {
             const VxFunc *f = &vm->prog->funcs[i.b];
-            VxValue *base = R + i.a;
-            SAVE();
-            if (vm->nframes >= MAX_FRAMES || base + f->nregs + 1 > vm->stack_end)
-                return runtime_error(vm, "stack overflow: more than %d nested calls", vm->nframes);
-            Frame *callee = &vm->frames[vm->nframes++];
-            callee->f = f;
-            callee->base = base;
-            callee->ret = i.a;
-            fr = callee;
-            R = base;
-            K = f->consts;
-            pc = f->code;
+            ENTER(f, R + i.a);
             vmbreak;
         }
         vmcase(CLOSURE) {
@@ -791,23 +797,12 @@ static int execute(Vm *vm)
         }
         vmcase(CALLC) {
             VxClosure *cl = RB.fn;
-            const VxFunc *f = &vm->prog->funcs[cl->func];
-            VxValue *base = R + i.a;
-            SAVE();
-            if (vm->nframes >= MAX_FRAMES || base + f->nregs + 1 > vm->stack_end)
-                return runtime_error(vm, "stack overflow: more than %d nested calls", vm->nframes);
+            uint32_t nargs = i.c;
+            ENTER(&vm->prog->funcs[cl->func], R + i.a);
             for (uint32_t k = 0; k < cl->n; k++) {      /* the callee owns copies of the captures */
-                base[i.c + k] = cl->caps[k];
+                R[nargs + k] = cl->caps[k];
                 if (cl->obj_mask >> k & 1) retain(cl->caps[k].o);
             }
-            Frame *callee = &vm->frames[vm->nframes++];
-            callee->f = f;
-            callee->base = base;
-            callee->ret = i.a;
-            fr = callee;
-            R = base;
-            K = f->consts;
-            pc = f->code;
             vmbreak;
         }
         vmcase(RET) vmcase(RET0) {
