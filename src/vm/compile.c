@@ -2041,24 +2041,35 @@ static void scalar_test(Comp *c, VxNode *p, int r, IntVec *misses)
 
 static void pattern_test(Comp *c, VxNode *p, int r, IntVec *misses);
 
-/* p | q | ...: any alternative; each miss falls through to the next. */
-static void or_test(Comp *c, VxNode *p, int r, IntVec *misses)
+static void pattern_bind(Comp *c, VxNode *p, int r, Bindings *bs);
+
+/* Patch every jump in `jumps` to here, and forget them. */
+static void patch_all_here(Comp *c, IntVec *jumps)
 {
-    VxNodeList alts = p->u.list.elems;
+    for (int i = 0; i < jumps->len; i++) patch_here(c, jumps->data[i]);
+    vx_vec_free(jumps);
+}
+
+/* p, or each alternative of p = q | r | ...: a miss falls through to the
+ * next alternative, the last one's to `misses`; with bs, the alternative
+ * that matched binds the names. */
+static void match_alternatives(Comp *c, VxNode *p, int r, IntVec *misses, Bindings *bs)
+{
+    VxNodeList alts = p->kind == VX_N_PAT_OR ? p->u.list.elems : (VxNodeList){ &p, 1 };
     IntVec hits = {0};
     for (int a = 0; a < alts.len; a++) {
         IntVec alt_misses = {0};
         pattern_test(c, alts.items[a], r, &alt_misses);
+        if (bs) pattern_bind(c, alts.items[a], r, bs);
         if (a + 1 < alts.len) {
-            vx_vec_push(&hits, emit_jump(c, p, VX_OP_JMP, 0));
-            for (int m = 0; m < alt_misses.len; m++) patch_here(c, alt_misses.data[m]);
+            vx_vec_push(&hits, emit_jump(c, alts.items[a], VX_OP_JMP, 0));
+            patch_all_here(c, &alt_misses);
         } else {
             for (int m = 0; m < alt_misses.len; m++) vx_vec_push(misses, alt_misses.data[m]);
+            vx_vec_free(&alt_misses);
         }
-        vx_vec_free(&alt_misses);
     }
-    for (int h = 0; h < hits.len; h++) patch_here(c, hits.data[h]);
-    vx_vec_free(&hits);
+    patch_all_here(c, &hits);
 }
 
 static void pattern_test(Comp *c, VxNode *p, int r, IntVec *misses)
@@ -2067,7 +2078,7 @@ static void pattern_test(Comp *c, VxNode *p, int r, IntVec *misses)
     switch (p->kind) {
     case VX_N_PAT_WILD: case VX_N_PAT_REST: return;
     case VX_N_PAT_LIT: case VX_N_PAT_RANGE: scalar_test(c, p, r, misses); return;
-    case VX_N_PAT_OR: or_test(c, p, r, misses); return;
+    case VX_N_PAT_OR: match_alternatives(c, p, r, misses, NULL); return;
     case VX_N_PAT_IDENT: case VX_N_PAT_PATH: case VX_N_PAT_TUPLE: case VX_N_PAT_TUPLE_STRUCT: case VX_N_PAT_STRUCT: break;
     default: unsupported(c, p, "this pattern"); return;
     }
@@ -2124,11 +2135,13 @@ static void pattern_bind(Comp *c, VxNode *p, int r, Bindings *bs)
     }
 }
 
-/* Test p against r (misses jump away), then bind its names. */
-static void pattern_match(Comp *c, VxNode *p, int r, IntVec *misses, Bindings *bs)
+/* Test p against r (misses jump away), then bind its names as locals. */
+static void match_and_bind(Comp *c, VxNode *p, int r, IntVec *misses)
 {
-    pattern_test(c, p, r, misses);
-    pattern_bind(c, p, r, bs);
+    Bindings bs = {0};
+    alloc_bindings(c, p, &bs);
+    match_alternatives(c, p, r, misses, &bs);
+    declare_bindings(c, &bs);
 }
 
 /* ---- match, if let, while let ----------------------------------------------------------------- */
@@ -2148,23 +2161,8 @@ static void match_arm(Comp *c, VxNode *arm, int r, int dst, IntVec *ends)
 {
     VxNode *p = arm->u.arm.pat;
     int save = c->freereg, nlocals = c->locals.len;
-    Bindings bs = {0};
-    alloc_bindings(c, p, &bs);
-    IntVec misses = {0}, hits = {0};
-    VxNodeList alts = p->kind == VX_N_PAT_OR ? p->u.list.elems : (VxNodeList){ &arm->u.arm.pat, 1 };
-    for (int a = 0; a < alts.len; a++) {              /* or-patterns: any alternative, each binding the names */
-        IntVec alt_misses = {0};
-        pattern_match(c, alts.items[a], r, &alt_misses, &bs);
-        if (a + 1 < alts.len) {
-            vx_vec_push(&hits, emit_jump(c, alts.items[a], VX_OP_JMP, 0));
-            for (int m = 0; m < alt_misses.len; m++) patch_here(c, alt_misses.data[m]);
-        } else {
-            for (int m = 0; m < alt_misses.len; m++) vx_vec_push(&misses, alt_misses.data[m]);
-        }
-        vx_vec_free(&alt_misses);
-    }
-    for (int h = 0; h < hits.len; h++) patch_here(c, hits.data[h]);
-    declare_bindings(c, &bs);
+    IntVec misses = {0};
+    match_and_bind(c, p, r, &misses);
     if (arm->u.arm.guard) {                           /* a failed guard releases the bindings, then misses */
         int s2 = c->freereg, g = expr(c, arm->u.arm.guard);
         release_to(c, arm, s2);
@@ -2176,9 +2174,7 @@ static void match_arm(Comp *c, VxNode *arm, int r, int dst, IntVec *ends)
     expr_to(c, arm->u.arm.body, dst);
     release_to(c, arm, save);
     vx_vec_push(ends, emit_jump(c, arm, VX_OP_JMP, 0));
-    for (int m = 0; m < misses.len; m++) patch_here(c, misses.data[m]);
-    vx_vec_free(&misses);
-    vx_vec_free(&hits);
+    patch_all_here(c, &misses);
     c->locals.len = nlocals;
 }
 
@@ -2188,8 +2184,7 @@ static void match_expr(Comp *c, VxNode *e, int dst)
     int r = scrutinee(c, e->u.match.scrutinee);
     IntVec ends = {0};
     for (int i = 0; i < e->u.match.arms.len && !c->failed; i++) match_arm(c, e->u.match.arms.items[i], r, dst, &ends);
-    for (int i = 0; i < ends.len; i++) patch_here(c, ends.data[i]);
-    vx_vec_free(&ends);
+    patch_all_here(c, &ends);
     release_to(c, e, save);
 }
 
@@ -2199,17 +2194,13 @@ static void if_let(Comp *c, VxNode *e, int dst)
     int save = c->freereg, nlocals = c->locals.len;
     int r = scrutinee(c, e->u.if_.cond);
     int inner = c->freereg;
-    Bindings bs = {0};
-    alloc_bindings(c, e->u.if_.pat, &bs);
     IntVec misses = {0};
-    pattern_match(c, e->u.if_.pat, r, &misses, &bs);
-    declare_bindings(c, &bs);
+    match_and_bind(c, e->u.if_.pat, r, &misses);
     block_to(c, e->u.if_.then, dst);
     c->locals.len = nlocals;
     release_to(c, e, inner);
     int to_end = emit_jump(c, e, VX_OP_JMP, 0);
-    for (int m = 0; m < misses.len; m++) patch_here(c, misses.data[m]);
-    vx_vec_free(&misses);
+    patch_all_here(c, &misses);
     if (e->u.if_.els && e->u.if_.els->kind == VX_N_IF) expr_to(c, e->u.if_.els, dst);
     else if (e->u.if_.els) block_to(c, e->u.if_.els, dst);
     patch_here(c, to_end);
@@ -2225,19 +2216,15 @@ static void while_let(Comp *c, VxNode *e)
     if (!push_loop(c, e, e->u.while_.label, -1)) return;
     int r = scrutinee(c, e->u.while_.cond);
     int inner = c->freereg;
-    Bindings bs = {0};
-    alloc_bindings(c, e->u.while_.pat, &bs);
     IntVec misses = {0};
-    pattern_match(c, e->u.while_.pat, r, &misses, &bs);
-    declare_bindings(c, &bs);
+    match_and_bind(c, e->u.while_.pat, r, &misses);
     discard(c, e->u.while_.body);
     c->locals.len = nlocals;
     release_to(c, e, inner);
     bool obj = c->owned[r];
     if (obj) emit(c, e, VX_OP_DROP, 0, r, 0, 0);
     jump_back(c, e, top);
-    for (int m = 0; m < misses.len; m++) patch_here(c, misses.data[m]);
-    vx_vec_free(&misses);
+    patch_all_here(c, &misses);
     if (obj) emit(c, e, VX_OP_DROP, 0, r, 0, 0);
     c->owned[r] = false;
     c->freereg = r;
