@@ -26,8 +26,7 @@ static VxStr *str_of(Vm *vm, const char *p, size_t n)
 static void push_str(Vm *vm, VxArr **a, const char *p, size_t n)
 {
     VxValue v = { .s = str_of(vm, p, n) };
-    vm_arr_push(vm, a, v);
-    v.s->h.rc--;                                       /* the push retained it */
+    vm_arr_push_move(vm, a, v);
 }
 
 /* Byte offset of character `index` in s (index == length: the end), or -1. */
@@ -244,19 +243,12 @@ static VxValue pair(Vm *vm, const VxRecDesc *d, VxValue x, VxValue y)
     return (VxValue){ .r = r };
 }
 
-/* Pushed without a second reference: the array takes the pair's. */
-static void push_new(Vm *vm, VxArr **a, VxValue v)
-{
-    vm_arr_push(vm, a, v);
-    v.o->rc--;
-}
-
 static int b_zip(Vm *vm, const VxValue *a, VxValue *out)
 {
     const VxArr *x = a[0].a, *y = a[1].a;
     uint32_t n = x->len < y->len ? x->len : y->len;
     VxArr *r = vm_new_arr(vm, n, VX_PUT_REC);
-    for (uint32_t i = 0; i < n; i++) push_new(vm, &r, pair(vm, a[2].d, x->items[i], y->items[i]));
+    for (uint32_t i = 0; i < n; i++) vm_arr_push_move(vm, &r, pair(vm, a[2].d, x->items[i], y->items[i]));
     out->a = r;
     return 0;
 }
@@ -265,7 +257,7 @@ static int b_enumerate(Vm *vm, const VxValue *a, VxValue *out)
 {
     const VxArr *x = a[0].a;
     VxArr *r = vm_new_arr(vm, x->len, VX_PUT_REC);
-    for (uint32_t i = 0; i < x->len; i++) push_new(vm, &r, pair(vm, a[1].d, (VxValue){ .i = i }, x->items[i]));
+    for (uint32_t i = 0; i < x->len; i++) vm_arr_push_move(vm, &r, pair(vm, a[1].d, (VxValue){ .i = i }, x->items[i]));
     out->a = r;
     return 0;
 }

@@ -109,13 +109,20 @@ static VxRec *rec_unique(Vm *vm, VxRec *r)
 static VxArr *arr_unique(Vm *vm, VxArr *a);
 static void arr_reserve(VxArr *a, uint32_t n);
 
-/* *slot.push(v), copying the array first if it is shared. */
-static void arr_push(Vm *vm, VxArr **slot, VxValue v)
+/* *slot.push(v), v moving in (no retain), copying the array first if it
+ * is shared. */
+static void arr_push_move(Vm *vm, VxArr **slot, VxValue v)
 {
     VxArr *a = *slot = arr_unique(vm, *slot);
     arr_reserve(a, a->len + 1);
-    if (a->elem_obj) retain(v.o);
     a->items[a->len++] = v;
+}
+
+/* *slot.push(a copy of v). */
+static void arr_push(Vm *vm, VxArr **slot, VxValue v)
+{
+    if ((*slot)->elem_obj) retain(v.o);
+    arr_push_move(vm, slot, v);
 }
 
 static VxArr *new_arr(Vm *vm, uint32_t cap, int elem_kind)
@@ -214,6 +221,7 @@ VxStr *vm_new_str(Vm *vm, uint32_t cap) { return new_str(vm, cap); }
 VxStr *vm_str_append(Vm *vm, VxStr *s, const char *p, size_t n) { return str_append(vm, s, p, n); }
 VxArr *vm_new_arr(Vm *vm, uint32_t cap, int elem_kind) { return new_arr(vm, cap, elem_kind); }
 void vm_arr_push(Vm *vm, VxArr **slot, VxValue v) { arr_push(vm, slot, v); }
+void vm_arr_push_move(Vm *vm, VxArr **slot, VxValue v) { arr_push_move(vm, slot, v); }
 void vm_retain(VxObj *o) { retain(o); }
 void vm_link(Vm *vm, VxObj *o) { link_obj(vm, o); }
 VxRec *vm_new_rec(Vm *vm, const VxRecDesc *d) { return new_rec(vm, d); }

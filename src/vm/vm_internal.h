@@ -41,6 +41,7 @@ VxStr *vm_new_str(Vm *vm, uint32_t cap);
 VxStr *vm_str_append(Vm *vm, VxStr *s, const char *p, size_t n);
 VxArr *vm_new_arr(Vm *vm, uint32_t cap, int elem_kind);
 void vm_arr_push(Vm *vm, VxArr **slot, VxValue v);    /* retains v when the array holds objects */
+void vm_arr_push_move(Vm *vm, VxArr **slot, VxValue v);   /* the array takes v's reference */
 void vm_retain(VxObj *o);
 void vm_link(Vm *vm, VxObj *o);                       /* onto the live list */
 VxRec *vm_new_rec(Vm *vm, const VxRecDesc *d);          /* fields uninitialised */
