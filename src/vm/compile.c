@@ -941,6 +941,17 @@ static void format_call(Comp *c, VxNode *call, int dst)
     }
 }
 
+/* The end of an Option-valued sequence: dst := Some(R[v]) on the path
+ * that reaches here, None on the path that jumped from to_none. */
+static void finish_option(Comp *c, VxNode *at, VxType *t, int v, int dst, int to_none)
+{
+    emit(c, at, VX_OP_NEWREC, 0, dst, v, desc_const(c, t, 0));
+    int to_end = emit_jump(c, at, VX_OP_JMP, 0);
+    patch_here(c, to_none);
+    emit(c, at, VX_OP_NEWREC, 0, dst, v, desc_const(c, t, 1));
+    patch_here(c, to_end);
+}
+
 /* dst := Some(value(R[args..])) if test(R[args..]) else None, where test
  * and value are C builtins and t is the Option type. */
 static void option_of_builtins(Comp *c, VxNode *at, VxType *t, int args, const char *test, int ntest,
@@ -950,11 +961,7 @@ static void option_of_builtins(Comp *c, VxNode *at, VxType *t, int args, const c
     emit(c, at, VX_OP_CALLB, 0, ok, args, vx_builtin_find(test, ntest));
     int to_none = emit_jump(c, at, VX_OP_JMPIFNOT, ok);
     emit(c, at, VX_OP_CALLB, 0, v, args, vx_builtin_find(value, nvalue));
-    emit(c, at, VX_OP_NEWREC, 0, dst, v, desc_const(c, t, 0));
-    int to_end = emit_jump(c, at, VX_OP_JMP, 0);
-    patch_here(c, to_none);
-    emit(c, at, VX_OP_NEWREC, 0, dst, v, desc_const(c, t, 1));
-    patch_here(c, to_end);
+    finish_option(c, at, t, v, dst, to_none);
 }
 
 /* Arguments for CALLB: each into the next register, owned (CALLB borrows
@@ -1105,11 +1112,7 @@ static bool int_arith_call(Comp *c, VxNode *call, VxDecl *d, int dst)
         emit(c, call, VX_OP_FITS_ARITH, t, ok, a, b);
         int to_none = emit_jump(c, call, VX_OP_JMPIFNOT, ok);
         emit(c, call, arith_op(toks[op], K_INT, ik), ik, v, a, b);     /* cannot fail now */
-        emit(c, call, VX_OP_NEWREC, 0, dst, v, desc_const(c, ot, 0));
-        int to_end = emit_jump(c, call, VX_OP_JMP, 0);
-        patch_here(c, to_none);
-        emit(c, call, VX_OP_NEWREC, 0, dst, v, desc_const(c, ot, 1));
-        patch_here(c, to_end);
+        finish_option(c, call, ot, v, dst, to_none);
     }
     release_to(c, call, save);
     return true;
@@ -2365,11 +2368,7 @@ static void array_pop(Comp *c, VxNode *e, int dst)
     emit(c, e, VX_OP_ALEN, 0, n, a, 0);
     int to_none = emit_jump(c, e, VX_OP_JMPIFNOT, n);
     emit(c, e, VX_OP_APOP, 0, v, a, 0);
-    emit(c, e, VX_OP_NEWREC, 0, dst, v, desc_const(c, t, 0));
-    int to_end = emit_jump(c, e, VX_OP_JMP, 0);
-    patch_here(c, to_none);
-    emit(c, e, VX_OP_NEWREC, 0, dst, v, desc_const(c, t, 1));
-    patch_here(c, to_end);
+    finish_option(c, e, t, v, dst, to_none);
     c->freereg = save;
 }
 
