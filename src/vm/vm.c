@@ -424,20 +424,10 @@ int64_t vm_utf8_length(const VxStr *s) { return utf8_length(s); }
 
 /* ---- runtime errors --------------------------------------------------------------- */
 
-/* Report at the current instruction with a stack trace; returns status 1. */
-static int runtime_error(Vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int report_error(Vm *vm, const char *msg);
 
-static int runtime_error(Vm *vm, const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return report_error(vm, msg);
-}
-
+/* Report at the current instruction with a stack trace; returns status 1
+ * (declared in vm_internal.h, for builtins.c too). */
 int vm_error(Vm *vm, const char *fmt, ...)
 {
     char msg[512];
@@ -483,20 +473,20 @@ static int int_error(Vm *vm, VxNumStatus st, int op, VxIntKind k, VxValue a, VxV
     bool s = vx_int_signed(k);
     snprintf(x, sizeof x, s ? "%lld" : "%llu", s ? (long long)a.i : (long long)a.u);
     snprintf(y, sizeof y, s ? "%lld" : "%llu", s ? (long long)b.i : (long long)b.u);
-    if (st == VX_NUM_DIV_ZERO) return runtime_error(vm, "attempt to %s by zero", op_words[op]);
-    if (st == VX_NUM_SHIFT_RANGE) return runtime_error(vm, "shift by %s is out of range for `%s`", y, vx_int_name(k));
+    if (st == VX_NUM_DIV_ZERO) return vm_error(vm, "attempt to %s by zero", op_words[op]);
+    if (st == VX_NUM_SHIFT_RANGE) return vm_error(vm, "shift by %s is out of range for `%s`", y, vx_int_name(k));
     static const char *const sym[] = { "+", "-", "*", "/", "%" };
-    return runtime_error(vm, "integer overflow: %s %s %s does not fit in `%s`", x, sym[op], y, vx_int_name(k));
+    return vm_error(vm, "integer overflow: %s %s %s does not fit in `%s`", x, sym[op], y, vx_int_name(k));
 }
 
 /* `unwrap()` of `None`, or of `Err(e)` (e is shown when it prints). */
 static int unwrap_error(Vm *vm, const VxRec *r)
 {
-    if (r->desc->n == 0) return runtime_error(vm, "called `unwrap()` on `None`");
+    if (r->desc->n == 0) return vm_error(vm, "called `unwrap()` on `None`");
     VxStr *text = new_str(vm, 16);                    /* freed with every object after the error */
     Sink k = { vm, &text };
     if (r->desc->kinds[0] != 0xFF) put_inner(&k, r->fields[0], r->desc->kinds[0]);
-    return runtime_error(vm, "called `unwrap()` on an `Err` value: %s", text->data);
+    return vm_error(vm, "called `unwrap()` on an `Err` value: %s", text->data);
 }
 
 /* ---- integers of any kind up to 64 bits ----------------------------------------------- */
@@ -638,7 +628,7 @@ static int execute(Vm *vm)
 /* Call f with its registers from base (its arguments already there). */
 #define ENTER(f_, base_) do { const VxFunc *ef_ = (f_); VxValue *eb_ = (base_); SAVE(); \
         Frame *nf_ = push_frame(vm, ef_, eb_, i.a); \
-        if (!nf_) return runtime_error(vm, "stack overflow: more than %d nested calls", vm->nframes); \
+        if (!nf_) return vm_error(vm, "stack overflow: more than %d nested calls", vm->nframes); \
         fr = nf_; R = eb_; K = ef_->consts; pc = ef_->code; } while (0)
 #define RA R[i.a]
 #define RB R[i.b]
@@ -670,19 +660,19 @@ static int execute(Vm *vm)
             vmbreak;
         }
         vmcase(NEG_I64)
-            if (RB.i == INT64_MIN) { SAVE(); return runtime_error(vm, "integer overflow: -(%lld) does not fit in `i64`", (long long)RB.i); }
+            if (RB.i == INT64_MIN) { SAVE(); return vm_error(vm, "integer overflow: -(%lld) does not fit in `i64`", (long long)RB.i); }
             RA.i = -RB.i;
             vmbreak;
         vmcase(ADDI_I64) {
             int64_t r;
-            if (__builtin_add_overflow(RB.i, (int64_t)(int16_t)i.c, &r)) { SAVE(); return runtime_error(vm, "integer overflow in a loop counter"); }
+            if (__builtin_add_overflow(RB.i, (int64_t)(int16_t)i.c, &r)) { SAVE(); return vm_error(vm, "integer overflow in a loop counter"); }
             RA.i = r;
             vmbreak;
         }
         vmcase(POW_I64) vmcase(POW_INT) {
             VxIntKind k = i.op == VX_OP_POW_I64 ? VX_I64 : (VxIntKind)i.t;
             VxValue r;
-            if (int_pow(k, RB, RC, &r)) { SAVE(); return runtime_error(vm, "integer overflow in `**` for `%s`", vx_int_name(k)); }
+            if (int_pow(k, RB, RC, &r)) { SAVE(); return vm_error(vm, "integer overflow in `**` for `%s`", vx_int_name(k)); }
             RA = r;
             vmbreak;
         }
@@ -717,7 +707,7 @@ static int execute(Vm *vm)
             VxWide r;
             if (vx_wide_neg(to_wide(RB, (VxIntKind)i.t), int_type((VxIntKind)i.t), &r)) {
                 SAVE();
-                return runtime_error(vm, "integer overflow: cannot negate this `%s`", vx_int_name((VxIntKind)i.t));
+                return vm_error(vm, "integer overflow: cannot negate this `%s`", vx_int_name((VxIntKind)i.t));
             }
             RA = from_wide(r);
             vmbreak;
@@ -850,7 +840,7 @@ static int execute(Vm *vm)
             vmbreak;
         }
         vmcase(ARRREP) {
-            if (RC.i < 0 || RC.i > (int64_t)UINT32_MAX / 2) { SAVE(); return runtime_error(vm, "cannot make an array of %lld elements", (long long)RC.i); }
+            if (RC.i < 0 || RC.i > (int64_t)UINT32_MAX / 2) { SAVE(); return vm_error(vm, "cannot make an array of %lld elements", (long long)RC.i); }
             VxArr *a = new_arr(vm, (uint32_t)RC.i, i.t);
             for (int64_t k = 0; k < RC.i; k++) { a->items[k] = RB; if (a->elem_obj) retain(RB.o); }
             a->len = (uint32_t)RC.i;
@@ -859,20 +849,20 @@ static int execute(Vm *vm)
         }
         vmcase(AGET) {
             VxArr *a = RB.a;
-            if ((uint64_t)RC.i >= a->len) { SAVE(); return runtime_error(vm, "index %lld is out of bounds for an array of length %u", (long long)RC.i, a->len); }
+            if ((uint64_t)RC.i >= a->len) { SAVE(); return vm_error(vm, "index %lld is out of bounds for an array of length %u", (long long)RC.i, a->len); }
             RA = a->items[RC.i];
             if (a->elem_obj) retain(RA.o);
             vmbreak;
         }
         vmcase(AGETB) {
             VxArr *a = RB.a;
-            if ((uint64_t)RC.i >= a->len) { SAVE(); return runtime_error(vm, "index %lld is out of bounds for an array of length %u", (long long)RC.i, a->len); }
+            if ((uint64_t)RC.i >= a->len) { SAVE(); return vm_error(vm, "index %lld is out of bounds for an array of length %u", (long long)RC.i, a->len); }
             RA = a->items[RC.i];
             vmbreak;
         }
         vmcase(ASET) {
             VxArr *a = RA.a;
-            if ((uint64_t)RB.i >= a->len) { SAVE(); return runtime_error(vm, "index %lld is out of bounds for an array of length %u", (long long)RB.i, a->len); }
+            if ((uint64_t)RB.i >= a->len) { SAVE(); return vm_error(vm, "index %lld is out of bounds for an array of length %u", (long long)RB.i, a->len); }
             a = RA.a = arr_unique(vm, a);
             if (a->elem_obj) { retain(RC.o); release(vm, a->items[RB.i].o); }
             a->items[RB.i] = RC;
@@ -890,7 +880,7 @@ static int execute(Vm *vm)
             vmbreak;
         }
         vmcase(TAKEA) {
-            if ((uint64_t)RC.i >= RB.a->len) { SAVE(); return runtime_error(vm, "index %lld is out of bounds for an array of length %u", (long long)RC.i, RB.a->len); }
+            if ((uint64_t)RC.i >= RB.a->len) { SAVE(); return vm_error(vm, "index %lld is out of bounds for an array of length %u", (long long)RC.i, RB.a->len); }
             VxArr *a = RB.a = arr_unique(vm, RB.a);
             RA = a->items[RC.i];
             a->items[RC.i].o = NULL;
@@ -907,7 +897,7 @@ static int execute(Vm *vm)
             int64_t lo = R[i.c].i, hi = R[i.c + 1].i;
             if (lo < 0 || hi < lo || hi > (int64_t)a->len) {
                 SAVE();
-                return runtime_error(vm, "range %lld..%lld is out of bounds for an array of length %u", (long long)lo, (long long)hi, a->len);
+                return vm_error(vm, "range %lld..%lld is out of bounds for an array of length %u", (long long)lo, (long long)hi, a->len);
             }
             VxArr *b = new_arr(vm, (uint32_t)(hi - lo), a->elem_kind);
             memcpy(b->items, a->items + lo, sizeof(VxValue) * (size_t)(hi - lo));
@@ -952,14 +942,14 @@ static int execute(Vm *vm)
         }
         vmcase(EQ_OBJ) RA.i = values_equal(RB, RC, i.t); vmbreak;
         vmcase(EPUT) flush_out(vm); fwrite(RA.s->data, 1, RA.s->len, stderr); vmbreak;
-        vmcase(FAIL) SAVE(); return runtime_error(vm, "%s", RA.s->data);
+        vmcase(FAIL) SAVE(); return vm_error(vm, "%s", RA.s->data);
         vmcase(ASSERT)
-            if (!RA.i) { SAVE(); return runtime_error(vm, "assertion failed: %s", K[i.b].s->data); }
+            if (!RA.i) { SAVE(); return vm_error(vm, "assertion failed: %s", K[i.b].s->data); }
             vmbreak;
         vmcase(EXIT) flush_out(vm); vm->exited = true; return (int)(RA.i & 0xFF);
         vmdefault:
             SAVE();
-            return runtime_error(vm, "internal error: bad instruction %d", i.op);
+            return vm_error(vm, "internal error: bad instruction %d", i.op);
         }
 #if !(defined(__GNUC__) && !defined(VX_SWITCH_DISPATCH))
     vm_next:
