@@ -17,23 +17,34 @@ enum { EMPTY = -1, TOMB = -2 };
 
 static bool key_is_str(const VxMap *m) { return m->key_kind == VX_PUT_STR; }
 
-static uint64_t hash_key(const VxMap *m, VxValue k)
+/* murmur3's finaliser: spreads the bits, so the low ones index well. */
+static uint64_t mix(uint64_t h) { h ^= h >> 33; h *= 0xff51afd7ed558ccdull; h ^= h >> 33; return h; }
+
+uint32_t vm_hash_bytes(const char *p, size_t n)
 {
-    uint64_t h;
-    if (key_is_str(m)) {
-        h = 0xcbf29ce484222325ull;                      /* FNV-1a */
-        for (uint32_t i = 0; i < k.s->len; i++) h = (h ^ (unsigned char)k.s->data[i]) * 0x100000001b3ull;
-    } else {
-        h = k.u;
-    }
-    h ^= h >> 33; h *= 0xff51afd7ed558ccdull; h ^= h >> 33;   /* spread the bits (murmur3's finaliser) */
-    return h;
+    uint64_t h = 0xcbf29ce484222325ull;                  /* FNV-1a */
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 0x100000001b3ull;
+    uint32_t r = (uint32_t)mix(h);
+    return r ? r : 1;                                    /* 0 means "not computed yet" */
 }
 
+/* Computed once per string: a key is hashed on every lookup. */
+uint32_t vm_str_hash(VxStr *s)
+{
+    if (!s->hash) s->hash = vm_hash_bytes(s->data, s->len);
+    return s->hash;
+}
+
+static uint32_t hash_key(const VxMap *m, VxValue k)
+{
+    return key_is_str(m) ? vm_str_hash(k.s) : (uint32_t)mix(k.u);
+}
+
+/* Strings: the same object (split shares its pieces), or equal hashes and bytes. */
 static bool key_eq(const VxMap *m, VxValue a, VxValue b)
 {
-    if (!key_is_str(m)) return a.u == b.u;
-    return a.s->len == b.s->len && memcmp(a.s->data, b.s->data, a.s->len) == 0;
+    if (!key_is_str(m) || a.s == b.s) return a.u == b.u;
+    return a.s->hash == b.s->hash && a.s->len == b.s->len && memcmp(a.s->data, b.s->data, a.s->len) == 0;
 }
 
 VxMap *vm_map_new(Vm *vm, int key_kind, int val_kind)
@@ -67,7 +78,7 @@ void vm_map_free_parts(Vm *vm, VxMap *m)
 static int64_t find(const VxMap *m, VxValue k, uint32_t *slot)
 {
     if (!m->nindex) return -1;
-    uint32_t mask = m->nindex - 1, i = (uint32_t)hash_key(m, k) & mask;
+    uint32_t mask = m->nindex - 1, i = hash_key(m, k) & mask;
     int64_t first_tomb = -1;
     for (;; i = (i + 1) & mask) {
         int32_t e = m->index[i];

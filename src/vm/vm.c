@@ -178,6 +178,7 @@ static VxStr *str_append(Vm *vm, VxStr *s, const char *p, size_t n)
     memcpy(s->data + s->len, p, n);
     s->len += (uint32_t)n;
     s->data[s->len] = '\0';
+    s->hash = 0;                                      /* the text changed */
     return s;
 }
 
