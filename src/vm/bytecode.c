@@ -62,6 +62,7 @@ void vx_program_free(VxProgram *p)
     for (int i = 0; i < p->ndescs; i++) {
         free(p->descs[i]->field_names);
         free(p->descs[i]->kinds);
+        free(p->descs[i]->unit);
         free(p->descs[i]);
     }
     free(p->descs);

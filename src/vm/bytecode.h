@@ -91,6 +91,7 @@ typedef struct VxRecDesc {
     const char **field_names;
     uint8_t *kinds;                   /* each field's print kind (0xFF: not printable) */
     uint64_t obj_mask;                /* bit i: field i holds an object */
+    struct VxRec *unit;               /* n == 0: the one value (immortal), which NEWREC need not make */
 } VxRecDesc;
 
 /* A struct, tuple or enum value: a descriptor and its fields. */

@@ -895,6 +895,7 @@ static int execute(Vm *vm)
             vmbreak;
         }
         vmcase(NEWREC) {
+            if (K[i.c].d->unit) { RA.r = K[i.c].d->unit; vmbreak; }   /* no fields: the one shared value */
             VxRec *r = new_rec(vm, K[i.c].d);
             memcpy(r->fields, &RB, sizeof(VxValue) * r->desc->n);    /* the fields move in */
             RA.r = r;
