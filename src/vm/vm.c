@@ -768,6 +768,7 @@ static int execute(Vm *vm)
         vmcase(JMP) pc += vx_sbx(i); vmbreak;
         vmcase(JMPIF) if (RA.i) pc += vx_sbx(i); vmbreak;
         vmcase(JMPIFNOT) if (!RA.i) pc += vx_sbx(i); vmbreak;
+        vmcase(JMPNOTAG) if (RA.r->desc->tag != i.t) pc += vx_sbx(i); vmbreak;
 
         vmcase(CALL) {
             const VxFunc *f = &vm->prog->funcs[i.b];
