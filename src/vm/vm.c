@@ -275,13 +275,26 @@ static size_t sci_text(double d, int prec, char *buf, size_t cap)
     return (size_t)(w - buf);
 }
 
+/* An integer in decimal, by hand: to_string and format print many, and
+ * snprintf's format parsing cost more than the digits.  buf holds 21+. */
+static size_t decimal_text(VxValue v, bool is_signed, char *buf)
+{
+    bool neg = is_signed && v.i < 0;
+    uint64_t u = neg ? 0 - v.u : v.u;
+    char tmp[24], *p = tmp + sizeof tmp;
+    do { *--p = (char)('0' + u % 10); u /= 10; } while (u);
+    if (neg) *--p = '-';
+    size_t n = (size_t)(tmp + sizeof tmp - p);
+    memcpy(buf, p, n);
+    buf[n] = '\0';
+    return n;
+}
+
 static size_t scalar_text(VxValue v, int kind, int prec, bool sci, char *buf, size_t cap, const char **text)
 {
     *text = buf;
-    if (kind >= VX_PUT_INT && kind < VX_PUT_INT + VX_INT_KINDS) {
-        if (vx_int_signed((VxIntKind)(kind - VX_PUT_INT))) return (size_t)snprintf(buf, cap, "%lld", (long long)v.i);
-        return (size_t)snprintf(buf, cap, "%llu", (unsigned long long)v.u);
-    }
+    if (kind >= VX_PUT_INT && kind < VX_PUT_INT + VX_INT_KINDS)
+        return decimal_text(v, vx_int_signed((VxIntKind)(kind - VX_PUT_INT)), buf);
     switch (kind) {
     case VX_PUT_F64: case VX_PUT_F32: {
         double d = kind == VX_PUT_F64 ? v.f : v.f32;
