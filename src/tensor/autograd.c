@@ -83,6 +83,7 @@ int vx_zero_grad(VxTensor *t) { return t->grad ? vx_tensor_fill_(t->grad, 0) : 0
 
 VxTensor *vx_detach(VxTensor *t)
 {
+    if (!t) return NULL;
     VxTensor *d = vx__header(t);
     if (!d) return NULL;
     d->ndim = t->ndim;

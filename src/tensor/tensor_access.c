@@ -73,6 +73,7 @@ int vx_tensor_item_f64(const VxTensor *t, double *out)
 
 int vx_tensor_copy_(VxTensor *dst, const VxTensor *src)
 {
+    if (!dst || !src) return -1;
     const VxBackend *b = vx__backend(dst, "copy", vx_backend_get(dst->device)->copy);
     if (!b) return -1;
     vx_no_grad_push();
@@ -104,6 +105,7 @@ static VxNode *copy_as(VxTensor **out, VxTensor *t, VxDtype dtype, const char *n
 
 VxTensor *vx_clone(VxTensor *t)
 {
+    if (!t) return NULL;
     VxTensor *out;
     copy_as(&out, t, t->dtype, "CloneBackward0");
     return out;
@@ -111,11 +113,13 @@ VxTensor *vx_clone(VxTensor *t)
 
 VxTensor *vx_contiguous(VxTensor *t)
 {
+    if (!t) return NULL;
     return vx_tensor_is_contiguous(t) ? vx_tensor_retain(t) : vx_clone(t);
 }
 
 VxTensor *vx_to(VxTensor *t, VxDtype dtype)
 {
+    if (!t) return NULL;
     if (dtype == t->dtype) return vx_tensor_retain(t);
     if (dtype >= VX_NDTYPES) { vx_tensor_set_error("cannot convert %s: unknown dtype %d", VX_TNAME(t), (int)dtype); return NULL; }
     VxTensor *out;

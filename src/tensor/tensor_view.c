@@ -40,6 +40,7 @@ static VxTensor *finish(VxTensor *v, VxTensor *src, const char *name, VxBackward
 
 VxTensor *vx_transpose(VxTensor *t, int d0, int d1)
 {
+    if (!t) return NULL;
     if ((d0 = vx__norm_dim(t, d0, "transpose")) < 0 || (d1 = vx__norm_dim(t, d1, "transpose")) < 0) return NULL;
     if (t->ndim == 0) return vx_tensor_retain(t);
     VxTensor *v = vx__header(t);
@@ -55,6 +56,7 @@ VxTensor *vx_transpose(VxTensor *t, int d0, int d1)
 
 VxTensor *vx_permute(VxTensor *t, const int *dims, int ndims)
 {
+    if (!t) return NULL;
     int p[VX_MAX_DIMS], seen = 0;
     if (ndims != t->ndim) {
         vx_tensor_set_error("cannot permute %s with %d dims: it has %d", VX_TNAME(t), ndims, t->ndim);
@@ -92,6 +94,7 @@ static int64_t clamp_index(int64_t i, int64_t n)
 
 VxTensor *vx_slice(VxTensor *t, int dim, int64_t start, int64_t end, int64_t step)
 {
+    if (!t) return NULL;
     if ((dim = vx__norm_dim(t, dim, "slice")) < 0 || t->ndim == 0) {
         if (t->ndim == 0) vx_tensor_set_error("cannot slice %s: it has no dimensions", VX_TNAME(t));
         return NULL;
@@ -107,6 +110,7 @@ VxTensor *vx_slice(VxTensor *t, int dim, int64_t start, int64_t end, int64_t ste
 
 VxTensor *vx_select(VxTensor *t, int dim, int64_t index)
 {
+    if (!t) return NULL;
     if (t->ndim == 0) { vx_tensor_set_error("cannot index %s: it has no dimensions", VX_TNAME(t)); return NULL; }
     if ((dim = vx__norm_dim(t, dim, "index")) < 0) return NULL;
     int64_t n = t->shape[dim], i = index < 0 ? index + n : index;
@@ -169,6 +173,7 @@ static bool view_strides(const VxTensor *t, const int64_t *shape, int ndim, int6
 
 static VxTensor *view_impl(VxTensor *t, const int64_t *shape, int ndim, bool may_copy, const char *name)
 {
+    if (!t) return NULL;
     int64_t s[VX_MAX_DIMS], st[VX_MAX_DIMS];
     if (infer_shape(t, shape, ndim, s) < 0) return NULL;
     bool ok = vx_tensor_numel(t) == 0 ? (memset(st, 0, sizeof st), true) : view_strides(t, s, ndim, st);
@@ -193,6 +198,7 @@ VxTensor *vx_view(VxTensor *t, const int64_t *shape, int ndim) { return view_imp
 
 VxTensor *vx_squeeze(VxTensor *t, int dim)
 {
+    if (!t) return NULL;
     if ((dim = vx__norm_dim(t, dim, "squeeze")) < 0) return NULL;
     int64_t s[VX_MAX_DIMS];
     int n = 0;
@@ -204,6 +210,7 @@ VxTensor *vx_squeeze(VxTensor *t, int dim)
 
 VxTensor *vx_squeeze_all(VxTensor *t)
 {
+    if (!t) return NULL;
     int64_t s[VX_MAX_DIMS];
     int n = 0;
     for (int i = 0; i < t->ndim; i++) if (t->shape[i] != 1) s[n++] = t->shape[i];
@@ -212,6 +219,7 @@ VxTensor *vx_squeeze_all(VxTensor *t)
 
 VxTensor *vx_unsqueeze(VxTensor *t, int dim)
 {
+    if (!t) return NULL;
     if (t->ndim == VX_MAX_DIMS) { vx_tensor_set_error("cannot unsqueeze %s: at most %d dimensions", VX_TNAME(t), VX_MAX_DIMS); return NULL; }
     if (dim < 0) dim += t->ndim + 1;
     if (dim < 0 || dim > t->ndim) { vx_tensor_set_error("cannot unsqueeze %s at dimension %d", VX_TNAME(t), dim); return NULL; }
@@ -222,6 +230,7 @@ VxTensor *vx_unsqueeze(VxTensor *t, int dim)
 
 VxTensor *vx_expand(VxTensor *t, const int64_t *shape, int ndim)
 {
+    if (!t) return NULL;
     char s[200];
     if (ndim < t->ndim || ndim > VX_MAX_DIMS) goto bad;
     VxTensor *v = vx__header(t);
