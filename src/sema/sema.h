@@ -113,6 +113,9 @@ int vx_sema_errors(const VxSema *s);
 VxType *vx_sema_type(VxSema *s, VxType *t);        /* final type: variables resolved, literals defaulted */
 VxTypes *vx_sema_types(VxSema *s);
 VxDecl *vx_sema_global(VxSema *s, const char *name);
+/* Names (vx_sema_global, _variant, _assoc_fn) are looked up in this file's
+ * module from now on: the file of the function being compiled. */
+void vx_sema_set_file(VxSema *s, const VxSource *src);
 /* The enum variant a path or name denotes (`Shape::Circle`, `Some`), or NULL. */
 VxVariant *vx_sema_variant(VxSema *s, VxNode *path, VxDecl **enum_out);
 /* The method `name` for a receiver of (concrete) type recv, or NULL. */

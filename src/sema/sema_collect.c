@@ -97,16 +97,9 @@ static void collect_item(Sema *s, VxNode *n)
         vx_vec_push(&s->impls, impl);
         return;
     }
-    case VX_N_IMPORT: {
-        char path[256];
-        size_t len = 0;
-        for (int i = 0; i < n->u.import.npath && len < sizeof path - 1; i++)
-            len += (size_t)snprintf(path + len, sizeof path - len, "%s%s", i ? "." : "", n->u.import.path[i]);
-        VxDiag *g = sema_error(s, n->span, "cannot find module `%s`", path);
-        vx_diag_note(s->diags, g, "the module system and the standard library modules are not built yet; "
-                                  "everything in the prelude is available without `import`");
+    case VX_N_IMPORT:
+        import_module(s, n);
         return;
-    }
     default:
         return;
     }

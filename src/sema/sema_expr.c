@@ -60,6 +60,7 @@ static VxType *float_literal(Sema *s, VxNode *e, VxType *expected)
 
 static VxType *unknown_value(Sema *s, VxNode *e, const char *name)
 {
+    if (module_member_error(s, e->span, name)) return err(s);
     VxDiag *g = sema_error(s, e->span, "cannot find value `%s` in this scope", name);
     vx_diag_primary(s->diags, g, "not found in this scope");
     const char *near = closest_name(s, name, SEMA_VALUES);
@@ -886,6 +887,45 @@ void check_kernel_signature(Sema *s, VxDecl *fn)
         sema_error(s, fn->node->u.fn.ret->span, "a kernel cannot return `%s`", tname(s, fn->sig->u.fn.ret));
 }
 
+/* `m.name` with m an imported module: the node becomes the name `m.name`. */
+static bool qualified_name(Sema *s, VxNode *e)
+{
+    const char *q;
+    if (!module_member(s, e->u.field_access.expr, e->u.field_access.name, &q)) return false;
+    e->kind = VX_N_IDENT;
+    e->u.ident.name = q;
+    return true;
+}
+
+/* `m.f(x)` with m an imported module: the call `m.f(x)` of the function `m.f`. */
+static bool qualified_call(Sema *s, VxNode *e)
+{
+    const char *q;
+    VxNode *recv = e->u.method.recv;
+    if (!module_member(s, recv, e->u.method.name, &q)) return false;
+    VxNodeList gargs = e->u.method.generic_args, args = e->u.method.args;
+    VxNode *callee = VX_NEW(&s->arena, VxNode);
+    callee->span = vx_span(recv->span.start, recv->span.start + (uint32_t)strlen(q));
+    if (gargs.len) {                                  /* `m.f::<T>(x)`: a path with arguments */
+        VxNode *seg = VX_NEW(&s->arena, VxNode);
+        seg->kind = VX_N_PATH_SEG;
+        seg->span = callee->span;
+        seg->u.seg.name = q;
+        seg->u.seg.args = gargs;
+        callee->kind = VX_N_PATH;
+        callee->u.path.segs.items = vx_arena_alloc(&s->arena, sizeof(VxNode *));
+        callee->u.path.segs.items[0] = seg;
+        callee->u.path.segs.len = 1;
+    } else {
+        callee->kind = VX_N_IDENT;
+        callee->u.ident.name = q;
+    }
+    e->kind = VX_N_CALL;
+    e->u.call.callee = callee;
+    e->u.call.args = args;
+    return true;
+}
+
 static VxType *infer(Sema *s, VxNode *e, VxType *expected)
 {
     switch (e->kind) {
@@ -906,8 +946,12 @@ static VxType *infer(Sema *s, VxNode *e, VxType *expected)
     case VX_N_ASSIGN: return assign(s, e);
     case VX_N_CAST: return cast(s, e);
     case VX_N_CALL: return check_call(s, e, expected);
-    case VX_N_METHOD_CALL: return check_method_call(s, e);
-    case VX_N_FIELD_ACCESS: return field_access(s, e);
+    case VX_N_METHOD_CALL:
+        if (qualified_call(s, e)) return check_call(s, e, expected);
+        return check_method_call(s, e);
+    case VX_N_FIELD_ACCESS:
+        if (qualified_name(s, e)) return ident(s, e);
+        return field_access(s, e);
     case VX_N_TUPLE_INDEX: return tuple_index(s, e);
     case VX_N_INDEX: return index_expr(s, e);
     case VX_N_RANGE: return range(s, e);
