@@ -121,7 +121,13 @@ static VxDiag *sema_diag(Sema *s, VxSeverity level, VxSpan span, const char *fmt
 {
     char msg[1024];
     vsnprintf(msg, sizeof msg, fmt, ap);
-    return vx_diag(s->diags, level, s->src, span, "%s", msg);
+    VxDiag *g = vx_diag(s->diags, level, s->src, span, "%s", msg);
+    Module *m = s->modules.len ? module_of(s, s->src) : NULL;
+    if (m && m->import_site) {                       /* in an imported module: how the program reached it */
+        VxPos p = vx_source_pos(m->import_src, m->import_site->span.start);
+        vx_diag_note(s->diags, g, "in module `%s`, imported at %s:%d:%d", m->name, m->import_src->path, p.line, p.col);
+    }
+    return g;
 }
 
 VxDiag *sema_error(Sema *s, VxSpan span, const char *fmt, ...)
