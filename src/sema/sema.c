@@ -304,6 +304,16 @@ VxDecl *vx_sema_method(VxSema *s, VxType *recv, const char *name)
     vx_types_rollback(s->types, mark);
     return m;
 }
+VxDecl *vx_sema_operator(VxSema *s, VxType *l, VxType *r, const char *method)
+{
+    VxType **args;
+    int n;
+    size_t mark = vx_types_mark(s->types);
+    VxDecl *m = find_operator(s, l, intern(s, method), r, &args, &n);
+    vx_types_rollback(s->types, mark);
+    return m;
+}
+
 VxDecl *vx_sema_assoc_fn(VxSema *s, VxNode *path)
 {
     VxNodeList segs = path->u.path.segs;

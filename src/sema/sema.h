@@ -84,6 +84,7 @@ struct VxDecl {
     /* IMPL */
     VxType *self_type;                /* in terms of the impl's generics */
     VxDecl *trait;                    /* NULL for inherent impls */
+    VxType **trait_args;              /* `impl Mul<f64> for V`: the trait's arguments; missing ones are Self */
 
     /* CONST / ALIAS */
     VxType *type;
@@ -120,6 +121,8 @@ void vx_sema_set_file(VxSema *s, const VxSource *src);
 VxVariant *vx_sema_variant(VxSema *s, VxNode *path, VxDecl **enum_out);
 /* The method `name` for a receiver of (concrete) type recv, or NULL. */
 VxDecl *vx_sema_method(VxSema *s, VxType *recv, const char *name);
+/* The impl method behind `l OP r` (r NULL: unary; method "add", "neg", "index", ...), or NULL. */
+VxDecl *vx_sema_operator(VxSema *s, VxType *l, VxType *r, const char *method);
 /* `Type::function`: the associated function a two-segment path names, or NULL. */
 VxDecl *vx_sema_assoc_fn(VxSema *s, VxNode *path);
 /* The type arguments of the generic function called at `site` (in terms

@@ -190,12 +190,16 @@ bool check_bounds(Sema *s, VxDecl *d, VxType **args, VxSpan at);
 void defer_bounds(Sema *s, VxDecl *d, VxType **args, VxSpan at);
 void discharge_obligations(Sema *s);
 VxDecl *find_method(Sema *s, VxType *recv, const char *name, VxType ***impl_args, int *nimpl_args);
+/* An operator's impl method for `recv OP rhs` (rhs NULL: unary), chosen by both operand types. */
+VxDecl *find_operator(Sema *s, VxType *recv, const char *name, VxType *rhs, VxType ***impl_args, int *nimpl_args);
 
 /* sema_tensor.c */
 VxType *tensor_shape_rule(Sema *s, VxDecl *fn, VxType *sig, VxNodeList args, VxNode *recv, VxType *ret, VxSpan at);
 
 /* sema_expr.c, sema_stmt.c, sema_pat.c, sema_call.c */
 VxType *infer_expr(Sema *s, VxNode *e, VxType *expected);
+/* `x OP y` / `OP x` / `x[i]` on a user type through its operator trait's impl, or NULL. */
+VxType *user_operator(Sema *s, VxType *l, const char *method, VxType *r, VxSpan rspan);
 VxType *check_expr(Sema *s, VxNode *e, VxType *expected);   /* infer, then unify with expected */
 VxType *check_args(Sema *s, VxNode *call, VxDecl *fn, VxType *sig, VxNodeList args, VxNode *recv);
 VxType *check_struct_lit(Sema *s, VxNode *e);
