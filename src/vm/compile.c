@@ -529,6 +529,8 @@ static void compile_fn(Comp *c, FuncRef fr, VxFunc *out)
 {
     VxDecl *d = fr.decl;
     c->cur = fr;
+    c->src = out->src = d->src;                        /* its module's file: names, spans, errors */
+    vx_sema_set_file(c->sema, d->src);
     c->code.len = c->spans.len = c->consts.len = c->locals.len = 0;
     c->nloops = 0;
     VxNode *n = d->node;

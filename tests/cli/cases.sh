@@ -128,3 +128,13 @@ cli "run refuses changing a captured variable" 1 "changing a variable captured b
 cli "run names the refused capture's line" 1 "capture_assign.vx:3:21" run --color=never "$fx/capture_assign.vx"
 printf 'fn main() {\n    let id = |x| x\n    println(id(1), id("s"))\n}\n' >"$fx/poly_closure.vx"
 cli "run refuses generic closures" 1 "closures whose types are generic" run --color=never "$fx/poly_closure.vx"
+
+# ---- modules: $VORTEX_STD replaces the embedded standard library ------------------
+mkdir -p "$fx/std"
+printf 'pub fn hello() -> str { "from VORTEX_STD" }\n' >"$fx/std/greet.vx"
+printf 'import std.greet\nfn main() { println(greet.hello()) }\n' >"$fx/use_std.vx"
+VORTEX_STD="$fx/std" cli "VORTEX_STD supplies std modules" 0 "from VORTEX_STD" run "$fx/use_std.vx"
+cli "std modules are embedded, not read from disk" 1 "the standard library has no \`greet.vx\`" check --color=never "$fx/use_std.vx"
+VORTEX_STD="$fx/std" cli "VORTEX_STD: the paths tried" 1 "std/math.vx" check --color=never tests/run/201_std_math_strings.vx
+cp lib/std/prelude.vx "$fx/std/prelude.vx"
+VORTEX_STD="$fx/std" cli "VORTEX_STD may hold the prelude" 0 "from VORTEX_STD" run "$fx/use_std.vx"
