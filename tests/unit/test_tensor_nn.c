@@ -338,3 +338,184 @@ TEST(nn_embedding_backward_finite_differences)
     release_n(ts, 3);
     LEAK_END;
 }
+
+/* ---- losses ---------------------------------------------------------------------------- */
+
+TEST(nn_cross_entropy_matches_torch)
+{
+    LEAK_START;
+    int64_t s[] = {4, 5}, ts[] = {4};
+    const double tv[] = {1, 0, 4, -100};
+    const double want[2][3] = { {1.540449544675117, 4.621348634025351, 0},       /* mean, sum: eps 0 */
+                                {1.5914713434258247, 4.774414030277474, 0} };    /*            eps 0.2 */
+    const double none[2][4] = { {2.1758572490880415, 0.8366727891055787, 1.6088185958317305, 0.0},
+                                {2.09962869106685, 1.0583166784437186, 1.6164686607669054, 0.0} };
+    for (int dt = 0; dt < 2; dt++) {
+        double tol = dt ? 2e-6 : 1e-12;
+        VxTensor *x = gen(s, 2, 0.37, 0.11, 2.0, dt ? VX_F32 : VX_F64);
+        VxTensor *t = vx_tensor_from_f64(tv, ts, 1, VX_I64);
+        for (int e = 0; e < 2; e++) {
+            double eps = e ? 0.2 : 0.0;
+            VxTensor *m = vx_cross_entropy(x, t, -100, eps, VX_REDUCTION_MEAN);
+            VxTensor *su = vx_cross_entropy(x, t, -100, eps, VX_REDUCTION_SUM);
+            VxTensor *no = vx_cross_entropy(x, t, -100, eps, VX_REDUCTION_NONE);
+            CHECK_NEAR(item(m), want[e][0], tol);
+            CHECK_NEAR(item(su), want[e][1], tol);
+            CHECK(no && no->ndim == 1 && all_near(no, none[e], 4, tol));
+            VxTensor *r[] = {m, su, no};
+            release_n(r, 3);
+        }
+        VxTensor *r[] = {x, t};
+        release_n(r, 2);
+    }
+    /* [N, C, d] with smoothing, [C] with a 0-dim target, all ignored -> NaN */
+    int64_t s3[] = {2, 3, 4}, t3s[] = {2, 4}, s1[] = {5}, s2[] = {2, 3};
+    const double t3v[] = {0, 2, 1, 2, 1, 1, -100, 0}, ign[] = {-100, -100};
+    VxTensor *x3 = gen(s3, 3, 0.37, 0.11, 2.0, VX_F64), *t3 = vx_tensor_from_f64(t3v, t3s, 2, VX_I64);
+    VxTensor *l3 = vx_cross_entropy(x3, t3, -100, 0.1, VX_REDUCTION_MEAN);
+    CHECK_NEAR(item(l3), 2.4112755945869044, 1e-12);
+    VxTensor *x1 = gen(s1, 1, 0.37, 0.11, 2.0, VX_F64), *t1 = vx_scalar(3, VX_I64);
+    VxTensor *l1 = vx_cross_entropy(x1, t1, -100, 0, VX_REDUCTION_MEAN);
+    CHECK_NEAR(item(l1), 1.2212168875328722, 1e-12);
+    VxTensor *x2 = gen(s2, 2, 0.37, 0.11, 2.0, VX_F64), *t2 = vx_tensor_from_f64(ign, s2, 1, VX_I64);
+    VxTensor *l2 = vx_cross_entropy(x2, t2, -100, 0, VX_REDUCTION_MEAN);
+    CHECK(isnan(item(l2)));
+    VxTensor *r[] = {x3, t3, l3, x1, t1, l1, x2, t2, l2};
+    release_n(r, 9);
+    LEAK_END;
+}
+
+TEST(nn_cross_entropy_gradient_matches_torch)
+{
+    LEAK_START;
+    int64_t s[] = {4, 5}, ts[] = {4};
+    const double tv[] = {1, 0, 4, -100};
+    VxTensor *x = gen(s, 2, 0.37, 0.11, 2.0, VX_F64), *t = vx_tensor_from_f64(tv, ts, 1, VX_I64);
+    vx_tensor_set_requires_grad(x, true);
+    VxTensor *l = vx_cross_entropy(x, t, -100, 0.2, VX_REDUCTION_MEAN);
+    CHECK(vx_backward(l, NULL) == 0);
+    VxTensor *g = vx_tensor_grad(x);
+    const double want[] = {0.005380892826042938, -0.2421630650277792, 0.05417750820902868,
+                           0.08495704117219537, 0.0976476228205122};
+    CHECK(all_near(g, want, 5, 1e-12));
+    for (int c = 0; c < 5; c++) CHECK_NEAR(at(g, 15 + c), 0, 0);     /* the ignored row */
+    VxTensor *r[] = {x, t, l, g};
+    release_n(r, 4);
+    LEAK_END;
+}
+
+typedef struct LossCtx { VxTensor *t; int kind, reduction; double eps; } LossCtx;
+
+/* kind 0: cross_entropy on [N, C, d] given as a transposed [N, d, C] leaf;
+ * kind 1: nll_loss of log_softmax; kind 2: mse_loss (two inputs, sliced). */
+static VxTensor *loss_fn(VxTensor *const *in, void *ctx)
+{
+    LossCtx *c = ctx;
+    if (c->kind == 2) {
+        VxTensor *p = vx_slice(in[0], 1, 0, 5, 2), *y = vx_mse_loss(p, in[1], c->reduction);
+        vx_tensor_release(p);
+        return y;
+    }
+    VxTensor *x = vx_transpose(in[0], 1, 2);
+    VxTensor *lp = c->kind == 1 ? vx_log_softmax(x, 1) : NULL;
+    VxTensor *y = c->kind == 1 ? vx_nll_loss(lp, c->t, 2, c->reduction)
+                               : vx_cross_entropy(x, c->t, 2, c->eps, c->reduction);
+    vx_tensor_release(lp);
+    vx_tensor_release(x);
+    return y;
+}
+
+TEST(nn_loss_backward_finite_differences)
+{
+    LEAK_START;
+    int64_t s[] = {3, 2, 5}, ts[] = {3, 2};
+    const double tv[] = {0, 2, 4, 1, 2, 3};           /* class 2 is the ignore_index here */
+    VxTensor *x = leaf(s, 3, 0.41, 0.3, VX_F64), *t = vx_tensor_from_f64(tv, ts, 2, VX_I32);
+    for (int kind = 0; kind < 2; kind++)
+        for (int red = 0; red < 3; red++)
+            for (int e = 0; e < 2; e++) {
+                LossCtx c = { t, kind, red, e ? 0.3 : 0.0 };
+                CHECK(gradcheck(loss_fn, &c, &x, 1, 1e-6));
+            }
+    int64_t ps[] = {4, 5}, qs[] = {4, 3};
+    VxTensor *mse_in[2] = { leaf(ps, 2, 0.3, 0.2, VX_F64), leaf(qs, 2, 0.6, 0.1, VX_F64) };
+    for (int red = 0; red < 3; red++) {
+        LossCtx c = { NULL, 2, red, 0 };
+        CHECK(gradcheck(loss_fn, &c, mse_in, 2, 1e-6));
+    }
+    VxTensor *r[] = {x, t, mse_in[0], mse_in[1]};
+    release_n(r, 4);
+    LEAK_END;
+}
+
+TEST(nn_nll_and_mse_match_torch)
+{
+    LEAK_START;
+    int64_t s[] = {4, 5}, ts[] = {4}, ms[] = {3, 4};
+    const double tv[] = {1, 0, 4, -100};
+    VxTensor *x = gen(s, 2, 0.37, 0.11, 2.0, VX_F64), *t = vx_tensor_from_f64(tv, ts, 1, VX_I64);
+    VxTensor *lp = vx_log_softmax(x, 1), *nll = vx_nll_loss(lp, t, -100, VX_REDUCTION_MEAN);
+    CHECK_NEAR(item(nll), 1.540449544675117, 1e-12);
+    VxTensor *a = gen(ms, 2, 0.37, 0.11, 2.0, VX_F64), *b = gen(ms, 2, 0.9, 0.1, 1.0, VX_F64);
+    VxTensor *mse = vx_mse_loss(a, b, VX_REDUCTION_MEAN);
+    CHECK_NEAR(item(mse), 2.420899143557131, 1e-12);
+    VxTensor *r[] = {x, t, lp, nll, a, b, mse};
+    release_n(r, 7);
+    LEAK_END;
+}
+
+TEST(nn_loss_errors)
+{
+    int64_t s[] = {2, 3}, ts[] = {2}, bs[] = {3};
+    const double tv[] = {1, 3};
+    VxTensor *x = gen(s, 2, 1, 0, 1, VX_F32), *t = vx_tensor_from_f64(tv, ts, 1, VX_I64);
+    VxTensor *bad = vx_zeros(bs, 1, VX_I64), *ft = vx_zeros(ts, 1, VX_F32);
+    CHECK(vx_cross_entropy(x, t, -100, 0, VX_REDUCTION_MEAN) == NULL);
+    CHECK_STR(vx_tensor_last_error(), "class target 3 is out of bounds for 3 classes (valid targets are 0 .. 2, or the ignore_index -100)");
+    CHECK(vx_cross_entropy(x, bad, -100, 0, VX_REDUCTION_MEAN) == NULL);
+    CHECK_STR(vx_tensor_last_error(), "cross_entropy: targets Tensor<i64, [3]> do not match input Tensor<f32, [2, 3]> "
+              "(expected the input's shape without its class dimension 1)");
+    CHECK(vx_cross_entropy(x, ft, -100, 0, VX_REDUCTION_MEAN) == NULL);
+    CHECK(strstr(vx_tensor_last_error(), "class indices") != NULL);
+    CHECK(vx_cross_entropy(x, t, -100, 1.5, VX_REDUCTION_MEAN) == NULL);
+    CHECK_STR(vx_tensor_last_error(), "cross_entropy: label_smoothing 1.5 is not in [0, 1]");
+    CHECK(vx_mse_loss(x, x, 7) == NULL);
+    CHECK_STR(vx_tensor_last_error(), "mse_loss: reduction 7 is not one of 0 (none), 1 (mean), 2 (sum)");
+    VxTensor *r[] = {x, t, bad, ft};
+    release_n(r, 4);
+}
+
+/* ---- dropout ----------------------------------------------------------------------------- */
+
+TEST(nn_dropout_is_seeded_scaled_and_masks_gradients)
+{
+    LEAK_START;
+    int64_t s[] = {100, 101};
+    VxTensor *x = vx_ones(s, 2, VX_F32);
+    vx_tensor_set_requires_grad(x, true);
+    VxTensor *y = vx_dropout(x, 0.25, true, 7), *y2 = vx_dropout(x, 0.25, true, 7);
+    CHECK(y && y2);
+    int64_t n = vx_tensor_numel(y), kept = 0;
+    bool same = true, values_ok = true;
+    for (int64_t k = 0; k < n; k++) {
+        double v = at(y, k);
+        kept += v != 0;
+        same &= v == at(y2, k);
+        values_ok &= v == 0 || fabs(v - 1 / 0.75) < 1e-6;
+    }
+    CHECK(same && values_ok);
+    CHECK(fabs((double)kept / (double)n - 0.75) < 0.02);      /* 10100 draws: sd 0.0043 */
+    CHECK_STR(vx_tensor_grad_fn_name(y), "NativeDropoutBackward0");
+    VxTensor *sy = vx_sum(y, NULL, 0, false);
+    CHECK(vx_backward(sy, NULL) == 0);
+    VxTensor *g = vx_tensor_grad(x);
+    for (int64_t k = 0; k < n; k++) CHECK(at(g, k) == at(y, k));   /* x = 1: dy/dx = mask = y */
+    VxTensor *y0 = vx_dropout(x, 0, true, 1), *ye = vx_dropout(x, 0.5, false, 1), *y1 = vx_dropout(x, 1, true, 1);
+    CHECK(y0 == x && ye == x);
+    for (int64_t k = 0; k < n; k++) CHECK(at(y1, k) == 0);
+    CHECK(vx_dropout(x, 1.5, true, 1) == NULL);
+    CHECK_STR(vx_tensor_last_error(), "dropout: probability 1.5 is not in [0, 1]");
+    VxTensor *r[] = {x, y, y2, sy, g, y0, ye, y1};
+    release_n(r, 8);
+    LEAK_END;
+}
