@@ -74,16 +74,18 @@ static int model_init(Model *m, VxTensor **all)
     return n;
 }
 
-/* The result of f(x), releasing x: keeps the forward code a straight line. */
+/* The forward helpers take ownership of their tensor argument (and
+ * release it), so the forward reads as a pipeline; parameters are
+ * borrowed.  then(x, fx): fx (checked), after releasing x. */
 static VxTensor *then(VxTensor *x, VxTensor *fx) { vx_tensor_release(x); return check(fx); }
 
 static VxTensor *apply(const Linear *l, VxTensor *x)
 {
-    VxTensor *y = check(vx_matmul(x, l->w));
+    VxTensor *y = then(x, vx_matmul(x, l->w));
     return then(y, vx_add(y, l->b));
 }
 
-static VxTensor *norm(VxTensor *x, VxTensor *w, VxTensor *b)
+static VxTensor *norm(VxTensor *x, VxTensor *w, VxTensor *b)   /* borrows x */
 {
     int64_t ns[1] = { D };
     return check(vx_layer_norm(x, ns, 1, w, b, 1e-5));
@@ -93,20 +95,21 @@ static VxTensor *norm(VxTensor *x, VxTensor *w, VxTensor *b)
 static VxTensor *heads(VxTensor *x)
 {
     int64_t s[4] = { B, T, H, D / H };
-    VxTensor *r = check(vx_view(x, s, 4));
+    VxTensor *r = then(x, vx_view(x, s, 4));
     return then(r, vx_transpose(r, 1, 2));
 }
 
 static VxTensor *merge(VxTensor *x)
 {
     int64_t s[3] = { B, T, D };
-    VxTensor *t = check(vx_transpose(x, 1, 2));
+    VxTensor *t = then(x, vx_transpose(x, 1, 2));
     return then(t, vx_reshape(t, s, 3));
 }
 
 static VxTensor *attention(const Block *b, VxTensor *h)
 {
-    VxTensor *q = heads(apply(&b->q, h)), *k = heads(apply(&b->k, h)), *v = heads(apply(&b->v, h));
+    VxTensor *q = heads(apply(&b->q, vx_tensor_retain(h))), *k = heads(apply(&b->k, vx_tensor_retain(h)));
+    VxTensor *v = heads(apply(&b->v, h));
     VxTensor *a = check(vx_scaled_dot_product_attention(q, k, v, true, 0));
     vx_tensor_release(q); vx_tensor_release(k); vx_tensor_release(v);
     return apply(&b->o, merge(a));
@@ -123,8 +126,7 @@ static VxTensor *residual(VxTensor *x, VxTensor *(*f)(const Block *, VxTensor *)
                           VxTensor *w, VxTensor *bias)
 {
     VxTensor *fx = f(b, norm(x, w, bias));
-    VxTensor *y = check(vx_add(x, fx));
-    vx_tensor_release(fx);
+    VxTensor *y = then(fx, vx_add(x, fx));
     return then(x, y);
 }
 
@@ -157,6 +159,7 @@ static long peak_rss_kb(void)
 
 static int bench_step(int iters)
 {
+    long base_rss = peak_rss_kb();
     VxTensor *all[64];
     Model m;
     int np = model_init(&m, all);
@@ -184,7 +187,7 @@ static int bench_step(int iters)
     printf("step_ms_best %.3f ms\n", best * 1e3);
     printf("step_ms_mean %.3f ms\n", total / iters * 1e3);
     printf("step_peak_tensor_bytes %lld B\n", (long long)peak);
-    printf("step_peak_rss %ld kB\n", peak_rss_kb());
+    printf("step_rss_growth %ld kB\n", peak_rss_kb() - base_rss);
     for (int i = 0; i < np; i++) vx_tensor_release(all[i]);
     vx_tensor_release(idx);
     vx_tensor_release(tgt);

@@ -74,7 +74,12 @@ def forward(m, idx, tgt):
     return F.cross_entropy(logits, tgt.reshape(B * T))
 
 
+def peak_rss_kb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def bench_step(iters):
+    base_rss = peak_rss_kb()
     torch.manual_seed(0)
     m = model()
     ps = params(m)
@@ -94,7 +99,7 @@ def bench_step(iters):
     print(f"step_loss {loss0:.6f} -")
     print(f"step_ms_best {best * 1e3:.3f} ms")
     print(f"step_ms_mean {total / iters * 1e3:.3f} ms")
-    print(f"step_peak_rss {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss} kB")
+    print(f"step_rss_growth {peak_rss_kb() - base_rss} kB")
 
 
 def time_it(f, min_s):
