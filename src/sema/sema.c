@@ -291,6 +291,16 @@ VxDecl *vx_sema_method(VxSema *s, VxType *recv, const char *name)
     vx_types_rollback(s->types, mark);
     return m;
 }
+VxDecl *vx_sema_method_inst(VxSema *s, VxType *recv, const char *name, VxType **impl_args, int cap, int *n)
+{
+    VxType **args;
+    size_t mark = vx_types_mark(s->types);
+    VxDecl *m = find_method(s, recv, intern(s, name), &args, n);
+    if (*n > cap) m = NULL;
+    for (int i = 0; m && i < *n; i++) impl_args[i] = vx_zonk(s->types, args[i], true);
+    vx_types_rollback(s->types, mark);
+    return m;
+}
 VxDecl *vx_sema_assoc_fn(VxSema *s, VxNode *path)
 {
     VxNodeList segs = path->u.path.segs;

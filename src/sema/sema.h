@@ -117,6 +117,9 @@ VxDecl *vx_sema_global(VxSema *s, const char *name);
 VxVariant *vx_sema_variant(VxSema *s, VxNode *path, VxDecl **enum_out);
 /* The method `name` for a receiver of (concrete) type recv, or NULL. */
 VxDecl *vx_sema_method(VxSema *s, VxType *recv, const char *name);
+/* The same, with the arguments of the impl that provides it (`T` of
+ * `impl<T> Stack<T>` for a `Stack<i64>` receiver: i64) in impl_args[0..*n). */
+VxDecl *vx_sema_method_inst(VxSema *s, VxType *recv, const char *name, VxType **impl_args, int cap, int *n);
 /* `Type::function`: the associated function a two-segment path names, or NULL. */
 VxDecl *vx_sema_assoc_fn(VxSema *s, VxNode *path);
 /* The type arguments of the generic function called at `site` (in terms

@@ -476,14 +476,24 @@ static void stmt(Comp *c, VxNode *s)
 
 /* ---- functions ----------------------------------------------------------------------------- */
 
-/* `name<i64, str>` for an instance of a generic function (for stack traces). */
+/* `name<i64, str>` for an instance of a generic function, `Stack<i64>::push`
+ * for a method of a generic impl (for stack traces). */
 static char *instance_name(Comp *c, FuncRef fr)
 {
+    VxTypes *T = vx_sema_types(c->sema);
+    VxDecl *d = fr.decl;
     char buf[512];
-    size_t len = (size_t)snprintf(buf, sizeof buf, "%s<", fr.decl->name);
-    for (int i = 0; i < fr.nargs && len < sizeof buf; i++)
-        len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", i ? ", " : "", vx_tname(vx_sema_types(c->sema), fr.args[i]));
-    if (len < sizeof buf) snprintf(buf + len, sizeof buf - len, ">");
+    size_t len = 0;
+    int k = 0;
+    if (d->impl) {
+        k = d->impl->kind == VX_D_TRAIT ? d->impl->ngenerics + 1 : d->impl->ngenerics;
+        VxType *self = d->impl->kind == VX_D_TRAIT ? fr.args[k - 1] : vx_subst(T, d->impl->self_type, d->impl, fr.args, k);
+        len = (size_t)snprintf(buf, sizeof buf, "%s::", vx_tname(T, vx_sema_type(c->sema, self)));
+    }
+    if (len < sizeof buf) len += (size_t)snprintf(buf + len, sizeof buf - len, "%s", d->name);
+    for (int i = k; i < fr.nargs && len < sizeof buf; i++)
+        len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", i == k ? "<" : ", ", vx_tname(T, fr.args[i]));
+    if (fr.nargs > k && len < sizeof buf) snprintf(buf + len, sizeof buf - len, ">");
     char *name = vx_xmalloc(strlen(buf) + 1);
     return strcpy(name, buf);
 }

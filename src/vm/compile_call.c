@@ -473,15 +473,48 @@ void emit_call(Comp *c, VxNode *e, VxDecl *d, VxType **targs, int ntargs, VxNode
     release_to(c, e, save);
 }
 
+/* The type arguments sema recorded for the call at e, in this instance's
+ * terms: the last `want` of them (a method's own parameters follow its
+ * impl's or trait's).  False after reporting when there are fewer. */
+static bool recorded_args(Comp *c, VxNode *e, int want, VxType **out)
+{
+    if (!want) return true;
+    VxType **args;
+    int n = vx_sema_call_args(c->sema, e, &args);
+    if (n < want || want > 64) { unsupported(c, e, "this call of a generic function"); return false; }
+    for (int i = 0; i < want; i++) out[i] = ctype(c, args[n - want + i]);
+    return true;
+}
+
+/* The method `name` of the concrete type self_type, and the instance the
+ * call at e needs: the arguments of the impl that provides it (Self for a
+ * trait's default method), then the method's own.  This is static
+ * dispatch: in an instance of a generic function the receiver's type is
+ * concrete, so a trait method resolves to one impl's method. */
+static VxDecl *method_instance(Comp *c, VxNode *e, VxType *self_type, const char *name, VxType **out, int *n)
+{
+    VxDecl *m = vx_sema_method_inst(c->sema, self_type, name, out, 64, n);
+    if (!m || m->builtin || !m->impl) return NULL;
+    if (m->impl->kind == VX_D_TRAIT) {
+        if (m->impl->ngenerics) { unsupported(c, e, "default methods of generic traits"); return m; }
+        out[0] = self_type;
+        *n = 1;
+    }
+    if (*n + m->ngenerics > 64) { unsupported(c, e, "this call of a generic method"); return m; }
+    if (recorded_args(c, e, m->ngenerics, out + *n)) *n += m->ngenerics;
+    return m;
+}
+
 /* recv.method(args) for a method of an impl. */
 static bool user_method_call(Comp *c, VxNode *e, int dst)
 {
     VxNode *recv = e->u.method.recv;
-    VxDecl *m = vx_sema_method(c->sema, deref_type(c, recv->type), e->u.method.name);
-    if (!m || m->builtin || !m->impl) return false;
-    if (m->ngenerics || m->impl->ngenerics || !m->node->u.fn.body) { unsupported(c, e, "calls of generic methods"); return true; }
-    VxType *self_type = deref_type(c, recv->type);   /* a trait's default method: an instance for this Self */
-    bool dflt = m->impl->kind == VX_D_TRAIT;
+    VxType *targs[64];
+    int ntargs = 0;
+    VxDecl *m = method_instance(c, e, deref_type(c, recv->type), e->u.method.name, targs, &ntargs);
+    if (!m) return false;
+    if (c->failed) return true;
+    if (!m->node->u.fn.body) { unsupported(c, e, "this call of a trait method"); return true; }
     VxNode *argv[64];
     argv[0] = recv;
     if (m->nparams > 64 || !match_args(c, e, e->u.method.args, m, 1, argv)) return true;
@@ -494,7 +527,7 @@ static bool user_method_call(Comp *c, VxNode *e, int dst)
             return true;
         }
     }
-    emit_call(c, e, m, dflt ? &self_type : NULL, dflt, argv, self_reg, dst);
+    emit_call(c, e, m, targs, ntargs, argv, self_reg, dst);
     return true;
 }
 
@@ -508,6 +541,18 @@ static bool instance_args(Comp *c, VxNode *e, VxDecl *d, VxType **out, int *n)
     return true;
 }
 
+/* Type::function(args): an associated function; the impl's type
+ * arguments and its own come from sema's record of the call. */
+static void assoc_call(Comp *c, VxNode *e, VxDecl *d, int dst)
+{
+    if (d->impl->kind == VX_D_TRAIT) { unsupported(c, e, "calls of a trait's default associated functions"); return; }
+    VxType *targs[64];
+    int ntargs = d->impl->ngenerics + d->ngenerics;
+    if (ntargs > 64 || !recorded_args(c, e, ntargs, targs)) { if (!c->failed) unsupported(c, e, "this call"); return; }
+    VxNode *argv[64];
+    if (d->nparams <= 64 && match_args(c, e, e->u.call.args, d, 0, argv)) emit_call(c, e, d, targs, ntargs, argv, -1, dst);
+}
+
 void call(Comp *c, VxNode *e, int dst)
 {
     if (variant_call(c, e, dst)) return;
@@ -518,11 +563,7 @@ void call(Comp *c, VxNode *e, int dst)
     VxDecl *d = callee->kind == VX_N_IDENT && find_local(c, callee->u.ident.name) < 0
               ? vx_sema_global(c->sema, callee->u.ident.name)
               : callee->kind == VX_N_PATH ? vx_sema_assoc_fn(c->sema, callee) : NULL;
-    if (d && d->impl && !d->ngenerics && !d->impl->ngenerics && d->self == VX_SELF_NONE) {
-        VxNode *argv[64];
-        if (d->nparams <= 64 && match_args(c, e, e->u.call.args, d, 0, argv)) emit_call(c, e, d, NULL, 0, argv, -1, dst);
-        return;
-    }
+    if (d && d->impl && d->self == VX_SELF_NONE) { assoc_call(c, e, d, dst); return; }
     if (!d || d->kind != VX_D_FN) { unsupported(c, e, "calls of closures, enum constructors and methods"); return; }
     if (d->builtin) {
         if (!builtin_call(c, e, d, dst)) {
@@ -532,7 +573,7 @@ void call(Comp *c, VxNode *e, int dst)
         }
         return;
     }
-    if (d->impl) { unsupported(c, e, "calls of generic methods"); return; }
+    if (d->impl) { unsupported(c, e, "calls of methods as functions (`Type::method(x)`); write `x.method()`"); return; }
     VxType *targs[64];
     int ntargs = 0;
     if (d->ngenerics && !instance_args(c, e, d, targs, &ntargs)) return;
