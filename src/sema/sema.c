@@ -322,6 +322,18 @@ int vx_sema_call_args(VxSema *s, VxNode *site, VxType ***args)
     return -1;
 }
 
+bool vx_sema_poly_use(VxSema *s, int i, VxNode **binding, VxNode **use, VxType ***quant, VxType ***inst, int *n)
+{
+    if (i < 0 || i >= s->poly_uses.len) return false;
+    PolyUse *u = &s->poly_uses.data[i];
+    *binding = u->binding;
+    *use = u->use;
+    *quant = u->quant;
+    *inst = u->inst;
+    *n = u->n;
+    return true;
+}
+
 VxTypes *vx_sema_types(VxSema *s) { return s->types; }
 VxType *vx_sema_type(VxSema *s, VxType *t) { return t ? vx_zonk(s->types, t, true) : vx_t_error(s->types); }
 VxDecl *vx_sema_global(VxSema *s, const char *name) { return lookup_global(s, intern(s, name)); }
@@ -358,6 +370,7 @@ void vx_sema_free(VxSema *sp)
     vx_vec_free(&s.scopes);
     vx_vec_free(&s.dump);
     vx_vec_free(&s.calls);
+    vx_vec_free(&s.poly_uses);
     vx_vec_free(&s.obligations);
     vx_vec_free(&s.int_lits);
     vx_vec_free(&s.bindings);

@@ -125,6 +125,10 @@ VxDecl *vx_sema_assoc_fn(VxSema *s, VxNode *path);
 /* The type arguments of the generic function called at `site` (in terms
  * of the caller's own generic parameters); their count, or -1. */
 int vx_sema_call_args(VxSema *s, VxNode *site, VxType ***args);
+/* The i-th use of a generalised `let` closure (`let id = |x| x`): the
+ * binding's pattern, the name's use, and the types its variables quant[k]
+ * take there, inst[k].  False past the last. */
+bool vx_sema_poly_use(VxSema *s, int i, VxNode **binding, VxNode **use, VxType ***quant, VxType ***inst, int *n);
 
 /* The concrete instances to compile, in discovery order (main's callees follow it). */
 int vx_sema_instances(VxSema *s, VxDecl ***decls, VxType ****args, int **nargs);

@@ -148,7 +148,10 @@ int func_index(Comp *c, VxDecl *d, VxType **args, int nargs)
 int local_of(Comp *c, VxNode *e)
 {
     if (e->kind == VX_N_SELF) return find_local(c, "self");
-    return e->kind == VX_N_IDENT ? find_local(c, e->u.ident.name) : -1;
+    if (e->kind != VX_N_IDENT) return -1;
+    for (int i = c->poly.len - 1; i >= 0; i--)        /* a let-polymorphic closure: this use's instance */
+        if (c->poly.data[i].use == e) return c->poly.data[i].reg;
+    return find_local(c, e->u.ident.name);
 }
 bool is_obj(Comp *c, VxNode *e) { return is_obj_kind(node_kind(c, e, NULL)); }
 
@@ -468,6 +471,7 @@ static void stmt(Comp *c, VxNode *s)
     VxNode *p = s->u.let.pat;
     if (p->kind == VX_N_PAT_WILD) { discard(c, s->u.let.value); return; }
     if (p->kind != VX_N_PAT_IDENT) { let_pattern(c, s); return; }
+    if (s->u.let.value->kind == VX_N_CLOSURE && node_kind(c, s->u.let.value, NULL) != K_FN) { poly_let(c, s); return; }
     int r = alloc_reg(c, s);                          /* a new register: shadowing keeps the old one */
     expr_to(c, s->u.let.value, r);
     if (is_obj(c, s->u.let.value)) c->owned[r] = true;      /* dropped at the block's end */
@@ -538,7 +542,7 @@ static void compile_fn(Comp *c, FuncRef fr, VxFunc *out)
 {
     VxDecl *d = fr.decl;
     c->cur = fr;
-    c->code.len = c->spans.len = c->consts.len = c->locals.len = 0;
+    c->code.len = c->spans.len = c->consts.len = c->locals.len = c->poly.len = 0;
     c->nloops = 0;
     VxNode *n = d->node;
     memset(c->owned, 0, sizeof c->owned);
@@ -587,6 +591,7 @@ static void free_comp(Comp *c)
     vx_vec_free(&c->spans);
     vx_vec_free(&c->consts);
     vx_vec_free(&c->locals);
+    vx_vec_free(&c->poly);
     vx_vec_free(&c->refs);
     vx_vec_free(&c->todo);
     vx_vec_free(&c->desc_keys);

@@ -49,7 +49,12 @@ typedef struct FuncRef {
     const char **caps;
     VxType **cap_types;
     int ncaps;
+    VxType **quant, **inst;           /* an instance of a let-polymorphic closure: its variables' types */
+    int nquant;
 } FuncRef;
+
+/* A use of a let-polymorphic closure and the register of its instance. */
+typedef struct PolyReg { VxNode *use; int reg; } PolyReg;
 
 typedef struct Comp {
     VxSema *sema;
@@ -69,6 +74,7 @@ typedef struct Comp {
     VX_VEC(VxSpan) spans;
     VX_VEC(VxValue) consts;
     VX_VEC(CLocal) locals;
+    VX_VEC(PolyReg) poly;             /* uses of let-polymorphic closures in this function */
     int freereg, maxreg;
     bool owned[MAX_REGS];             /* register holds an object reference it must DROP */
     CLoop loops[MAX_LOOPS];
@@ -151,6 +157,7 @@ void method_call(Comp *c, VxNode *e, int dst);
 
 /* compile_closure.c */
 void closure_value(Comp *c, VxNode *e, int dst);
+void poly_let(Comp *c, VxNode *s);
 bool function_value(Comp *c, VxNode *e, int dst);
 void closure_call(Comp *c, VxNode *e, int dst);
 bool assigns_capture(Comp *c, VxNode *target);

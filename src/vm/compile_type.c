@@ -12,8 +12,9 @@ bool is_obj_kind(VKind k) { return k == K_STR || k == K_ARR || k == K_REC || k =
 VxType *ctype(Comp *c, VxType *t)
 {
     t = vx_sema_type(c->sema, t);
-    if (!c->cur.nargs) return t;
     VxTypes *T = vx_sema_types(c->sema);
+    if (c->cur.nquant) t = vx_subst_vars(T, t, c->cur.quant, c->cur.inst, c->cur.nquant);
+    if (!c->cur.nargs) return t;
     VxDecl *d = c->cur.decl;
     int k = 0;                                        /* the impl's arguments come first (as sema_mono.c's) */
     if (d->impl) k = d->impl->kind == VX_D_TRAIT ? d->impl->ngenerics + 1 : d->impl->ngenerics;   /* a default method: the trait's, then Self */

@@ -126,5 +126,5 @@ cli_lacks "run stops at errors"   1 "fn main"                   run --color=neve
 printf 'fn main() {\n    let mut count = 0\n    let bump = || { count += 1 }\n    bump()\n    println(count)\n}\n' >"$fx/capture_assign.vx"
 cli "run refuses changing a captured variable" 1 "changing a variable captured by a closure" run --color=never "$fx/capture_assign.vx"
 cli "run names the refused capture's line" 1 "capture_assign.vx:3:21" run --color=never "$fx/capture_assign.vx"
-printf 'fn main() {\n    let id = |x| x\n    println(id(1), id("s"))\n}\n' >"$fx/poly_closure.vx"
-cli "run refuses generic closures" 1 "closures whose types are generic" run --color=never "$fx/poly_closure.vx"
+printf 'fn main() {\n    let id = |x| x\n    let g = |y| id(y)\n    println(g(1), g("s"))\n}\n' >"$fx/poly_closure.vx"
+cli "run refuses a generalised closure inside another" 1 "let-polymorphic closures used inside other" run --color=never "$fx/poly_closure.vx"
