@@ -147,12 +147,14 @@ int func_index(Comp *c, VxDecl *d, VxType **args, int nargs)
 /* The register of the variable e names (`self` included), or -1. */
 int local_of(Comp *c, VxNode *e)
 {
+    while (e->kind == VX_N_UNARY && e->u.unary.op == TK_STAR) e = e->u.unary.operand;   /* `*r` is r's value */
     if (e->kind == VX_N_SELF) return find_local(c, "self");
     if (e->kind != VX_N_IDENT) return -1;
     for (int i = c->poly.len - 1; i >= 0; i--)        /* a let-polymorphic closure: this use's instance */
         if (c->poly.data[i].use == e) return c->poly.data[i].reg;
     return find_local(c, e->u.ident.name);
 }
+bool is_handback(Comp *c, int r) { return r < 64 && (c->handback >> r & 1); }
 bool is_obj(Comp *c, VxNode *e) { return is_obj_kind(node_kind(c, e, NULL)); }
 
 /* A register holding e's value: a local's own (borrowed), or a new
@@ -510,7 +512,7 @@ static void compile_closure(Comp *c, FuncRef fr, VxFunc *out)
     VxNode *e = fr.closure;
     VxType *ft = ctype(c, e->type);
     VxNodeList ps = e->u.closure.params;
-    c->mut_self = false;
+    c->handback = 0;
     for (int i = 0; i < ps.len; i++) {
         VxNode *p = ps.items[i], *pat = p->u.param.pat;
         if (pat && pat->kind != VX_N_PAT_IDENT && pat->kind != VX_N_PAT_WILD) { unsupported(c, pat, "patterns as closure parameters"); return; }
@@ -548,14 +550,18 @@ static void compile_fn(Comp *c, FuncRef fr, VxFunc *out)
     memset(c->owned, 0, sizeof c->owned);
     c->caps_lo = c->caps_hi = 0;
     if (fr.closure) { compile_closure(c, fr, out); return; }
-    c->mut_self = d->self == VX_SELF_REF_MUT;
-    int first = c->mut_self;                           /* R0: the hidden result slot of a `&mut self` method */
+    int first = 0;                                     /* R0: a hidden result slot when `&mut` parameters are handed back */
+    for (int i = 0; i < d->nparams; i++) first |= handback_param(c, d, i);
+    c->handback = 0;
     for (int i = 0; i < d->nparams; i++) {
         VxType *pt = ctype(c, d->sig->u.fn.params[i]);
+        VxNode *at = i < n->u.fn.params.len ? n->u.fn.params.items[i] : n;
+        bool hb = handback_param(c, d, i);
         declare(c, i == 0 && d->self != VX_SELF_NONE ? "self" : d->param_names[i], first + i);
-        c->owned[first + i] = is_obj_kind(kind_of(c, pt, NULL)) && !(c->mut_self && i == 0);   /* the callee owns its arguments */
-        if (kind_of(c, pt, NULL) == K_OTHER || (pt->kind == VX_T_REF && pt->u.arr.mut && !(c->mut_self && i == 0)))
-            unsupported(c, i < n->u.fn.params.len ? n->u.fn.params.items[i] : n, "parameters of this type");
+        c->owned[first + i] = is_obj_kind(kind_of(c, pt, NULL)) && !hb;   /* the callee owns its other arguments */
+        if (hb && first + i < 64) c->handback |= 1ull << (first + i);
+        else if (hb) unsupported(c, at, "`&mut` parameters after the 63rd");
+        if (kind_of(c, pt, NULL) == K_OTHER) unsupported(c, at, "parameters of this type");
     }
     c->freereg = c->maxreg = first + d->nparams;
     int ret = alloc_reg(c, n);

@@ -450,25 +450,57 @@ static bool match_args(Comp *c, VxNode *at, VxNodeList args, VxDecl *d, int give
     return true;
 }
 
-/* Arguments into consecutive registers from freereg, then CALL; the
- * result moves to dst.  A `&mut self` method has a hidden first slot for
- * its result, so that `self` (in the next) survives the return and is
- * handed back to the receiver's register `self_reg`. */
-void emit_call(Comp *c, VxNode *e, VxDecl *d, VxType **targs, int ntargs, VxNode **argv, int self_reg, int dst)
+/* Is d's parameter i a `&mut` one (`&mut self` included), handed back? */
+bool handback_param(Comp *c, VxDecl *d, int i)
 {
-    int save = c->freereg, base = c->freereg;
-    bool mut_self = d->self == VX_SELF_REF_MUT;
-    if (mut_self) {
-        alloc_reg(c, e);
-        emit(c, e, VX_OP_MOVE, 0, alloc_reg(c, e), self_reg, 0);   /* the reference moves in ... */
+    VxType *pt = vx_sema_type(c->sema, d->sig->u.fn.params[i]);
+    return pt->kind == VX_T_REF && pt->u.arr.mut;
+}
+
+/* The root variable of a place, for refusing two `&mut` arguments that
+ * borrow the same variable (as Rust does): they would share its parts. */
+static bool same_root(Place *a, Place *b) { return a->root >= 0 && a->root == b->root; }
+
+static void double_borrow(Comp *c, VxNode *first, VxNode *second)
+{
+    VxDiag *g = vx_diag(c->diags, VX_ERROR, c->src, second->span, "cannot borrow the same variable as mutable twice in one call");
+    vx_diag_primary(c->diags, g, "second `&mut` borrow");
+    vx_diag_label(c->diags, g, first->span, "first `&mut` borrow");
+    vx_diag_help(c->diags, g, "as in Rust, one call may change a variable through one `&mut` argument only; "
+                              "make two calls, or pass a copy");
+    c->failed = true;
+}
+
+/* Arguments into consecutive registers from freereg, then CALL; the
+ * result moves to dst.  With `&mut` parameters, R0 of the callee's window
+ * is a hidden result slot, so that each `&mut` argument (in its own slot)
+ * survives the return; the other arguments are evaluated first, then the
+ * `&mut` ones are moved out of their places (compile_place.c), and after
+ * the call moved back, maybe as new copies. */
+void emit_call(Comp *c, VxNode *e, VxDecl *d, VxType **targs, int ntargs, VxNode **argv, int dst)
+{
+    enum { MAX_MUT = 8 };
+    Place places[MAX_MUT];
+    int which[MAX_MUT], np = 0;
+    int save = c->freereg;
+    for (int i = 0; i < d->nparams; i++) {
+        if (!handback_param(c, d, i)) continue;
+        if (np == MAX_MUT) { unsupported(c, argv[i], "calls with more than 8 `&mut` arguments"); return; }
+        if (!place_begin(c, argv[i], &places[np], true)) return;
+        for (int k = 0; k < np; k++)
+            if (same_root(&places[k], &places[np])) { double_borrow(c, argv[which[k]], argv[i]); return; }
+        which[np++] = i;
     }
-    for (int i = mut_self; i < d->nparams; i++) {
+    int hb = np > 0, base = c->freereg;
+    if (hb) alloc_reg(c, e);
+    for (int i = 0; i < d->nparams; i++) {
         int r = alloc_reg(c, e);
-        expr_to(c, argv[i], r);
+        if (!handback_param(c, d, i)) expr_to(c, argv[i], r);
     }
-    if (d->nparams == 0) alloc_reg(c, e);              /* the result's slot */
-    emit(c, e, VX_OP_CALL, 0, base, func_index(c, d, targs, ntargs), d->nparams + mut_self);   /* consumes the arguments */
-    if (mut_self) emit(c, e, VX_OP_MOVE, 0, self_reg, base + 1, 0);          /* ... and back, maybe a new copy */
+    if (d->nparams + hb == 0) alloc_reg(c, e);        /* the result's slot */
+    for (int k = 0; k < np; k++) place_take(c, argv[which[k]], &places[k], base + hb + which[k]);
+    emit(c, e, VX_OP_CALL, 0, base, func_index(c, d, targs, ntargs), d->nparams + hb);   /* consumes the other arguments */
+    for (int k = np - 1; k >= 0; k--) place_put(c, argv[which[k]], &places[k], base + hb + which[k]);
     if (dst != base) emit(c, e, VX_OP_MOVE, 0, dst, base, 0);
     release_to(c, e, save);
 }
@@ -518,16 +550,7 @@ static bool user_method_call(Comp *c, VxNode *e, int dst)
     VxNode *argv[64];
     argv[0] = recv;
     if (m->nparams > 64 || !match_args(c, e, e->u.method.args, m, 1, argv)) return true;
-    int self_reg = -1;
-    if (m->self == VX_SELF_REF_MUT && assigns_capture(c, recv)) return true;
-    if (m->self == VX_SELF_REF_MUT) {                 /* the receiver must be a variable holding its own reference */
-        self_reg = local_of(c, recv);
-        if (self_reg < 0 || !(c->owned[self_reg] || (self_reg == 1 && c->mut_self))) {
-            unsupported(c, recv, "`&mut self` methods on anything but a variable");
-            return true;
-        }
-    }
-    emit_call(c, e, m, targs, ntargs, argv, self_reg, dst);
+    emit_call(c, e, m, targs, ntargs, argv, dst);
     return true;
 }
 
@@ -550,7 +573,7 @@ static void assoc_call(Comp *c, VxNode *e, VxDecl *d, int dst)
     int ntargs = d->impl->ngenerics + d->ngenerics;
     if (ntargs > 64 || !recorded_args(c, e, ntargs, targs)) { if (!c->failed) unsupported(c, e, "this call"); return; }
     VxNode *argv[64];
-    if (d->nparams <= 64 && match_args(c, e, e->u.call.args, d, 0, argv)) emit_call(c, e, d, targs, ntargs, argv, -1, dst);
+    if (d->nparams <= 64 && match_args(c, e, e->u.call.args, d, 0, argv)) emit_call(c, e, d, targs, ntargs, argv, dst);
 }
 
 void call(Comp *c, VxNode *e, int dst)
@@ -579,7 +602,7 @@ void call(Comp *c, VxNode *e, int dst)
     if (d->ngenerics && !instance_args(c, e, d, targs, &ntargs)) return;
     VxNode *argv[64];
     if (d->nparams > 64 || !match_args(c, e, e->u.call.args, d, 0, argv)) return;
-    emit_call(c, e, d, targs, ntargs, argv, -1, dst);
+    emit_call(c, e, d, targs, ntargs, argv, dst);
 }
 
 /* ---- Option and Result ------------------------------------------------------------------- */

@@ -209,7 +209,7 @@ static bool operator_call(Comp *c, VxNode *e, int dst)
         VxDecl *m = vx_sema_method(c->sema, deref_type(c, e->u.binary.lhs->type), ops[i].method);
         if (!m || !m->impl || m->impl->kind != VX_D_IMPL || m->ngenerics || m->impl->ngenerics || m->nparams != 2) return false;
         VxNode *argv[2] = { e->u.binary.lhs, e->u.binary.rhs };
-        emit_call(c, e, m, NULL, 0, argv, -1, dst);
+        emit_call(c, e, m, NULL, 0, argv, dst);
         return true;
     }
     return false;
@@ -254,7 +254,7 @@ void unary(Comp *c, VxNode *e, int dst)
         else unsupported(c, e, kind_words(c, e));
         break;
     default:
-        unsupported(c, e, "references");
+        unsupported(c, e, "`&mut` here (only as the argument of a function's `&mut` parameter)");
     }
     release_to(c, e, save);
 }
@@ -320,58 +320,19 @@ void assign(Comp *c, VxNode *e)
 }
 
 /* a[i].x = v, p.q.x += v, self.items[i] = v: a path of fields and
- * indices below a variable.  Indices and the new value are computed
- * first (they may read the old value); then each container on the path
- * is taken out of its parent (TAKEF/TAKEA: moved, not copied, so an
- * unshared one is changed in place), the last one is set, and the
- * containers go back up in reverse order (SETF/ASET retain; the moved
- * reference is then dropped). */
-typedef struct PathStep { VxNode *node; bool index; int key; } PathStep;
-
+ * indices below a variable (compile_place.c).  The keys and the new value
+ * are computed first, since they may read the old value. */
 static void assign_path(Comp *c, VxNode *e)
 {
-    PathStep steps[32] = {0};                         /* zeroed: gcc -O2 cannot see that n >= 1 */
-    int n = 0;
-    VxNode *t = e->u.binary.lhs;
-    for (; t->kind == VX_N_FIELD_ACCESS || t->kind == VX_N_INDEX || t->kind == VX_N_TUPLE_INDEX; n++) {
-        if (n == 32) { unsupported(c, e, "assignment paths this long"); return; }
-        steps[n].node = t;
-        t = t->kind == VX_N_FIELD_ACCESS ? t->u.field_access.expr : t->kind == VX_N_INDEX ? t->u.index.expr : t->u.tuple_index.expr;
-    }
-    int root = local_of(c, t);
-    if (root < 0 || assigns_capture(c, t)) { if (root < 0) unsupported(c, e->u.binary.lhs, "this assignment"); return; }
     int save = c->freereg;
-    for (int k = n - 1; k >= 0; k--) {               /* outermost first: keys, checked for support */
-        VxNode *s = steps[k].node;
-        steps[k].index = s->kind == VX_N_INDEX;
-        if (s->kind == VX_N_INDEX) {
-            if (s->u.index.indices.len != 1 || s->u.index.indices.items[0]->kind == VX_N_RANGE ||
-                node_kind(c, s->u.index.expr, NULL) != K_ARR) { unsupported(c, s, "this assignment"); return; }
-            steps[k].key = expr(c, s->u.index.indices.items[0]);
-        } else {
-            VxNode *base = s->kind == VX_N_TUPLE_INDEX ? s->u.tuple_index.expr : s->u.field_access.expr;
-            steps[k].key = s->kind == VX_N_TUPLE_INDEX ? (int)s->u.tuple_index.index
-                         : struct_field_index(c, base, s->u.field_access.name);
-            if (steps[k].key < 0 || node_kind(c, base, NULL) != K_REC) { unsupported(c, s, "this assignment"); return; }
-        }
-    }
+    Place p;
+    if (!place_begin(c, e->u.binary.lhs, &p, false)) return;
     int v = alloc_reg(c, e);
     assigned_value(c, e, v);
     if (is_obj(c, e->u.binary.lhs)) c->owned[v] = true;
-    int holder[32];
-    int cur = root;
-    for (int k = n - 1; k >= 1; k--) {               /* take each container on the way down */
-        holder[k] = cur;
-        int r = alloc_reg(c, e);
-        emit(c, e, steps[k].index ? VX_OP_TAKEA : VX_OP_TAKEF, 0, r, cur, steps[k].key);
-        cur = r;
-    }
-    emit(c, e, steps[0].index ? VX_OP_ASET : VX_OP_SETF, 0, cur, steps[0].key, v);
-    for (int k = 1; k < n; k++) {                    /* and put them back on the way up */
-        emit(c, e, steps[k].index ? VX_OP_ASET : VX_OP_SETF, 0, holder[k], steps[k].key, cur);
-        emit(c, e, VX_OP_DROP, 0, cur, 0, 0);
-        cur = holder[k];
-    }
+    int cur = place_descend(c, e, &p);
+    emit(c, e, p.steps[0].index ? VX_OP_ASET : VX_OP_SETF, 0, cur, p.steps[0].key, v);
+    place_ascend(c, e, &p);
     release_to(c, e, save);
 }
 
