@@ -224,7 +224,7 @@ static bool min_max_pow(Comp *c, VxNode *call, VxDecl *d, int dst)
     VKind k = node_kind(c, args.items[0], &ik);
     bool uns = k == K_INT && !vx_int_signed((VxIntKind)ik);
     VxOp lt = k == K_INT ? (uns ? VX_OP_LT_U64 : VX_OP_LT_I64) : k == K_F64 ? VX_OP_LT_F64 : k == K_F32 ? VX_OP_LT_F32
-            : k == K_STR ? VX_OP_LT_STR : VX_OP_COUNT;
+            : k == K_STR ? VX_OP_LT_STR : k == K_ARR || k == K_REC ? VX_OP_LT_OBJ : VX_OP_COUNT;
     if (lt == VX_OP_COUNT || (is_pow && k != K_F64 && k != K_F32)) return false;
     int save = c->freereg;
     int a = expr(c, args.items[0]), b = expr(c, args.items[1]);
@@ -232,7 +232,7 @@ static bool min_max_pow(Comp *c, VxNode *call, VxDecl *d, int dst)
         emit(c, call, k == K_F64 ? VX_OP_POW_F64 : VX_OP_POW_F32, 0, dst, a, b);
     } else {                                          /* min: b < a ? b : a;  max: a < b ? b : a */
         int t = alloc_reg(c, call);
-        emit(c, call, lt, 0, t, is_min ? b : a, is_min ? a : b);
+        emit(c, call, lt, lt == VX_OP_LT_OBJ ? put_kind(c, args.items[0]) : 0, t, is_min ? b : a, is_min ? a : b);
         VxOp mv = is_obj_kind(k) ? VX_OP_MOVE_OBJ : VX_OP_MOVE;
         int to_a = emit_jump(c, call, VX_OP_JMPIFNOT, t);
         emit(c, call, mv, 0, dst, b, 0);
@@ -299,9 +299,12 @@ static bool c_builtin_call(Comp *c, VxNode *call, VxDecl *d, int dst)
     int id = vx_builtin_find(d->name, args.len);
     if (id < 0) return false;
     for (int i = 0; i < args.len; i++) if (args.items[i]->kind == VX_N_NAMED_ARG) return false;
-    if (strcmp(d->name, "sort") == 0) {               /* numbers and strings only */
+    if (strcmp(d->name, "sort") == 0) {               /* what sema lets be Ord: numbers, strings, tuples, arrays, records */
         VKind k = kind_of(c, elem_type(c, args.items[0]), NULL);
-        if (k != K_INT && k != K_F64 && k != K_F32 && k != K_STR) { unsupported(c, call, "sorting arrays of this type"); return true; }
+        if (k != K_INT && k != K_F64 && k != K_F32 && k != K_STR && k != K_ARR && k != K_REC) {
+            unsupported(c, call, "sorting arrays of this type");
+            return true;
+        }
     }
     int save = c->freereg, base = args_to_regs(c, args.items, args.len);
     emit(c, call, VX_OP_CALLB, 0, dst, base, id);

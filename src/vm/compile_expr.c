@@ -180,11 +180,11 @@ static void comparison(Comp *c, VxNode *e, int dst)
     } else if (k == K_F64) o = eq ? VX_OP_EQ_F64 : le ? VX_OP_LE_F64 : VX_OP_LT_F64;
     else if (k == K_F32) o = eq ? VX_OP_EQ_F32 : le ? VX_OP_LE_F32 : VX_OP_LT_F32;
     else if (k == K_STR) o = eq ? VX_OP_EQ_STR : le ? VX_OP_LE_STR : VX_OP_LT_STR;
-    else if ((k == K_ARR || k == K_REC) && eq) o = VX_OP_EQ_OBJ;     /* element by element, field by field */
+    else if (k == K_ARR || k == K_REC) o = eq ? VX_OP_EQ_OBJ : le ? VX_OP_LE_OBJ : VX_OP_LT_OBJ;   /* deep (compare.c) */
     else { unsupported(c, e, "this comparison"); return; }
     int save = c->freereg;
     int a = expr(c, e->u.binary.lhs), b = expr(c, e->u.binary.rhs);
-    emit(c, e, o, o == VX_OP_EQ_OBJ ? put_kind(c, e->u.binary.lhs) : 0, dst, swap ? b : a, swap ? a : b);
+    emit(c, e, o, k == K_ARR || k == K_REC ? put_kind(c, e->u.binary.lhs) : 0, dst, swap ? b : a, swap ? a : b);
     if (op == TK_NE) emit(c, e, VX_OP_NOT, 0, dst, dst, 0);
     release_to(c, e, save);
 }
