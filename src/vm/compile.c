@@ -349,12 +349,12 @@ void jump(Comp *c, VxNode *e)
     else vx_vec_push(&l->continues, pc);
 }
 
-/* for x in array: an index runs over the array (held for the loop). */
-static void for_array(Comp *c, VxNode *e)
+/* for x in array: an index runs over the array in register arr (held
+ * for the loop), whose elements have type elem. */
+static void for_elements(Comp *c, VxNode *e, int arr, VxType *elem, int save)
 {
     VxNode *pat = e->u.for_.pat;
-    int save = c->freereg, nlocals = c->locals.len;
-    int arr = expr(c, e->u.for_.iter);
+    int nlocals = c->locals.len;
     int i = alloc_reg(c, e), n = alloc_reg(c, e), test = alloc_reg(c, e);
     load_int(c, e, i, 0);
     emit(c, e, VX_OP_ALEN, 0, n, arr, 0);
@@ -363,7 +363,7 @@ static void for_array(Comp *c, VxNode *e)
     int exit = emit_jump(c, e, VX_OP_JMPIFNOT, test);
     if (!push_loop(c, e, e->u.for_.label, -1)) return;
     int x = alloc_reg(c, e);                         /* above the loop's level: a jump out releases it */
-    bool obj = is_obj_kind(kind_of(c, elem_type(c, e->u.for_.iter), NULL));
+    bool obj = is_obj_kind(kind_of(c, elem, NULL));
     emit(c, e, VX_OP_AGET, 0, x, arr, i);
     c->owned[x] = obj;
     int parts = c->freereg;
@@ -385,6 +385,36 @@ static void for_array(Comp *c, VxNode *e)
     pop_loop(c, step, c->code.len);
     c->locals.len = nlocals;
     release_to(c, e, save);
+}
+
+static void for_array(Comp *c, VxNode *e)
+{
+    int save = c->freereg;
+    for_elements(c, e, expr(c, e->u.for_.iter), elem_type(c, e->u.for_.iter), save);
+}
+
+/* for (k, v) in m: over the (key, value) pairs in insertion order, taken
+ * when the loop starts (zip of the keys and the values), so changing the
+ * map in the body does not change what the loop visits. */
+static void for_map(Comp *c, VxNode *e)
+{
+    VxType *mt = deref_type(c, e->u.for_.iter->type);
+    VxTypes *T = vx_sema_types(c->sema);
+    VxType *pair = vx_t_tuple(T, mt->u.tuple.elems, 2);
+    int save = c->freereg;
+    int m = expr(c, e->u.for_.iter);
+    int kv = alloc_reg(c, e);
+    alloc_reg(c, e);
+    alloc_reg(c, e);
+    emit(c, e, VX_OP_CALLB, 0, kv, m, vx_builtin_find("hashmap_keys", 1));
+    emit(c, e, VX_OP_CALLB, 0, kv + 1, m, vx_builtin_find("hashmap_values", 1));
+    emit(c, e, VX_OP_LOADK, 0, kv + 2, desc_const(c, pair, 0), 0);
+    int arr = alloc_reg(c, e);
+    emit(c, e, VX_OP_CALLB, 0, arr, kv, vx_builtin_find("zip", 3));
+    emit(c, e, VX_OP_DROP, 0, kv, 0, 0);
+    emit(c, e, VX_OP_DROP, 0, kv + 1, 0, 0);
+    c->owned[arr] = true;
+    for_elements(c, e, arr, pair, save);
 }
 
 /* ---- expressions and statements ---------------------------------------------------------- */
@@ -425,6 +455,7 @@ void expr_to(Comp *c, VxNode *e, int dst)
     case VX_N_FOR:
         if (e->u.for_.iter->kind == VX_N_RANGE) for_range(c, e);
         else if (node_kind(c, e->u.for_.iter, NULL) == K_ARR) for_array(c, e);
+        else if (node_kind(c, e->u.for_.iter, NULL) == K_MAP) for_map(c, e);
         else unsupported(c, e, "`for` over this value");
         return;
     case VX_N_ARRAY: array_lit(c, e, dst); return;
