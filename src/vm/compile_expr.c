@@ -379,8 +379,8 @@ void index_expr(Comp *c, VxNode *e, int dst)
             if (ix->u.range.inclusive) emit(c, ix, VX_OP_ADDI_I64, 0, hi, hi, 1);
         } else emit(c, ix, VX_OP_ALEN, 0, hi, a, 0);
         emit(c, e, VX_OP_ASLICE, 0, dst, a, lo);
-    } else if (ix->kind == VX_N_FULL_SLICE) {
-        unsupported(c, ix, "`:` on arrays");
+    } else if (ix->kind == VX_N_FULL_SLICE) {        /* `a[:]`: the whole array, a copy-on-write value */
+        emit(c, e, VX_OP_MOVE_OBJ, 0, dst, a, 0);
     } else {
         emit(c, e, VX_OP_AGET, 0, dst, a, expr(c, ix));
     }
