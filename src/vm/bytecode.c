@@ -13,7 +13,7 @@ static const char *const op_names[VX_OP_COUNT] = {
 
 const char *vx_op_name(VxOp op) { return op < VX_OP_COUNT ? op_names[op] : "?"; }
 
-static bool is_jump(VxOp op) { return op == VX_OP_JMP || op == VX_OP_JMPIF || op == VX_OP_JMPIFNOT; }
+static bool is_jump(VxOp op) { return op == VX_OP_JMP || op == VX_OP_JMPIF || op == VX_OP_JMPIFNOT || op == VX_OP_JMPNOTAG; }
 
 
 static void dump_func(const VxProgram *p, const VxFunc *f, FILE *out)
@@ -22,7 +22,7 @@ static void dump_func(const VxProgram *p, const VxFunc *f, FILE *out)
             f->name, f->nparams, f->nregs, f->ncode, f->nconsts);
     for (int pc = 0; pc < f->ncode; pc++) {
         VxInstr i = f->code[pc];
-        VxPos pos = vx_source_pos(p->src, f->spans[pc].start);
+        VxPos pos = vx_source_pos(f->src, f->spans[pc].start);
         fprintf(out, "  %4d  %-9s", pc, vx_op_name((VxOp)i.op));
         if (is_jump((VxOp)i.op))
             fprintf(out, " %-5u -> %d", i.a, pc + 1 + vx_sbx(i));
@@ -62,6 +62,7 @@ void vx_program_free(VxProgram *p)
     for (int i = 0; i < p->ndescs; i++) {
         free(p->descs[i]->field_names);
         free(p->descs[i]->kinds);
+        free(p->descs[i]->unit);
         free(p->descs[i]);
     }
     free(p->descs);

@@ -57,6 +57,7 @@ int string_const(Comp *c, const char *s, uint32_t n)
     memset(&str->h, 0, sizeof str->h);            /* rc 0: immortal */
     str->h.kind = VX_OBJ_STR;
     str->len = str->cap = n;
+    str->hash = 0;
     memcpy(str->data, s, n);
     str->data[n] = '\0';
     vx_vec_push(&c->strings, str);
@@ -575,6 +576,8 @@ static void compile_fn(Comp *c, FuncRef fr, VxFunc *out)
 {
     VxDecl *d = fr.decl;
     c->cur = fr;
+    c->src = out->src = d->src;                        /* its module's file: names, spans, errors */
+    vx_sema_set_file(c->sema, d->src);
     c->code.len = c->spans.len = c->consts.len = c->locals.len = c->poly.len = 0;
     c->nloops = 0;
     VxNode *n = d->node;

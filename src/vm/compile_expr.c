@@ -198,20 +198,24 @@ static void logic(Comp *c, VxNode *e, int dst)
     patch_here(c, skip);
 }
 
-/* `a + b` on a struct: its impl of Add (Sub, Mul, Div, Rem). */
+/* `a OP b`, `-a`, `a[i]` on a struct or enum: a call of the impl sema chose
+ * for both operand types (Add, Sub, Mul, Div, Rem, Neg, Index); false if none. */
+static bool impl_operator(Comp *c, VxNode *e, VxNode *lhs, VxNode *rhs, const char *method, int dst)
+{
+    if (node_kind(c, lhs, NULL) != K_REC) return false;
+    VxDecl *m = vx_sema_operator(c->sema, deref_type(c, lhs->type), rhs ? ctype(c, rhs->type) : NULL, method);
+    if (!m || m->ngenerics || m->impl->ngenerics) return false;
+    VxNode *argv[2] = { lhs, rhs };
+    emit_call(c, e, m, NULL, 0, argv, dst);
+    return true;
+}
+
 static bool operator_call(Comp *c, VxNode *e, int dst)
 {
     static const struct { VxTokKind op; const char *method; } ops[] = {
         {TK_PLUS, "add"}, {TK_MINUS, "sub"}, {TK_STAR, "mul"}, {TK_SLASH, "div"}, {TK_PERCENT, "rem"} };
-    if (node_kind(c, e->u.binary.lhs, NULL) != K_REC) return false;
-    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
-        if (ops[i].op != e->u.binary.op) continue;
-        VxDecl *m = vx_sema_method(c->sema, deref_type(c, e->u.binary.lhs->type), ops[i].method);
-        if (!m || !m->impl || m->impl->kind != VX_D_IMPL || m->ngenerics || m->impl->ngenerics || m->nparams != 2) return false;
-        VxNode *argv[2] = { e->u.binary.lhs, e->u.binary.rhs };
-        emit_call(c, e, m, NULL, 0, argv, dst);
-        return true;
-    }
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+        if (ops[i].op == e->u.binary.op) return impl_operator(c, e, e->u.binary.lhs, e->u.binary.rhs, ops[i].method, dst);
     return false;
 }
 
@@ -239,6 +243,7 @@ void unary(Comp *c, VxNode *e, int dst)
         load_int(c, e, dst, (int64_t)(0 - x->u.int_lit.value.limb[0]));
         return;
     }
+    if (e->u.unary.op == TK_MINUS && impl_operator(c, e, x, NULL, "neg", dst)) return;
     int save = c->freereg;
     int a = expr(c, e->u.unary.operand);
     switch (e->u.unary.op) {
@@ -367,6 +372,7 @@ void array_repeat(Comp *c, VxNode *e, int dst)
 void index_expr(Comp *c, VxNode *e, int dst)
 {
     VxNode *base = e->u.index.expr;
+    if (e->u.index.indices.len == 1 && impl_operator(c, e, base, e->u.index.indices.items[0], "index", dst)) return;
     if (node_kind(c, base, NULL) != K_ARR || e->u.index.indices.len != 1) { unsupported(c, e, "this kind of indexing"); return; }
     VxNode *ix = e->u.index.indices.items[0];
     int save = c->freereg;
