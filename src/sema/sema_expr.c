@@ -75,6 +75,8 @@ static VxType *ident(Sema *s, VxNode *e)
     if (l && l->nquant) {                            /* a generalised closure: fresh types per use */
         VxType *fresh[16];
         for (int i = 0; i < l->nquant; i++) fresh[i] = vx_t_fresh(s->types, VX_LIT_NONE);
+        PolyUse u = { l->node, e, l->quant, vx_arena_dup(&s->arena, fresh, sizeof(VxType *) * (size_t)l->nquant), l->nquant };
+        vx_vec_push(&s->poly_uses, u);
         return vx_subst_vars(s->types, l->type, l->quant, fresh, l->nquant);
     }
     if (l) return l->type;

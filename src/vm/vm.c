@@ -944,6 +944,8 @@ static int execute(Vm *vm)
             vmbreak;
         }
         vmcase(EQ_OBJ) RA.i = values_equal(RB, RC, i.t); vmbreak;
+        vmcase(LT_OBJ) RA.i = vm_values_compare(RB, RC, i.t, false) == -1; vmbreak;
+        vmcase(LE_OBJ) { int r = vm_values_compare(RB, RC, i.t, false); RA.i = r == -1 || r == 0; vmbreak; }
         vmcase(EPUT) flush_out(vm); fwrite(RA.s->data, 1, RA.s->len, stderr); vmbreak;
         vmcase(FAIL) SAVE(); return vm_error(vm, "%s", RA.s->data);
         vmcase(ASSERT)
