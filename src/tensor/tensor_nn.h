@@ -111,8 +111,11 @@ VxTensor *vx_scaled_dot_product_attention(VxTensor *q, VxTensor *k, VxTensor *v,
  * give the inputs' gradients ("CheckpointBackward").  fn must be
  * deterministic (same output for the same inputs; pass dropout a fixed
  * seed), return a new reference or NULL with an error set, and ctx must
- * live until the backward has run.  Parameters that fn reads through ctx
- * rather than inputs receive no gradient: pass them as inputs. */
+ * live until the backward has run.  Pass parameters as inputs: a leaf
+ * that fn reads through ctx instead still gets its gradient (the
+ * recompute's own backward accumulates into it, as torch's reentrant
+ * checkpoint does), but only when some input requires grad, and a
+ * non-leaf read through ctx would have its graph consumed. */
 #define VX_CHECKPOINT_INPUTS 3
 typedef VxTensor *(*VxSegmentFn)(VxTensor *const *inputs, int n, void *ctx);
 VxTensor *vx_checkpoint(VxSegmentFn fn, void *ctx, VxTensor *const *inputs, int n);

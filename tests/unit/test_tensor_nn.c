@@ -519,3 +519,157 @@ TEST(nn_dropout_is_seeded_scaled_and_masks_gradients)
     release_n(r, 8);
     LEAK_END;
 }
+
+/* ---- attention ---------------------------------------------------------------------------- */
+
+/* Plain-loop reference: one batch b of q [B, Tq, D], k [B, Tk, D], v [B, Tk, Dv]. */
+static double ref_attention(const VxTensor *q, const VxTensor *k, const VxTensor *v, int64_t b,
+                            int64_t i, int64_t c, bool causal, double scale)
+{
+    int64_t tq = q->shape[1], tk = k->shape[1], d = q->shape[2], dv = v->shape[2];
+    double s[64], mx = -INFINITY, z = 0, out = 0;
+    for (int64_t j = 0; j < tk; j++) {
+        double dot = 0;
+        for (int64_t e = 0; e < d; e++) dot += at(q, (b * tq + i) * d + e) * at(k, (b * tk + j) * d + e);
+        s[j] = causal && j > i ? -INFINITY : dot * scale;
+        mx = s[j] > mx ? s[j] : mx;
+    }
+    for (int64_t j = 0; j < tk; j++) z += exp(s[j] - mx);
+    for (int64_t j = 0; j < tk; j++) out += exp(s[j] - mx) / z * at(v, (b * tk + j) * dv + c);
+    return out;
+}
+
+TEST(nn_attention_matches_torch_and_loops)
+{
+    LEAK_START;
+    int64_t qs[] = {2, 3, 4}, ks[] = {2, 5, 4}, vs[] = {2, 5, 3}, qcs[] = {2, 5, 4};
+    VxTensor *q = gen(qs, 3, 0.31, 0.2, 1.0, VX_F64), *k = gen(ks, 3, 0.23, 0.5, 1.0, VX_F64);
+    VxTensor *v = gen(vs, 3, 0.41, 0.9, 1.0, VX_F64), *qc = gen(qcs, 3, 0.31, 0.2, 1.0, VX_F64);
+    VxTensor *o = vx_scaled_dot_product_attention(q, k, v, false, 0);
+    const double want[] = {0.4471234536642234, 0.34955034948785435, 0.1940363546120425,
+                           0.532066732153303, 0.39347780290504214};
+    CHECK(o && o->shape[1] == 3 && o->shape[2] == 3 && all_near(o, want, 5, 1e-12));
+    VxTensor *oc = vx_scaled_dot_product_attention(qc, k, v, true, 0);
+    const double want_c[] = {0.7833269096274834, 0.966184951612734, 0.9888897660047015,
+                             0.8226094311558616, 0.7218684633855073};
+    CHECK(all_near(oc, want_c, 5, 1e-12));
+    /* causal with Tq = 3 < Tk = 5 and an explicit scale, against the loops */
+    VxTensor *o3 = vx_scaled_dot_product_attention(q, k, v, true, 0.7);
+    for (int64_t b = 0; b < 2; b++)
+        for (int64_t i = 0; i < 3; i++)
+            for (int64_t c = 0; c < 3; c++)
+                CHECK_NEAR(at(o3, (b * 3 + i) * 3 + c), ref_attention(q, k, v, b, i, c, true, 0.7), 1e-12);
+    VxTensor *bad = vx_scaled_dot_product_attention(q, v, v, false, 0);
+    CHECK(bad == NULL);
+    CHECK(strstr(vx_tensor_last_error(), "must share D") != NULL);
+    VxTensor *r[] = {q, k, v, qc, o, oc, o3};
+    release_n(r, 7);
+    LEAK_END;
+}
+
+/* q [2, 3, 5, 4] (batch, heads), k a transposed [2, 1, 4, 6] leaf (one head,
+ * broadcast), v [2, 3, 6, 3]; ctx says causal. */
+static VxTensor *attention_fn(VxTensor *const *in, void *ctx)
+{
+    VxTensor *k = vx_transpose(in[1], 2, 3);
+    VxTensor *o = vx_scaled_dot_product_attention(in[0], k, in[2], *(bool *)ctx, 0);
+    vx_tensor_release(k);
+    return o;
+}
+
+TEST(nn_attention_backward_finite_differences)
+{
+    LEAK_START;
+    int64_t qs[] = {2, 3, 5, 4}, ks[] = {2, 1, 4, 6}, vs[] = {2, 3, 6, 3};
+    VxTensor *in[3] = { leaf(qs, 4, 0.31, 0.2, VX_F64), leaf(ks, 4, 0.23, 0.5, VX_F64),
+                        leaf(vs, 4, 0.41, 0.9, VX_F64) };
+    for (int c = 0; c < 2; c++) {
+        bool causal = c;
+        CHECK(gradcheck(attention_fn, &causal, in, 3, 1e-6));
+    }
+    release_n(in, 3);
+    LEAK_END;
+}
+
+/* ---- gradient checkpointing ---------------------------------------------------------- */
+
+/* A segment of four layers h = tanh(h @ W): inputs {h, W}. */
+static VxTensor *mlp_segment(VxTensor *const *in, int n, void *ctx)
+{
+    (void)n; (void)ctx;
+    VxTensor *h = vx_tensor_retain(in[0]);
+    for (int l = 0; l < 4 && h; l++) {
+        VxTensor *m = vx_matmul(h, in[1]), *t = m ? vx_tanh(m) : NULL;
+        vx_tensor_release(m);
+        vx_tensor_release(h);
+        h = t;
+    }
+    return h;
+}
+
+/* Eight segments, checkpointed or not; returns peak bytes of forward+backward. */
+static int64_t run_mlp(VxTensor *x, VxTensor *w, bool ckpt)
+{
+    vx_zero_grad(x);
+    vx_zero_grad(w);
+    vx_tensor_reset_peak();
+    VxTensor *h = vx_tensor_retain(x);
+    for (int s = 0; s < 8 && h; s++) {
+        VxTensor *in[2] = { h, w };
+        VxTensor *next = ckpt ? vx_checkpoint(mlp_segment, NULL, in, 2) : mlp_segment(in, 2, NULL);
+        vx_tensor_release(h);
+        h = next;
+    }
+    VxTensor *l = h ? vx_sum(h, NULL, 0, false) : NULL;
+    int rc = l ? vx_backward(l, NULL) : -1;
+    vx_tensor_release(l);
+    vx_tensor_release(h);
+    VxMemStats st;
+    vx_tensor_mem_stats(&st);
+    return rc == 0 ? st.peak_bytes : -1;
+}
+
+TEST(nn_checkpoint_saves_memory_with_equal_gradients)
+{
+    LEAK_START;
+    int64_t xs[] = {64, 96}, ws[] = {96, 96};
+    VxTensor *x = leaf(xs, 2, 0.31, 0.2, VX_F64), *w = gen(ws, 2, 0.23, 0.5, 0.15, VX_F64);
+    vx_tensor_set_requires_grad(w, true);
+    int64_t plain = run_mlp(x, w, false);
+    VxTensor *gx = vx_tensor_grad(x), *gw = vx_tensor_grad(w), *gx0 = vx_clone(gx), *gw0 = vx_clone(gw);
+    int64_t ck = run_mlp(x, w, true);
+    CHECK(plain > 0 && ck > 0);
+    printf("  checkpoint peak bytes: plain %lld, checkpointed %lld\n", (long long)plain, (long long)ck);
+    CHECK(ck * 2 < plain);                           /* at least half less */
+    /* equal up to the order in which W's 32 contributions are summed */
+    for (int64_t k = 0; k < vx_tensor_numel(gx); k++) CHECK_NEAR(at(gx, k), at(gx0, k), 1e-12);
+    for (int64_t k = 0; k < vx_tensor_numel(gw); k++) CHECK_NEAR(at(gw, k), at(gw0, k), 1e-12);
+    VxTensor *a = vx_ones(xs, 2, VX_F64);
+    VxTensor *in[1] = { a };
+    VxTensor *o = vx_checkpoint(mlp_segment, NULL, in, 0);
+    CHECK(o == NULL);
+    CHECK_STR(vx_tensor_last_error(), "checkpoint: needs a segment function and 1 to 3 inputs, got 0");
+    VxTensor *r[] = {x, w, gx, gw, gx0, gw0, a};
+    release_n(r, 7);
+    LEAK_END;
+}
+
+static VxTensor *ckpt_fn(VxTensor *const *in, void *ctx)
+{
+    (void)ctx;
+    VxTensor *t = vx_transpose(in[1], 0, 1);
+    VxTensor *a[2] = { in[0], t };
+    VxTensor *o = vx_checkpoint(mlp_segment, NULL, a, 2);
+    vx_tensor_release(t);
+    return o;
+}
+
+TEST(nn_checkpoint_backward_finite_differences)
+{
+    LEAK_START;
+    int64_t xs[] = {3, 5}, ws[] = {5, 5};
+    VxTensor *in[2] = { leaf(xs, 2, 0.31, 0.2, VX_F64), leaf(ws, 2, 0.23, 0.5, VX_F64) };
+    CHECK(gradcheck(ckpt_fn, NULL, in, 2, 1e-6));
+    release_n(in, 2);
+    LEAK_END;
+}
