@@ -54,17 +54,18 @@ def selftest_cases():
     ], leaked
 
 
-def all_cases():
+def all_cases(lib):
     import ops_core
     import ops_misc
     import format_cases
+    import ops_nn
     cases = ops_core.core_cases() + ops_misc.CASES + format_cases.CASES
-    try:
-        import ops_nn
-        cases += ops_nn.cases()
-    except ImportError:
-        pass
-    return cases
+    missing = lib.declare(ops_nn.NN_SIGS)
+    if missing:
+        def absent(ctx, S, dt, fail):
+            fail("missing", "declared in tensor_nn.h, not exported: " + ", ".join(missing))
+        return cases + [harness.custom("nn-exports", "tensor_nn.h functions in the library", absent)]
+    return cases + ops_nn.cases()
 
 
 def run(lib, cases, seed, verbose):
@@ -119,7 +120,7 @@ def main():
     lib = vx.Lib(args.lib)
     t0 = time.time()
     sel, leaked = selftest_cases()
-    cases = all_cases() + sel
+    cases = all_cases(lib) + sel
     if args.only:
         keep = set(args.only.split(","))
         cases = [c for c in cases if c.family in keep]
