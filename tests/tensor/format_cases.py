@@ -1,5 +1,6 @@
 """format_cases.py - vx_tensor_format must print exactly what str(t) prints
 in torch with default print options."""
+import ctypes
 import math
 import torch
 
@@ -72,10 +73,29 @@ def printing_autodiff(ctx, S, fail):
         got = vx.fmt(lib, p)
         if got != want:
             fail(name, "vx_tensor_format printed\n%s\n      torch prints\n%s" % (indent(got), indent(want)))
+    fprint(lib, y, str(tx * 2.0) + "\n", fail)
     n = lib.tensor_format(x, None, 0)
     small = vx.ctypes.create_string_buffer(8)
     if lib.tensor_format(x, small, 8) != n or small.value != vx.fmt(lib, x).encode()[:7]:
         fail("truncation", "a short buffer did not get the first 7 bytes and the full length")
+
+
+def fprint(lib, p, want, fail):
+    """vx_tensor_fprint writes the format and a newline to a FILE *."""
+    libc = ctypes.CDLL(None)
+    libc.tmpfile.restype = ctypes.c_void_p
+    for name in ("rewind", "fclose"):
+        getattr(libc, name).argtypes = [ctypes.c_void_p]
+    libc.fread.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_size_t, ctypes.c_void_p]
+    f = libc.tmpfile()
+    if lib.tensor_fprint(p, f) < 0:
+        fail("fprint", lib.error())
+    libc.rewind(f)
+    buf = ctypes.create_string_buffer(4096)
+    n = libc.fread(buf, 1, 4095, f)
+    libc.fclose(f)
+    if buf.raw[:n].decode() != want:
+        fail("fprint", "wrote %r, expected %r" % (buf.raw[:n].decode(), want))
 
 
 def indent(s):

@@ -216,7 +216,7 @@ def run_case(ctx, case, dt):
     """Returns (set of failed checks, list of messages)."""
     lib = ctx.lib
     S = vx.Scope(lib)
-    start = lib.tensor_live_tensors()
+    start = lib.live()
     fails, msgs = set(), []
 
     def fail(kind, m):
@@ -230,9 +230,10 @@ def run_case(ctx, case, dt):
     finally:
         S.release_all()
         lib.tensor_clear_error()
-    live = lib.tensor_live_tensors()
+    live = lib.live()
     if live != start:
-        fail("leak", "%d tensors live after the case, %d before" % (live, start))
+        fail("leak", ", ".join("%d %s live after the case, %d before" % (live[k], k, start[k])
+                               for k in live if live[k] != start[k]))
     return fails, msgs
 
 

@@ -172,6 +172,9 @@ def check_rng_spec(ctx, S, seed, fail):
     u, want = lib.dll.vx_rng_uniform(r), (_xoshiro(s) >> 11) * 2.0 ** -53
     if u != want:
         fail("rng_uniform", "%r, (next >> 11) * 2^-53 gives %r" % (u, want))
+    z = torch.tensor([lib.rng_normal(r) for _ in range(20000)], dtype=torch.float64)
+    if abs(z.mean().item()) > 0.03 or abs(z.std().item() - 1) > 0.03 or not torch.isfinite(z).all():
+        fail("rng_normal", "mean %.4f std %.4f of 20000 draws" % (z.mean().item(), z.std().item()))
 
 
 # ---- elements ---------------------------------------------------------------------------------
@@ -330,17 +333,45 @@ def errors(ctx, S, dt, fail):
         elif not lib.error():
             fail(name, "failed without a message")
         lib.tensor_clear_error()
-    f = lib.dll.vx_tensor_fail_alloc_after
-    f.argtypes, f.restype = [ctypes.c_int64], None
-    f(1)
+    lib.tensor_fail_alloc_after(1)
     p = lib.zeros(*shape_arg([4, 4]), F32)
-    f(0)
+    lib.tensor_fail_alloc_after(0)
     if p:
         S.own(p)
         fail("out of memory", "the injected allocation failure was ignored")
     elif "out of memory" not in lib.error():
         fail("out of memory", "message %r" % lib.error())
     lib.tensor_clear_error()
+    lib.dll.vx_tensor_set_error(b"backend says %d", ctypes.c_int(42))
+    if lib.error() != "backend says 42":
+        fail("set_error", repr(lib.error()))
+    lib.tensor_clear_error()
+    if not lib.backend_get(0) or lib.backend_get(0) != ctypes.addressof(
+            ctypes.c_char.in_dll(lib.dll, "vx_cpu_backend")):
+        fail("backend_get", "VX_DEV_CPU does not give vx_cpu_backend")
+
+
+def memory(ctx, S, dt, fail):
+    """mem_stats counts storage bytes; reset_peak; numel/ndim/dim/stride."""
+    lib = ctx.lib
+    before = lib.mem()
+    t = S.call("zeros", *shape_arg([10, 100]), F64)
+    after = lib.mem()
+    if after.live_bytes - before.live_bytes < 8000 or after.live_storages != before.live_storages + 1:
+        fail("mem_stats", "an [10, 100] f64 tensor added %d bytes, %d storages"
+             % (after.live_bytes - before.live_bytes, after.live_storages - before.live_storages))
+    if after.peak_bytes < after.live_bytes or after.allocations <= before.allocations:
+        fail("mem_stats", "peak %d < live %d or allocations did not grow"
+             % (after.peak_bytes, after.live_bytes))
+    v = S.call("transpose", t, 0, 1)
+    if lib.mem().live_storages != after.live_storages:
+        fail("mem_stats", "a view allocated a storage")
+    lib.tensor_reset_peak()
+    if lib.mem().peak_bytes != lib.mem().live_bytes:
+        fail("reset_peak", "peak %d, live %d" % (lib.mem().peak_bytes, lib.mem().live_bytes))
+    if (lib.tensor_numel(v) != 1000 or lib.tensor_ndim(v) != 2 or lib.tensor_dim(v, -1) != 10
+            or lib.tensor_stride(v, 0) != 1 or lib.tensor_is_contiguous(v)):
+        fail("properties", "numel/ndim/dim(-1)/stride/is_contiguous of a transposed [10, 100]")
 
 
 CASES = [custom("dtype", "dtype table and promotion", dtype_table),
@@ -348,4 +379,5 @@ CASES = [custom("dtype", "dtype table and promotion", dtype_table),
          custom("creation", "rand randn randint and the rng spec", random_tensors),
          custom("elements", "get set item copy_ fill_", elements),
          custom("autodiff", "accumulation, zero_grad, detach, no_grad, long chains", autodiff),
-         custom("errors", "messages, bad arguments, injected out of memory", errors)]
+         custom("errors", "messages, bad arguments, injected out of memory", errors),
+         custom("memory", "mem_stats, reset_peak, tensor properties", memory)]

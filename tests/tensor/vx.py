@@ -121,6 +121,19 @@ for _n in REDUCE:
     _SIGS["vx_" + _n] = (P, [P, INTP, c_int, c_bool])
 
 
+class MemStats(ctypes.Structure):
+    _fields_ = [(n, c_i64) for n in ("live_tensors", "live_storages", "live_nodes",
+                                     "live_bytes", "peak_bytes", "allocations")]
+
+
+_SIGS["vx_tensor_mem_stats"] = (None, [ctypes.POINTER(MemStats)])
+_SIGS["vx_tensor_reset_peak"] = (None, [])
+_SIGS["vx_tensor_fail_alloc_after"] = (None, [c_i64])
+_SIGS["vx_rng_normal"] = (c_dbl, [P])
+_SIGS["vx_tensor_fprint"] = (c_int, [P, P])
+_SIGS["vx_backend_get"] = (P, [c_int])
+
+
 class VxError(Exception):
     pass
 
@@ -151,6 +164,18 @@ class Lib:
 
     def error(self):
         return self.tensor_last_error().decode()
+
+    def live(self):
+        """What must return to its start value after a case."""
+        m = MemStats()
+        self.tensor_mem_stats(ctypes.byref(m))
+        return {"tensors": m.live_tensors, "storages": m.live_storages, "nodes": m.live_nodes,
+                "bytes": m.live_bytes}
+
+    def mem(self):
+        m = MemStats()
+        self.tensor_mem_stats(ctypes.byref(m))
+        return m
 
 
 def shape_arg(shape):
