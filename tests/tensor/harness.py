@@ -62,6 +62,10 @@ def make_values(rng, shape, kind, dt):
     n = shape
     if dt == BOOL or kind == "bool":
         return torch.from_numpy(rng.random(n) < 0.5)
+    if kind == "byte":                      # the whole u8 range: sums and products wrap
+        return torch.from_numpy(rng.integers(0, 256, size=n).astype(np.float64))
+    if kind == "big":                       # i32 products overflow and wrap
+        return torch.from_numpy(rng.integers(-2 ** 31, 2 ** 31, size=n).astype(np.float64))
     if dt in (I32, I64, U8) or kind == "int":
         lo = 0 if dt == U8 or kind == "uint" else -5
         return torch.from_numpy(rng.integers(lo, 6, size=n).astype(np.float64))
@@ -77,6 +81,8 @@ def make_values(rng, shape, kind, dt):
         a = rng.integers(-2, 3, size=n).astype(np.float64)
     elif kind == "wide":
         a = rng.standard_normal(n) * 4
+    elif kind == "huge":                    # overflows exp() unless the op is stable
+        a = rng.standard_normal(n) * 200
     elif kind == "special":
         return special_values(rng, n)
     else:

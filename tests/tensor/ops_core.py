@@ -66,6 +66,18 @@ def binary_cases():
     out.append(Case("binary-int", "pow ints give f32", binop("pow"),
                     lambda xs: torch.pow(xs[0].float(), xs[1].float()),
                     [Inp([4, 5], "uint"), Inp([4, 5], "uint")], dtypes=(I32, I64), out_dtype=F32))
+    # Integer overflow wraps, as in torch (two's complement, mod 2^8 for u8).
+    for name in ("add", "sub", "mul"):
+        th = (lambda f: lambda xs: f(xs[0], xs[1]))(TH_BIN[name])
+        out.append(Case("binary-int", "%s wraps" % name, binop(name), th,
+                        [Inp([40], "byte"), Inp([40], "byte")], dtypes=(U8,)))
+        out.append(Case("binary-int", "%s wraps" % name, binop(name), th,
+                        [Inp([40], "big"), Inp([40], "big")], dtypes=(I32,)))
+    # Empty tensors broadcast and give empty results.
+    for name in ("add", "mul", "maximum"):
+        out.append(Case("binary", "%s empty" % name, binop(name),
+                        (lambda f: lambda xs: f(xs[0], xs[1]))(TH_BIN[name]),
+                        [Inp([0, 3]), Inp([3])], dtypes=FL + (I32,)))
     out += promotion_cases()
     return out
 
@@ -254,6 +266,13 @@ def reduce_cases():
                 out.append(Case("reduce", "%s dims=%s keepdim=%s" % (name, dims, kd),
                                 vx_reduce(name, dims, kd), th_reduce(name, dims, kd), [inp],
                                 dtypes=FL + (I32,), grad=False))
+    # Long rows (accumulation), huge values (logsumexp must be stable).
+    for name in ("sum", "mean", "var", "logsumexp", "max"):
+        out.append(Case("reduce", "%s long rows" % name, vx_reduce(name, [-1], False, 1),
+                        th_reduce(name, [-1], False, 1), [Inp([3, 2000])], gfn=False,
+                        tol={F32: (1e-4, 1e-4), F64: (1e-10, 1e-11)}))
+    out.append(Case("reduce", "logsumexp huge values", vx_reduce("logsumexp", [1], False),
+                    th_reduce("logsumexp", [1], False), [Inp([4, 9], "huge")]))
     # Ties: max/min gradient split evenly between equal maxima (like amax).
     for name in ("max", "min"):
         for dims in ([1], None):
@@ -299,6 +318,9 @@ def matmul_cases():
                     gfn=False))
     out.append(Case("matmul", "matmul expanded", mm, tm,
                     [Inp([1, 3, 5], view=[("expand", [2, 3, 5])]), Inp([5, 4])], gfn=False))
+    for a, b in (([64, 130], [130, 70]), ([3, 33, 65], [65, 17]), ([200], [200, 3])):
+        out.append(Case("matmul", "matmul large", mm, tm, [Inp(a), Inp(b)], gfn=False,
+                        tol={F32: (1e-4, 1e-4), F64: (1e-10, 1e-11)}))
     out.append(Case("matmul", "matmul ints", mm, tm, [Inp([3, 4]), Inp([4, 2])], dtypes=(I32, I64),
                     grad=False))
     return out

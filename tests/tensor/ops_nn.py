@@ -42,7 +42,8 @@ def softmax_cases():
     for name, tf in (("softmax", torch.softmax), ("log_softmax", torch.log_softmax)):
         for dim, inp in ((-1, Inp([3, 5, 7], "wide")), (1, Inp([3, 5, 7], "wide")), (0, Inp([3, 5, 7])),
                          (1, Inp([6, 5], view=[("T", 0, 1)])), (0, Inp([])),
-                         (-1, Inp([4, 9], view=[("slice", 1, 1, 9, 2)])), (0, Inp([1, 4]))):
+                         (-1, Inp([4, 9], view=[("slice", 1, 1, 9, 2)])), (0, Inp([1, 4])),
+                         (1, Inp([3, 8], "huge"))):
             out.append(Case("softmax", "%s dim=%d" % (name, dim),
                             (lambda n, d: lambda S, xs: S.call(n, xs[0], d))(name, dim),
                             (lambda f, d: lambda xs: f(xs[0], d))(tf, dim), [inp], dtypes=ALLF, tol=NN_TOL))
@@ -116,6 +117,10 @@ def loss_cases():
                     lambda S, xs: S.call("cross_entropy", xs[0], xs[1], -100, 0.0, 1),
                     lambda xs: TF.cross_entropy(xs[0], xs[1].long()),
                     [Inp([6, 4], view=[("T", 0, 1)]), Inp([4], "uint", dtype=I32)], tol=NN_TOL, gfn=False))
+    out.append(Case("loss", "cross_entropy huge logits",
+                    lambda S, xs: S.call("cross_entropy", xs[0], xs[1], -100, 0.1, 1),
+                    lambda xs: TF.cross_entropy(xs[0], xs[1], label_smoothing=0.1),
+                    [Inp([5, 7], "huge"), Inp([5], "uint", dtype=I64)], tol=NN_TOL, gfn=False))
     out.append(Case("loss", "cross_entropy all ignored (mean is NaN)",
                     lambda S, xs: S.call("cross_entropy", xs[0], S.from_torch(torch.full([3], 5)), 5, 0.0, 1),
                     lambda xs: TF.cross_entropy(xs[0], torch.full([3], 5), ignore_index=5),
