@@ -673,3 +673,64 @@ TEST(nn_checkpoint_backward_finite_differences)
     release_n(in, 2);
     LEAK_END;
 }
+
+/* ---- half precision and allocation failure --------------------------------------------- */
+
+TEST(nn_half_precision_close_to_f64)
+{
+    LEAK_START;
+    int64_t s[] = {3, 7}, ns[] = {7};
+    for (int h = 0; h < 2; h++) {
+        VxTensor *x64 = gen(s, 2, 0.37, 0.11, 2.0, VX_F64), *xh = vx_to(x64, h ? VX_BF16 : VX_F16);
+        VxTensor *xr = vx_to(xh, VX_F64);                    /* the rounded input, in f64 */
+        VxTensor *a = vx_softmax(xh, 1), *b = vx_softmax(xr, 1);
+        VxTensor *c = vx_layer_norm(xh, ns, 1, NULL, NULL, 1e-5), *d = vx_layer_norm(xr, ns, 1, NULL, NULL, 1e-5);
+        CHECK(a && a->dtype == xh->dtype && c && c->dtype == xh->dtype);
+        for (int64_t k = 0; k < 21; k++) {
+            CHECK_NEAR(at(a, k), at(b, k), h ? 8e-3 : 1e-3);   /* one rounding on store */
+            CHECK_NEAR(at(c, k), at(d, k), h ? 8e-3 : 1e-3);
+        }
+        VxTensor *r[] = {x64, xh, xr, a, b, c, d};
+        release_n(r, 7);
+    }
+    LEAK_END;
+}
+
+/* One training-style step through every op family; 0 or -1. */
+static int nn_step(void)
+{
+    int64_t ns[] = {4}, ts[] = {2, 3}, ws[] = {5, 4}, is[] = {2, 3};
+    const double tv[] = {0, 3, 1, 2, 2, 1}, iv[] = {0, 4, 4, 1, 2, 3};
+    VxTensor *w = gen(ws, 2, 0.3, 0.1, 1.0, VX_F32), *g = gen(ns, 1, 0.5, 0.2, 1.0, VX_F32);
+    VxTensor *idx = vx_tensor_from_f64(iv, is, 2, VX_I64), *t = vx_tensor_from_f64(tv, ts, 2, VX_I64);
+    int rc = w && g && idx && t ? 0 : -1;
+    if (rc == 0) rc = vx_tensor_set_requires_grad(w, true) | vx_tensor_set_requires_grad(g, true);
+    VxTensor *e = rc ? NULL : vx_embedding(w, idx);
+    VxTensor *n = vx_layer_norm(e, ns, 1, g, NULL, 1e-5);
+    VxTensor *a = n ? vx_scaled_dot_product_attention(n, n, n, true, 0) : NULL;
+    VxTensor *dr = a ? vx_dropout(a, 0.1, true, 3) : NULL;
+    VxTensor *tr = dr ? vx_transpose(dr, 1, 2) : NULL;         /* [N, C=4, d=3] */
+    VxTensor *l = tr ? vx_cross_entropy(tr, t, -100, 0.1, VX_REDUCTION_MEAN) : NULL;
+    rc = l ? vx_backward(l, NULL) : -1;
+    VxTensor *r[] = {w, g, idx, t, e, n, a, dr, tr, l};
+    release_n(r, 10);
+    return rc;
+}
+
+TEST(nn_allocation_failures_are_clean)
+{
+    LEAK_START;
+    CHECK(nn_step() == 0);
+    int failures = 0;
+    for (int64_t k = 1; k < 400; k++) {
+        vx_tensor_fail_alloc_after(k);
+        int rc = nn_step();
+        vx_tensor_fail_alloc_after(0);
+        if (rc == 0) break;                                    /* past the last allocation */
+        CHECK(strstr(vx_tensor_last_error(), "out of memory") != NULL);
+        CHECK(vx_tensor_live_tensors() == live0_);
+        failures++;
+    }
+    CHECK(failures > 50);
+    LEAK_END;
+}

@@ -27,70 +27,87 @@ static void log_softmax_row(double *r, int64_t C)
     for (int64_t i = 0; i < C; i++) r[i] -= lse;
 }
 
-/* loss = -(1 - eps) * logp[t] - eps / C * sum_c logp[c].
- * Memory traffic: read each logit once, read each target once, write one
+/* What a row function needs; out is the loss (forward) or dx (backward). */
+typedef struct ClassArgs {
+    const VxTensor *x, *target, *g;
+    VxTensor *out;
+    int64_t ignore, C, count;
+    double eps;
+    bool log_probs;
+} ClassArgs;
+typedef void (*ClassRowFn)(ClassArgs *a, const int64_t *off, int64_t t, double *r);
+
+/* Calls fn on every row (off: x, target, out, g) with its checked target
+ * (-1 if ignored) and a C-double scratch row. */
+static int each_class_row(ClassArgs *a, ClassRowFn fn)
+{
+    const VxTensor *ops[4] = { a->x, a->target, a->out, a->g };
+    VxIter it;
+    if (!vx__rows_init(&it, ops, a->g ? 4 : 3)) return 0;
+    double *r = vx__scratch(a->C);
+    if (!r) return -1;
+    int rc = 0;
+    do {
+        int64_t t = row_target(a->target, it.off[1], a->ignore, a->C);
+        if (t == -2) { rc = -1; break; }
+        fn(a, it.off, t, r);
+    } while (vx__iter_next(&it));
+    vx__scratch_free(r, a->C);
+    return rc;
+}
+
+/* loss = -(1 - eps) * logp[t] - eps / C * sum_c logp[c]. */
+static void loss_row(ClassArgs *a, const int64_t *off, int64_t t, double *r)
+{
+    double l = 0;
+    if (t >= 0) {
+        vx__row_load(r, a->x, off[0], a->C);
+        if (!a->log_probs) log_softmax_row(r, a->C);
+        double all = 0;
+        for (int64_t i = 0; a->eps != 0 && i < a->C; i++) all += r[i];
+        l = -(1 - a->eps) * r[t] - a->eps / (double)a->C * all;
+        a->count++;
+    }
+    vx__store_f64(a->out->storage->data, a->out->dtype, off[2], l);
+}
+
+/* Memory traffic: read each logit once, read each target once, write one
  * loss per row. */
 int vx_cpu_class_loss(VxTensor *loss, int64_t *count, const VxTensor *x, const VxTensor *target,
                       int64_t ignore_index, double smoothing, bool log_probs)
 {
-    int64_t C = vx__row_len(x);
-    const VxTensor *ops[3] = { x, target, loss };
-    VxIter it;
-    *count = 0;
-    if (!vx__rows_init(&it, ops, 3)) return 0;
-    double *r = vx__scratch(C);
-    if (!r) return -1;
-    int rc = 0;
-    do {
-        int64_t t = row_target(target, it.off[1], ignore_index, C);
-        if (t == -2) { rc = -1; break; }
-        double l = 0;
-        if (t >= 0) {
-            vx__row_load(r, x, it.off[0], C);
-            if (!log_probs) log_softmax_row(r, C);
-            double all = 0;
-            for (int64_t i = 0; smoothing != 0 && i < C; i++) all += r[i];
-            l = -(1 - smoothing) * r[t] - smoothing / (double)C * all;
-            ++*count;
-        }
-        vx__store_f64(loss->storage->data, loss->dtype, it.off[2], l);
-    } while (vx__iter_next(&it));
-    vx__scratch_free(r, C);
+    ClassArgs a = { x, target, NULL, loss, ignore_index, vx__row_len(x), 0, smoothing, log_probs };
+    int rc = each_class_row(&a, loss_row);
+    *count = a.count;
     return rc;
 }
 
 /* d loss / d logit_c = softmax_c - (1 - eps) [c == t] - eps / C (0 for an
  * ignored row); for log-probabilities d loss / d logp_c = -[c == t].  Each
- * row is scaled by its g.  The softmax is recomputed from the logits, so
- * nothing of size N x C is kept between forward and backward.
- * Memory traffic: read each logit once, write each dx once, read g and
- * the targets once per row. */
+ * row is scaled by its g. */
+static void grad_row(ClassArgs *a, const int64_t *off, int64_t t, double *r)
+{
+    int64_t C = a->C;
+    double gr = vx__load_f64(a->g->storage->data, a->g->dtype, off[3]);
+    if (t < 0 || a->log_probs) {
+        for (int64_t i = 0; i < C; i++) r[i] = 0;
+        if (t >= 0) r[t] = -gr;
+    } else {
+        vx__row_load(r, a->x, off[0], C);
+        log_softmax_row(r, C);
+        for (int64_t i = 0; i < C; i++)
+            r[i] = gr * (exp(r[i]) - (i == t ? 1 - a->eps : 0) - a->eps / (double)C);
+    }
+    vx__row_store(a->out, off[2], r, C);
+}
+
+/* The softmax is recomputed from the logits, so nothing of size N x C is
+ * kept between forward and backward.  Memory traffic: read each logit
+ * once, write each dx once, read g and the targets once per row. */
 int vx_cpu_class_loss_backward(VxTensor *dx, const VxTensor *g, const VxTensor *x,
                                const VxTensor *target, int64_t ignore_index, double smoothing,
                                bool log_probs)
 {
-    int64_t C = vx__row_len(x);
-    const VxTensor *ops[4] = { x, target, g, dx };
-    VxIter it;
-    if (!vx__rows_init(&it, ops, 4)) return 0;
-    double *r = vx__scratch(C);
-    if (!r) return -1;
-    int rc = 0;
-    do {
-        int64_t t = row_target(target, it.off[1], ignore_index, C);
-        if (t == -2) { rc = -1; break; }
-        double gr = vx__load_f64(g->storage->data, g->dtype, it.off[2]);
-        if (t < 0 || log_probs) {
-            for (int64_t i = 0; i < C; i++) r[i] = 0;
-            if (t >= 0) r[t] = -gr;
-        } else {
-            vx__row_load(r, x, it.off[0], C);
-            log_softmax_row(r, C);
-            for (int64_t i = 0; i < C; i++)
-                r[i] = gr * (exp(r[i]) - (i == t ? 1 - smoothing : 0) - smoothing / (double)C);
-        }
-        vx__row_store(dx, it.off[3], r, C);
-    } while (vx__iter_next(&it));
-    vx__scratch_free(r, C);
-    return rc;
+    ClassArgs a = { x, target, g, dx, ignore_index, vx__row_len(x), 0, smoothing, log_probs };
+    return each_class_row(&a, grad_row);
 }
