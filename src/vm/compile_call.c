@@ -1,0 +1,673 @@
+/* compile_call.c - calls: argument matching, methods, and the builtins
+ * (print, format, HashMap, Option and Result helpers...). */
+#include "compile_internal.h"
+
+static bool option_ctor(Comp *c, VxNode *call, VxDecl *d, int dst);
+
+/* ---- calls --------------------------------------------------------------------------- */
+
+int put_kind(Comp *c, VxNode *e)
+{
+    if (node_kind(c, e, NULL) == K_UNIT) return VX_PUT_UNIT;
+    return elem_put_kind(c, e->type);
+}
+
+static void print_call(Comp *c, VxNode *call, VxDecl *d)
+{
+    VxNodeList args = call->u.call.args;
+    for (int i = 0; i < args.len; i++) {
+        VxNode *a = args.items[i];
+        if (i) emit(c, call, VX_OP_PUTK, 0, 0, string_const(c, " ", 1), 0);
+        if (a->kind == VX_N_STRING) { emit(c, a, VX_OP_PUTK, 0, 0, string_const(c, a->u.str.value, a->u.str.len), 0); continue; }
+        int k = put_kind(c, a);
+        if (k < 0) { unsupported(c, a, "printing of this type"); return; }
+        int save = c->freereg;
+        emit(c, a, VX_OP_PUT, k, expr(c, a), 0, 0);
+        release_to(c, a, save);
+    }
+    if (strcmp(d->name, "println") == 0) emit(c, call, VX_OP_PUTK, 0, 0, string_const(c, "\n", 1), 0);
+}
+
+static const struct { const char *name; VxMathFn fn; } math_fns[] = {
+    {"sqrt", VX_MATH_SQRT}, {"exp", VX_MATH_EXP}, {"log", VX_MATH_LOG}, {"log2", VX_MATH_LOG2},
+    {"sin", VX_MATH_SIN}, {"cos", VX_MATH_COS}, {"tan", VX_MATH_TAN}, {"tanh", VX_MATH_TANH},
+    {"floor", VX_MATH_FLOOR}, {"ceil", VX_MATH_CEIL}, {"round", VX_MATH_ROUND}, {"abs", VX_MATH_ABS},
+};
+
+/* A placeholder's spec `:[fill][<^>][width][.prec][e]` (between p and
+ * end), packed as the VM reads it (VX_FMT_* in bytecode.h). */
+static bool parse_spec(const char *p, const char *end, int64_t *out)
+{
+    if (p >= end || *p++ != ':') return false;
+    int64_t fill = ' ', align = 0, width = 0, prec = VX_FMT_NOPREC, exp = 0;
+    if (end - p >= 2 && strchr("<^>", p[1]) && (unsigned char)p[0] < 0x80) { fill = p[0]; align = p[1]; p += 2; }
+    else if (p < end && strchr("<^>", *p)) align = *p++;
+    int64_t zero = 0;
+    if (!align && p < end && *p == '0') { zero = 1; p++; }   /* `{:08.2}`: zeros after the sign */
+    while (p < end && *p >= '0' && *p <= '9' && width < 10000) width = width * 10 + (*p++ - '0');
+    if (p < end && *p == '.') {
+        p++;
+        if (p >= end || *p < '0' || *p > '9') return false;
+        for (prec = 0; p < end && *p >= '0' && *p <= '9' && prec < 1000; p++) prec = prec * 10 + (*p - '0');
+    }
+    if (p < end && *p == 'e') { exp = 1; p++; }
+    if (p != end || width >= 10000 || (prec >= 1000 && prec != VX_FMT_NOPREC)) return false;
+    *out = prec | width << 16 | align << 32 | fill << 40 | exp << 48 | zero << 49;
+    return true;
+}
+
+/* format("{} and {:.3}", a, b): the literal text and each placeholder in
+ * turn appended to a new string.  The format string must be a literal,
+ * so its placeholders are matched with the arguments here. */
+static void format_call(Comp *c, VxNode *call, int dst)
+{
+    VxNodeList args = call->u.call.args;
+    VxNode *fmt = args.items[0];
+    if (fmt->kind != VX_N_STRING) { unsupported(c, fmt, "format strings that are not literals"); return; }
+    const char *f = fmt->u.str.value;
+    uint32_t n = fmt->u.str.len, start = 0;
+    int next = 1;
+    emit(c, call, VX_OP_FMTNEW, 0, dst, 0, 0);
+    for (uint32_t i = 0; i <= n; i++) {
+        bool brace = i < n && (f[i] == '{' || f[i] == '}');
+        if (i < n && !brace) continue;
+        if (i > start) emit(c, fmt, VX_OP_FMTK, 0, dst, string_const(c, f + start, i - start), 0);
+        if (i == n) break;
+        if (i + 1 < n && f[i + 1] == f[i]) {          /* `{{` and `}}` are literal braces */
+            emit(c, fmt, VX_OP_FMTK, 0, dst, string_const(c, f + i, 1), 0);
+            start = ++i + 1;
+            continue;
+        }
+        uint32_t close = i + 1;
+        while (close < n && f[close] != '}') close++;
+        int64_t spec = 0;
+        if (f[i] == '}' || close >= n || (close > i + 1 && !parse_spec(f + i + 1, f + close, &spec))) {
+            VxDiag *g = vx_diag(c->diags, VX_ERROR, c->src, fmt->span, "malformed format string");
+            vx_diag_help(c->diags, g, "placeholders are `{}` or `{:[fill][<^>][width][.decimals][e]}`, as in "
+                                      "`{:>8.3}`; write `{{` and `}}` for braces");
+            c->failed = true;
+            return;
+        }
+        int prec = 0xFFFF;
+        if (close > i + 1) { VxValue kv = { .i = spec }; prec = add_const(c, kv); }
+        if (next >= args.len) {
+            VxDiag *g = vx_diag(c->diags, VX_ERROR, c->src, fmt->span, "format string has more placeholders than values");
+            vx_diag_help(c->diags, g, "give one value per `{}`");
+            c->failed = true;
+            return;
+        }
+        VxNode *a = args.items[next++];
+        int k = put_kind(c, a);
+        if (k < 0) { unsupported(c, a, "formatting of this type"); return; }
+        int save = c->freereg;
+        emit(c, a, VX_OP_FMTPUT, k, dst, expr(c, a), prec);
+        release_to(c, a, save);
+        start = close + 1;
+        i = close;
+    }
+    if (next < args.len) {
+        VxDiag *g = vx_diag(c->diags, VX_ERROR, c->src, args.items[next]->span,
+                            "format string has %d placeholder%s but %d values were given", next - 1,
+                            next - 1 == 1 ? "" : "s", args.len - 1);
+        vx_diag_help(c->diags, g, "add a `{}` for each value");
+        c->failed = true;
+    }
+}
+
+/* The end of an Option-valued sequence: dst := Some(R[v]) on the path
+ * that reaches here, None on the path that jumped from to_none. */
+static void finish_option(Comp *c, VxNode *at, VxType *t, int v, int dst, int to_none)
+{
+    emit(c, at, VX_OP_NEWREC, 0, dst, v, desc_const(c, t, 0));
+    int to_end = emit_jump(c, at, VX_OP_JMP, 0);
+    patch_here(c, to_none);
+    emit(c, at, VX_OP_NEWREC, 0, dst, v, desc_const(c, t, 1));
+    patch_here(c, to_end);
+}
+
+/* dst := Some(value(R[args..])) if test(R[args..]) else None, where test
+ * and value are C builtins and t is the Option type. */
+static void option_of_builtins(Comp *c, VxNode *at, VxType *t, int args, const char *test, int ntest,
+                               const char *value, int nvalue, int dst)
+{
+    int ok = alloc_reg(c, at), v = alloc_reg(c, at);
+    emit(c, at, VX_OP_CALLB, 0, ok, args, vx_builtin_find(test, ntest));
+    int to_none = emit_jump(c, at, VX_OP_JMPIFNOT, ok);
+    emit(c, at, VX_OP_CALLB, 0, v, args, vx_builtin_find(value, nvalue));
+    finish_option(c, at, t, v, dst, to_none);
+}
+
+/* Arguments for CALLB: each into the next register, owned (CALLB borrows
+ * them; release_to drops them after).  Returns the first register. */
+static int args_to_regs(Comp *c, VxNode **args, int n)
+{
+    int base = c->freereg;
+    for (int i = 0; i < n; i++) {
+        int r = alloc_reg(c, args[i]);
+        expr_to(c, args[i], r);
+        c->owned[r] = is_obj(c, args[i]);
+    }
+    return base;
+}
+
+/* try_parse_int(s), try_parse_float(s): Some(the number) when the whole
+ * text is one, else None (a test, then the parse). */
+static bool try_parse_call(Comp *c, VxNode *call, VxDecl *d, int dst)
+{
+    bool is_int = strcmp(d->name, "try_parse_int") == 0;
+    if ((!is_int && strcmp(d->name, "try_parse_float") != 0) || call->u.call.args.len != 1) return false;
+    VxType *t = ctype(c, call->type);
+    if (kind_of(c, t, NULL) != K_REC) return false;
+    int save = c->freereg;
+    int s = expr(c, call->u.call.args.items[0]);
+    option_of_builtins(c, call, t, s, is_int ? "is_int_text" : "is_float_text", 1, is_int ? "parse_int" : "parse_float", 1, dst);
+    release_to(c, call, save);
+    return true;
+}
+
+/* ---- HashMap ----------------------------------------------------------------------------- */
+
+/* hashmap(): an empty map of the call's key and value types. */
+static bool hashmap_new(Comp *c, VxNode *call, VxDecl *d, int dst)
+{
+    if (strcmp(d->name, "hashmap") != 0 || call->u.call.args.len) return false;
+    VxType *t = deref_type(c, call->type);
+    if (kind_of(c, t, NULL) != K_MAP) { unsupported(c, call, "maps with these key or value types"); return true; }
+    emit(c, call, VX_OP_NEWMAP, 0, dst, elem_put_kind(c, t->u.tuple.elems[0]), elem_put_kind(c, t->u.tuple.elems[1]));
+    return true;
+}
+
+/* hashmap_get(m, k): Some(a copy of the value) or None. */
+static bool hashmap_get(Comp *c, VxNode *call, VxDecl *d, int dst)
+{
+    VxNodeList args = call->u.call.args;
+    if (strcmp(d->name, "hashmap_get") != 0 || args.len != 2) return false;
+    VxType *t = ctype(c, call->type);
+    if (kind_of(c, t, NULL) != K_REC || node_kind(c, args.items[0], NULL) != K_MAP) return false;
+    int save = c->freereg;
+    int base = args_to_regs(c, args.items, 2);
+    option_of_builtins(c, call, t, base, "hashmap_contains", 2, "map_value", 2, dst);
+    release_to(c, call, save);
+    return true;
+}
+
+/* m = hashmap_insert(m, k, v) and m = hashmap_remove(m, k): in place on
+ * the variable (copied first only if shared), not a copy per call. */
+bool map_update_in_place(Comp *c, VxNode *e)
+{
+    VxNode *lhs = e->u.binary.lhs, *rhs = e->u.binary.rhs;
+    if (e->u.binary.op != TK_EQ || lhs->kind != VX_N_IDENT || rhs->kind != VX_N_CALL) return false;
+    VxNode *callee = rhs->u.call.callee;
+    VxNodeList args = rhs->u.call.args;
+    if (callee->kind != VX_N_IDENT || local_of(c, callee) >= 0 || args.len < 2) return false;
+    bool insert = strcmp(callee->u.ident.name, "hashmap_insert") == 0 && args.len == 3;
+    bool remove = strcmp(callee->u.ident.name, "hashmap_remove") == 0 && args.len == 2;
+    VxNode *m = args.items[0];
+    if ((!insert && !remove) || m->kind != VX_N_IDENT || strcmp(m->u.ident.name, lhs->u.ident.name) != 0) return false;
+    int r = local_of(c, lhs);
+    if (r < 0 || node_kind(c, lhs, NULL) != K_MAP) return false;
+    int save = c->freereg;
+    int k = expr(c, args.items[1]);
+    if (insert) emit(c, e, VX_OP_MINSERT, 0, r, k, expr(c, args.items[2]));
+    else emit(c, e, VX_OP_MREMOVE, 0, r, k, 0);
+    release_to(c, e, save);
+    return true;
+}
+
+/* min(a, b), max(a, b) on numbers and strings; pow(x, y) on floats. */
+static bool min_max_pow(Comp *c, VxNode *call, VxDecl *d, int dst)
+{
+    VxNodeList args = call->u.call.args;
+    bool is_min = strcmp(d->name, "min") == 0, is_max = strcmp(d->name, "max") == 0, is_pow = strcmp(d->name, "pow") == 0;
+    if ((!is_min && !is_max && !is_pow) || args.len != 2) return false;
+    int ik = VX_I64;
+    VKind k = node_kind(c, args.items[0], &ik);
+    bool uns = k == K_INT && !vx_int_signed((VxIntKind)ik);
+    VxOp lt = k == K_INT ? (uns ? VX_OP_LT_U64 : VX_OP_LT_I64) : k == K_F64 ? VX_OP_LT_F64 : k == K_F32 ? VX_OP_LT_F32
+            : k == K_STR ? VX_OP_LT_STR : VX_OP_COUNT;
+    if (lt == VX_OP_COUNT || (is_pow && k != K_F64 && k != K_F32)) return false;
+    int save = c->freereg;
+    int a = expr(c, args.items[0]), b = expr(c, args.items[1]);
+    if (is_pow) {
+        emit(c, call, k == K_F64 ? VX_OP_POW_F64 : VX_OP_POW_F32, 0, dst, a, b);
+    } else {                                          /* min: b < a ? b : a;  max: a < b ? b : a */
+        int t = alloc_reg(c, call);
+        emit(c, call, lt, 0, t, is_min ? b : a, is_min ? a : b);
+        VxOp mv = is_obj_kind(k) ? VX_OP_MOVE_OBJ : VX_OP_MOVE;
+        int to_a = emit_jump(c, call, VX_OP_JMPIFNOT, t);
+        emit(c, call, mv, 0, dst, b, 0);
+        int to_end = emit_jump(c, call, VX_OP_JMP, 0);
+        patch_here(c, to_a);
+        emit(c, call, mv, 0, dst, a, 0);
+        patch_here(c, to_end);
+    }
+    release_to(c, call, save);
+    return true;
+}
+
+/* zip(a, b), enumerate(a): arrays of pairs; the C side gets the pairs'
+ * descriptor as an extra argument. */
+static bool pairs_call(Comp *c, VxNode *call, VxDecl *d, int dst)
+{
+    VxNodeList args = call->u.call.args;
+    bool zip = strcmp(d->name, "zip") == 0 && args.len == 2, en = strcmp(d->name, "enumerate") == 0 && args.len == 1;
+    if (!zip && !en) return false;
+    VxType *t = ctype(c, call->type);
+    if (kind_of(c, t, NULL) != K_ARR || kind_of(c, t->u.arr.elem, NULL) != K_REC) return false;
+    int save = c->freereg, base = args_to_regs(c, args.items, args.len);
+    emit(c, call, VX_OP_LOADK, 0, alloc_reg(c, call), desc_const(c, t->u.arr.elem, 0), 0);
+    emit(c, call, VX_OP_CALLB, 0, dst, base, vx_builtin_find(d->name, args.len + 1));
+    release_to(c, call, save);
+    return true;
+}
+
+/* wrapping_add(a, b) ... saturating_mul, and checked_add ... checked_div
+ * (Some(the exact result) or None): integers up to 64 bits. */
+static bool int_arith_call(Comp *c, VxNode *call, VxDecl *d, int dst)
+{
+    static const char *const modes[] = { "wrapping_", "saturating_", "checked_" };
+    static const char *const ops[] = { "add", "sub", "mul", "div" };
+    static const VxTokKind toks[] = { TK_PLUS, TK_MINUS, TK_STAR, TK_SLASH };
+    VxNodeList args = call->u.call.args;
+    int mode = -1, op = -1;
+    for (int m = 0; m < 3; m++)
+        if (strncmp(d->name, modes[m], strlen(modes[m])) == 0)
+            for (int o = 0; o < 4; o++) if (strcmp(d->name + strlen(modes[m]), ops[o]) == 0) { mode = m; op = o; }
+    int ik = VX_I64;
+    if (mode < 0 || args.len != 2 || node_kind(c, args.items[0], &ik) != K_INT) return false;
+    int save = c->freereg;
+    int a = expr(c, args.items[0]), b = expr(c, args.items[1]), t = ik | op << 5;
+    if (mode < 2) {
+        emit(c, call, mode == 0 ? VX_OP_WRAP_ARITH : VX_OP_SAT_ARITH, t, dst, a, b);
+    } else {
+        VxType *ot = ctype(c, call->type);
+        int ok = alloc_reg(c, call), v = alloc_reg(c, call);
+        emit(c, call, VX_OP_FITS_ARITH, t, ok, a, b);
+        int to_none = emit_jump(c, call, VX_OP_JMPIFNOT, ok);
+        emit(c, call, arith_op(toks[op], K_INT, ik), ik, v, a, b);     /* cannot fail now */
+        finish_option(c, call, ot, v, dst, to_none);
+    }
+    release_to(c, call, save);
+    return true;
+}
+
+/* A library function written in C (builtins.def): arguments into
+ * consecutive registers (borrowed by CALLB, released after). */
+static bool c_builtin_call(Comp *c, VxNode *call, VxDecl *d, int dst)
+{
+    VxNodeList args = call->u.call.args;
+    int id = vx_builtin_find(d->name, args.len);
+    if (id < 0) return false;
+    for (int i = 0; i < args.len; i++) if (args.items[i]->kind == VX_N_NAMED_ARG) return false;
+    if (strcmp(d->name, "sort") == 0) {               /* numbers and strings only */
+        VKind k = kind_of(c, elem_type(c, args.items[0]), NULL);
+        if (k != K_INT && k != K_F64 && k != K_F32 && k != K_STR) { unsupported(c, call, "sorting arrays of this type"); return true; }
+    }
+    int save = c->freereg, base = args_to_regs(c, args.items, args.len);
+    emit(c, call, VX_OP_CALLB, 0, dst, base, id);
+    release_to(c, call, save);
+    return true;
+}
+
+/* eprintln(a, b): the line built as a string, then written to stderr. */
+static void eprint_call(Comp *c, VxNode *call, int dst)
+{
+    VxNodeList args = call->u.call.args;
+    int save = c->freereg, s = alloc_reg(c, call);
+    emit(c, call, VX_OP_FMTNEW, 0, s, 0, 0);
+    c->owned[s] = true;
+    for (int i = 0; i < args.len; i++) {
+        VxNode *a = args.items[i];
+        if (i) emit(c, call, VX_OP_FMTK, 0, s, string_const(c, " ", 1), 0);
+        int k = put_kind(c, a);
+        if (k < 0) { unsupported(c, a, "printing of this type"); return; }
+        int s2 = c->freereg;
+        emit(c, a, VX_OP_FMTPUT, k, s, expr(c, a), 0xFFFF);
+        release_to(c, a, s2);
+    }
+    emit(c, call, VX_OP_FMTK, 0, s, string_const(c, "\n", 1), 0);
+    emit(c, call, VX_OP_EPUT, 0, s, 0, 0);
+    release_to(c, call, save);
+    (void)dst;
+}
+
+/* assert_eq(left, right): on a mismatch, a runtime error showing both,
+ * as Rust's does. */
+static bool assert_eq_call(Comp *c, VxNode *call, int dst)
+{
+    VxNodeList args = call->u.call.args;
+    VKind k = node_kind(c, args.items[0], NULL);
+    if (args.len != 2 || (k != K_INT && k != K_BOOL && k != K_F64 && k != K_F32 && k != K_STR)) return false;
+    int save = c->freereg;
+    int a = expr(c, args.items[0]), b = expr(c, args.items[1]), t = alloc_reg(c, call);
+    emit(c, call, k == K_F64 ? VX_OP_EQ_F64 : k == K_F32 ? VX_OP_EQ_F32 : k == K_STR ? VX_OP_EQ_STR : VX_OP_EQ_I64, 0, t, a, b);
+    int to_ok = emit_jump(c, call, VX_OP_JMPIF, t);
+    int pk = put_kind(c, args.items[0]);
+    emit(c, call, VX_OP_FMTNEW, 0, t, 0, 0);
+    emit(c, call, VX_OP_FMTK, 0, t, string_const(c, "assertion `left == right` failed\n  left: ", 41), 0);
+    int quote = string_const(c, "\"", 1);            /* strings quoted, as Rust's Debug form */
+    if (k == K_STR) emit(c, call, VX_OP_FMTK, 0, t, quote, 0);
+    emit(c, call, VX_OP_FMTPUT, pk, t, a, 0xFFFF);
+    if (k == K_STR) emit(c, call, VX_OP_FMTK, 0, t, quote, 0);
+    emit(c, call, VX_OP_FMTK, 0, t, string_const(c, "\n right: ", 9), 0);
+    if (k == K_STR) emit(c, call, VX_OP_FMTK, 0, t, quote, 0);
+    emit(c, call, VX_OP_FMTPUT, pk, t, b, 0xFFFF);
+    if (k == K_STR) emit(c, call, VX_OP_FMTK, 0, t, quote, 0);
+    emit(c, call, VX_OP_FAIL, 0, t, 0, 0);
+    patch_here(c, to_ok);
+    release_to(c, call, save);
+    (void)dst;
+    return true;
+}
+
+static bool builtin_call(Comp *c, VxNode *call, VxDecl *d, int dst)
+{
+    VxNodeList args = call->u.call.args;
+    if (args.len >= 1 && array_hof(c, call, d->name, args.items[0], args.items + 1, args.len - 1, dst)) return true;
+    if (option_ctor(c, call, d, dst)) return true;
+    if (try_parse_call(c, call, d, dst)) return true;
+    if (hashmap_new(c, call, d, dst) || hashmap_get(c, call, d, dst)) return true;
+    if (min_max_pow(c, call, d, dst) || pairs_call(c, call, d, dst) || int_arith_call(c, call, d, dst)) return true;
+    if (c_builtin_call(c, call, d, dst)) return true;
+    if (strcmp(d->name, "print") == 0 || strcmp(d->name, "println") == 0) { print_call(c, call, d); return true; }
+    if (strcmp(d->name, "format") == 0 && args.len >= 1) { format_call(c, call, dst); return true; }
+    if (strcmp(d->name, "eprintln") == 0) { eprint_call(c, call, dst); return true; }
+    if (strcmp(d->name, "assert_eq") == 0) return assert_eq_call(c, call, dst);
+    if (strcmp(d->name, "to_string") == 0 && args.len == 1) {
+        int k = put_kind(c, args.items[0]);
+        if (k < 0) return false;
+        int save = c->freereg;
+        emit(c, call, VX_OP_FMTNEW, 0, dst, 0, 0);
+        emit(c, call, VX_OP_FMTPUT, k, dst, expr(c, args.items[0]), 0xFFFF);
+        release_to(c, call, save);
+        return true;
+    }
+    if (strcmp(d->name, "len") == 0 && args.len == 1 && node_kind(c, args.items[0], NULL) == K_MAP) {
+        int save = c->freereg;
+        emit(c, call, VX_OP_CALLB, 0, dst, expr(c, args.items[0]), vx_builtin_find("hashmap_len", 1));
+        release_to(c, call, save);
+        return true;
+    }
+    if (strcmp(d->name, "len") == 0 && args.len == 1 && is_obj(c, args.items[0])) {
+        int save = c->freereg;
+        bool str = node_kind(c, args.items[0], NULL) == K_STR;
+        emit(c, call, str ? VX_OP_STRLEN : VX_OP_ALEN, 0, dst, expr(c, args.items[0]), 0);
+        release_to(c, call, save);
+        return true;
+    }
+    if (strcmp(d->name, "push") == 0 && args.len == 2 && node_kind(c, args.items[0], NULL) == K_ARR) {
+        expr_to(c, args.items[0], dst);              /* a copy (retained), then copy-on-write */
+        int save = c->freereg;
+        emit(c, call, VX_OP_APUSH, 0, dst, expr(c, args.items[1]), 0);
+        release_to(c, call, save);
+        return true;
+    }
+    if (strcmp(d->name, "exit") == 0 && args.len == 1) {
+        int save = c->freereg;
+        emit(c, call, VX_OP_EXIT, 0, expr(c, args.items[0]), 0, 0);
+        release_to(c, call, save);
+        return true;
+    }
+    if (strcmp(d->name, "assert") == 0 && args.len >= 1) {
+        VxNode *msg = args.len > 1 ? args.items[1] : NULL;
+        if (msg && msg->kind == VX_N_NAMED_ARG) msg = msg->u.named_arg.value;
+        if (msg && msg->kind != VX_N_STRING) { unsupported(c, msg, "assert messages that are not string literals"); return true; }
+        int k = msg ? string_const(c, msg->u.str.value, msg->u.str.len) : string_const(c, "assertion failed", 16);
+        int save = c->freereg;
+        emit(c, call, VX_OP_ASSERT, 0, expr(c, args.items[0]), k, 0);
+        release_to(c, call, save);
+        return true;
+    }
+    for (size_t i = 0; i < sizeof math_fns / sizeof math_fns[0]; i++) {
+        if (strcmp(d->name, math_fns[i].name) != 0 || args.len != 1) continue;
+        VKind k = node_kind(c, call, NULL);
+        if (k != K_F64 && k != K_F32) break;
+        int save = c->freereg;
+        emit(c, call, k == K_F64 ? VX_OP_MATH_F64 : VX_OP_MATH_F32, math_fns[i].fn, dst, expr(c, args.items[0]), 0);
+        release_to(c, call, save);
+        return true;
+    }
+    return false;
+}
+
+/* The argument expression for each parameter: positional, named, or default. */
+/* The argument for each parameter of d from `args` (positional, then named,
+ * then defaults); the first `given` are already in out. */
+static bool match_args(Comp *c, VxNode *at, VxNodeList args, VxDecl *d, int given, VxNode **out)
+{
+    int next = given;
+    for (int i = given; i < d->nparams; i++) out[i] = NULL;
+    for (int i = 0; i < args.len; i++) {
+        VxNode *a = args.items[i];
+        if (a->kind != VX_N_NAMED_ARG) { if (next < d->nparams) out[next++] = a; continue; }
+        for (int k = 0; k < d->nparams; k++)
+            if (strcmp(d->param_names[k], a->u.named_arg.name) == 0) out[k] = a->u.named_arg.value;
+    }
+    for (int i = 0; i < d->nparams; i++) {
+        if (!out[i]) out[i] = d->defaults[i];
+        if (!out[i]) { unsupported(c, at, "this call"); return false; }
+    }
+    return true;
+}
+
+/* Arguments into consecutive registers from freereg, then CALL; the
+ * result moves to dst.  A `&mut self` method has a hidden first slot for
+ * its result, so that `self` (in the next) survives the return and is
+ * handed back to the receiver's register `self_reg`. */
+void emit_call(Comp *c, VxNode *e, VxDecl *d, VxType **targs, int ntargs, VxNode **argv, int self_reg, int dst)
+{
+    int save = c->freereg, base = c->freereg;
+    bool mut_self = d->self == VX_SELF_REF_MUT;
+    if (mut_self) {
+        alloc_reg(c, e);
+        emit(c, e, VX_OP_MOVE, 0, alloc_reg(c, e), self_reg, 0);   /* the reference moves in ... */
+    }
+    for (int i = mut_self; i < d->nparams; i++) {
+        int r = alloc_reg(c, e);
+        expr_to(c, argv[i], r);
+    }
+    if (d->nparams == 0) alloc_reg(c, e);              /* the result's slot */
+    emit(c, e, VX_OP_CALL, 0, base, func_index(c, d, targs, ntargs), d->nparams + mut_self);   /* consumes the arguments */
+    if (mut_self) emit(c, e, VX_OP_MOVE, 0, self_reg, base + 1, 0);          /* ... and back, maybe a new copy */
+    if (dst != base) emit(c, e, VX_OP_MOVE, 0, dst, base, 0);
+    release_to(c, e, save);
+}
+
+/* recv.method(args) for a method of an impl. */
+static bool user_method_call(Comp *c, VxNode *e, int dst)
+{
+    VxNode *recv = e->u.method.recv;
+    VxDecl *m = vx_sema_method(c->sema, deref_type(c, recv->type), e->u.method.name);
+    if (!m || m->builtin || !m->impl) return false;
+    if (m->ngenerics || m->impl->ngenerics || !m->node->u.fn.body) { unsupported(c, e, "calls of generic methods"); return true; }
+    VxType *self_type = deref_type(c, recv->type);   /* a trait's default method: an instance for this Self */
+    bool dflt = m->impl->kind == VX_D_TRAIT;
+    VxNode *argv[64];
+    argv[0] = recv;
+    if (m->nparams > 64 || !match_args(c, e, e->u.method.args, m, 1, argv)) return true;
+    int self_reg = -1;
+    if (m->self == VX_SELF_REF_MUT && assigns_capture(c, recv)) return true;
+    if (m->self == VX_SELF_REF_MUT) {                 /* the receiver must be a variable holding its own reference */
+        self_reg = local_of(c, recv);
+        if (self_reg < 0 || !(c->owned[self_reg] || (self_reg == 1 && c->mut_self))) {
+            unsupported(c, recv, "`&mut self` methods on anything but a variable");
+            return true;
+        }
+    }
+    emit_call(c, e, m, dflt ? &self_type : NULL, dflt, argv, self_reg, dst);
+    return true;
+}
+
+/* The concrete type arguments of a call to generic function d. */
+static bool instance_args(Comp *c, VxNode *e, VxDecl *d, VxType **out, int *n)
+{
+    VxType **args;
+    *n = vx_sema_call_args(c->sema, e, &args);
+    if (*n < 0 || *n > 64 || *n != d->ngenerics) { unsupported(c, e, "this call of a generic function"); return false; }
+    for (int i = 0; i < *n; i++) out[i] = ctype(c, args[i]);
+    return true;
+}
+
+void call(Comp *c, VxNode *e, int dst)
+{
+    if (variant_call(c, e, dst)) return;
+    VxNode *callee = e->u.call.callee;
+    if (local_of(c, callee) >= 0 || (callee->kind != VX_N_IDENT && callee->kind != VX_N_PATH)) {
+        if (kind_of(c, callee->type, NULL) == K_FN) { closure_call(c, e, dst); return; }
+    }
+    VxDecl *d = callee->kind == VX_N_IDENT && find_local(c, callee->u.ident.name) < 0
+              ? vx_sema_global(c->sema, callee->u.ident.name)
+              : callee->kind == VX_N_PATH ? vx_sema_assoc_fn(c->sema, callee) : NULL;
+    if (d && d->impl && !d->ngenerics && !d->impl->ngenerics && d->self == VX_SELF_NONE) {
+        VxNode *argv[64];
+        if (d->nparams <= 64 && match_args(c, e, e->u.call.args, d, 0, argv)) emit_call(c, e, d, NULL, 0, argv, -1, dst);
+        return;
+    }
+    if (!d || d->kind != VX_D_FN) { unsupported(c, e, "calls of closures, enum constructors and methods"); return; }
+    if (d->builtin) {
+        if (!builtin_call(c, e, d, dst)) {
+            char what[96];
+            snprintf(what, sizeof what, "the builtin `%s`", d->name);
+            unsupported(c, e, what);
+        }
+        return;
+    }
+    if (d->impl) { unsupported(c, e, "calls of generic methods"); return; }
+    VxType *targs[64];
+    int ntargs = 0;
+    if (d->ngenerics && !instance_args(c, e, d, targs, &ntargs)) return;
+    VxNode *argv[64];
+    if (d->nparams > 64 || !match_args(c, e, e->u.call.args, d, 0, argv)) return;
+    emit_call(c, e, d, targs, ntargs, argv, -1, dst);
+}
+
+/* ---- Option and Result ------------------------------------------------------------------- */
+
+/* Some, Ok: variant 0; None, Err: variant 1 (their order in the prelude). */
+bool option_like(Comp *c, VxType *t)
+{
+    t = deref_type(c, t);
+    if (t->kind != VX_T_ADT) return false;
+    return t->u.adt.decl == vx_sema_global(c->sema, "Option") || t->u.adt.decl == vx_sema_global(c->sema, "Result");
+}
+
+/* hashmap_get(m, k).unwrap_or(d): one lookup, no Option made. */
+static bool map_get_or(Comp *c, VxNode *e, int dst)
+{
+    VxNode *get = e->u.method.recv;
+    if (get->kind != VX_N_CALL || get->u.call.callee->kind != VX_N_IDENT || local_of(c, get->u.call.callee) >= 0 ||
+        strcmp(get->u.call.callee->u.ident.name, "hashmap_get") != 0 || get->u.call.args.len != 2 ||
+        node_kind(c, get->u.call.args.items[0], NULL) != K_MAP)
+        return false;
+    VxNode *argv[3] = { get->u.call.args.items[0], get->u.call.args.items[1], e->u.method.args.items[0] };
+    for (int i = 0; i < 3; i++) if (argv[i]->kind == VX_N_NAMED_ARG) return false;
+    int save = c->freereg, base = args_to_regs(c, argv, 3);
+    emit(c, e, VX_OP_CALLB, 0, dst, base, vx_builtin_find("map_get_or", 3));
+    release_to(c, e, save);
+    return true;
+}
+
+/* o.unwrap(), o.unwrap_or(d), o.is_some(), o.is_none(), r.is_ok(), r.is_err() */
+static bool option_method(Comp *c, VxNode *e, int dst)
+{
+    VxNode *recv = e->u.method.recv;
+    const char *m = e->u.method.name;
+    VxNodeList args = e->u.method.args;
+    if (!option_like(c, recv->type) || kind_of(c, recv->type, NULL) != K_REC) return false;
+    int save = c->freereg;
+    bool obj = is_obj(c, e);
+    if (strcmp(m, "unwrap") == 0 && args.len == 0) {
+        emit(c, e, VX_OP_UNWRAP, 0, dst, expr(c, recv), obj);
+    } else if (strcmp(m, "unwrap_or") == 0 && args.len == 1 && map_get_or(c, e, dst)) {
+        return true;
+    } else if (strcmp(m, "unwrap_or") == 0 && args.len == 1) {
+        int d = expr(c, args.items[0]), o = expr(c, recv), t = alloc_reg(c, e);
+        emit(c, e, VX_OP_GETTAG, 0, t, o, 0);
+        int to_default = emit_jump(c, e, VX_OP_JMPIF, t);         /* variant 1: the default */
+        emit(c, e, VX_OP_GETF, 0, dst, o, 0);
+        int to_end = emit_jump(c, e, VX_OP_JMP, 0);
+        patch_here(c, to_default);
+        emit(c, e, obj ? VX_OP_MOVE_OBJ : VX_OP_MOVE, 0, dst, d, 0);
+        patch_here(c, to_end);
+    } else if ((strcmp(m, "is_some") == 0 || strcmp(m, "is_ok") == 0 || strcmp(m, "is_none") == 0 ||
+                strcmp(m, "is_err") == 0) && args.len == 0) {
+        bool second = strcmp(m, "is_none") == 0 || strcmp(m, "is_err") == 0;
+        int t = alloc_reg(c, e);
+        emit(c, e, VX_OP_GETTAG, 0, t, expr(c, recv), 0);
+        if (second) emit(c, e, VX_OP_MOVE, 0, dst, t, 0);        /* the tag is 0 or 1: a bool */
+        else emit(c, e, VX_OP_NOT, 0, dst, t, 0);
+    } else {
+        return false;
+    }
+    release_to(c, e, save);
+    return true;
+}
+
+/* some(x), none(), ok(x), err(e): the prelude's constructor functions. */
+static bool option_ctor(Comp *c, VxNode *call, VxDecl *d, int dst)
+{
+    static const char *names[] = { "some", "none", "ok", "err" };
+    for (int i = 0; i < 4; i++) {
+        if (strcmp(d->name, names[i]) != 0) continue;
+        VxType *t = ctype(c, call->type);
+        if (kind_of(c, t, NULL) != K_REC || call->u.call.args.len != (i == 1 ? 0 : 1)) return false;
+        new_record(c, call, call->u.call.args.items, call->u.call.args.len, t, i & 1, dst);
+        return true;
+    }
+    return false;
+}
+
+/* a.pop() on a variable: Some(the last element), removed, or None. */
+static void array_pop(Comp *c, VxNode *e, int dst)
+{
+    VxNode *recv = e->u.method.recv;
+    if (assigns_capture(c, recv)) return;
+    int a = local_of(c, recv);
+    VxType *t = ctype(c, e->type);
+    if (a < 0 || kind_of(c, t, NULL) != K_REC) { unsupported(c, recv, "pop from this value"); return; }
+    int save = c->freereg, n = alloc_reg(c, e), v = alloc_reg(c, e);
+    emit(c, e, VX_OP_ALEN, 0, n, a, 0);
+    int to_none = emit_jump(c, e, VX_OP_JMPIFNOT, n);
+    emit(c, e, VX_OP_APOP, 0, v, a, 0);
+    finish_option(c, e, t, v, dst, to_none);
+    c->freereg = save;
+}
+
+/* Builtin methods on arrays and strings: a.push(x), a.len(), s.len(). */
+void method_call(Comp *c, VxNode *e, int dst)
+{
+    if (user_method_call(c, e, dst)) return;
+    if (option_method(c, e, dst)) return;
+    if (array_hof(c, e, e->u.method.name, e->u.method.recv, e->u.method.args.items, e->u.method.args.len, dst)) return;
+    VxNode *recv = e->u.method.recv;
+    VKind k = node_kind(c, recv, NULL);
+    const char *m = e->u.method.name;
+    VxNodeList args = e->u.method.args;
+    int save = c->freereg;
+    if (strcmp(m, "len") == 0 && args.len == 0 && (k == K_ARR || k == K_STR)) {
+        emit(c, e, k == K_ARR ? VX_OP_ALEN : VX_OP_STRLEN, 0, dst, expr(c, recv), 0);
+    } else if (k == K_ARR && args.len == 0 && strcmp(m, "pop") == 0) {
+        array_pop(c, e, dst);
+        return;
+    } else if (k == K_ARR && ((args.len == 0 && (strcmp(m, "reverse") == 0 || strcmp(m, "clone") == 0)) ||
+                              (args.len == 1 && strcmp(m, "contains") == 0))) {
+        VxNode *argv[2] = { recv, args.len ? args.items[0] : NULL };
+        if (strcmp(m, "clone") == 0) expr_to(c, recv, dst);       /* a value: the copy is the array itself */
+        else emit(c, e, VX_OP_CALLB, 0, dst, args_to_regs(c, argv, 1 + args.len),
+                  vx_builtin_find(args.len ? "array_contains" : "reverse", 1 + args.len));
+    } else if (strcmp(m, "push") == 0 && k == K_ARR && args.len == 1) {
+        if (assigns_capture(c, recv)) return;
+        int a = local_of(c, recv);
+        VxNode *base = recv->kind == VX_N_FIELD_ACCESS ? recv->u.field_access.expr : NULL;
+        int rec = base ? local_of(c, base) : -1, f = base ? struct_field_index(c, base, recv->u.field_access.name) : -1;
+        if (a >= 0) emit(c, e, VX_OP_APUSH, 0, a, expr(c, args.items[0]), 0);
+        else if (rec >= 0 && f >= 0) emit(c, e, VX_OP_APUSHF, 0, rec, f, expr(c, args.items[0]));   /* `self.items.push(x)` */
+        else { unsupported(c, recv, "push onto this value"); return; }
+    } else {
+        char what[96];
+        snprintf(what, sizeof what, "the method `%s`", m);
+        unsupported(c, e, what);
+        return;
+    }
+    release_to(c, e, save);
+}

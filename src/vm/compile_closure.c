@@ -1,0 +1,263 @@
+/* compile_closure.c - closures and their captures, and the higher-order
+ * array builtins (map, filter, fold...) compiled to loops around CALLC. */
+#include "compile_internal.h"
+
+/* ---- closures ------------------------------------------------------------------------------ */
+
+/* Closures capture by value: each variable of the enclosing function the
+ * body names is copied into the closure when it is made, and into the
+ * registers after the parameters at each call.  Assigning to a captured
+ * variable is refused (it would change only the copy). */
+
+typedef struct Captures { const char *names[64]; VxType *types[64]; int n; bool overflow; } Captures;
+
+static void find_captures(Comp *c, VxNode *e, Captures *cs);
+
+static void find_captures_list(Comp *c, VxNodeList l, Captures *cs)
+{
+    for (int i = 0; i < l.len; i++) find_captures(c, l.items[i], cs);
+}
+
+/* Every name in e that is a variable of the enclosing function.  (A name
+ * the closure rebinds is captured needlessly, never wrongly.) */
+static void find_captures(Comp *c, VxNode *e, Captures *cs)
+{
+    if (!e) return;
+    if (e->kind == VX_N_IDENT || e->kind == VX_N_SELF) {
+        const char *name = e->kind == VX_N_SELF ? "self" : e->u.ident.name;
+        if (find_local(c, name) < 0) return;
+        for (int i = 0; i < cs->n; i++) if (strcmp(cs->names[i], name) == 0) return;
+        if (cs->n == 64) { cs->overflow = true; return; }
+        cs->names[cs->n] = name;
+        cs->types[cs->n++] = ctype(c, e->type);
+        return;
+    }
+    switch (e->kind) {
+    case VX_N_UNARY: find_captures(c, e->u.unary.operand, cs); return;
+    case VX_N_BINARY: case VX_N_ASSIGN: find_captures(c, e->u.binary.lhs, cs); find_captures(c, e->u.binary.rhs, cs); return;
+    case VX_N_CAST: find_captures(c, e->u.cast.expr, cs); return;
+    case VX_N_CALL: find_captures(c, e->u.call.callee, cs); find_captures_list(c, e->u.call.args, cs); return;
+    case VX_N_NAMED_ARG: find_captures(c, e->u.named_arg.value, cs); return;
+    case VX_N_METHOD_CALL: find_captures(c, e->u.method.recv, cs); find_captures_list(c, e->u.method.args, cs); return;
+    case VX_N_FIELD_ACCESS: find_captures(c, e->u.field_access.expr, cs); return;
+    case VX_N_TUPLE_INDEX: find_captures(c, e->u.tuple_index.expr, cs); return;
+    case VX_N_INDEX: find_captures(c, e->u.index.expr, cs); find_captures_list(c, e->u.index.indices, cs); return;
+    case VX_N_RANGE: find_captures(c, e->u.range.lo, cs); find_captures(c, e->u.range.hi, cs); return;
+    case VX_N_TUPLE: case VX_N_ARRAY: find_captures_list(c, e->u.list.elems, cs); return;
+    case VX_N_ARRAY_REPEAT: find_captures(c, e->u.repeat.value, cs); find_captures(c, e->u.repeat.count, cs); return;
+    case VX_N_STRUCT_LIT:
+        for (int i = 0; i < e->u.struct_lit.fields.len; i++) {
+            VxNode *f = e->u.struct_lit.fields.items[i];
+            if (f->u.field_init.value) find_captures(c, f->u.field_init.value, cs);
+            else if (find_local(c, f->u.field_init.name) >= 0) {   /* shorthand `P { x }` */
+                VxNode id = { .kind = VX_N_IDENT, .span = f->span, .type = f->type };
+                id.u.ident.name = f->u.field_init.name;
+                find_captures(c, &id, cs);
+            }
+        }
+        return;
+    case VX_N_BLOCK: find_captures_list(c, e->u.block.stmts, cs); return;
+    case VX_N_LET: find_captures(c, e->u.let.value, cs); return;
+    case VX_N_EXPR_STMT: find_captures(c, e->u.expr_stmt.expr, cs); return;
+    case VX_N_IF: find_captures(c, e->u.if_.cond, cs); find_captures(c, e->u.if_.then, cs); find_captures(c, e->u.if_.els, cs); return;
+    case VX_N_MATCH:
+        find_captures(c, e->u.match.scrutinee, cs);
+        for (int i = 0; i < e->u.match.arms.len; i++) {
+            VxNode *arm = e->u.match.arms.items[i];
+            find_captures(c, arm->u.arm.guard, cs);
+            find_captures(c, arm->u.arm.body, cs);
+        }
+        return;
+    case VX_N_WHILE: find_captures(c, e->u.while_.cond, cs); find_captures(c, e->u.while_.body, cs); return;
+    case VX_N_LOOP: find_captures(c, e->u.loop.body, cs); return;
+    case VX_N_FOR: find_captures(c, e->u.for_.iter, cs); find_captures(c, e->u.for_.body, cs); return;
+    case VX_N_BREAK: case VX_N_CONTINUE: case VX_N_RETURN: find_captures(c, e->u.jump.value, cs); return;
+    case VX_N_CLOSURE: find_captures(c, e->u.closure.body, cs); return;
+    case VX_N_TRY: find_captures(c, e->u.try_.expr, cs); return;
+    default: return;
+    }
+}
+
+/* |params| body: a function of its own, and a value holding its captures. */
+void closure_value(Comp *c, VxNode *e, int dst)
+{
+    if (kind_of(c, e->type, NULL) != K_FN) { unsupported(c, e, "closures whose types are generic (used at several types)"); return; }
+    Captures cs = {0};
+    find_captures(c, e->u.closure.body, &cs);
+    if (cs.overflow) { unsupported(c, e, "closures capturing more than 64 variables"); return; }
+    FuncRef r = c->cur;
+    r.closure = e;
+    r.ncaps = cs.n;
+    r.caps = vx_arena_alloc(&c->scratch, sizeof(char *) * (size_t)(cs.n ? cs.n : 1));
+    r.cap_types = vx_arena_alloc(&c->scratch, sizeof(VxType *) * (size_t)(cs.n ? cs.n : 1));
+    memcpy(r.caps, cs.names, sizeof(char *) * (size_t)cs.n);
+    memcpy(r.cap_types, cs.types, sizeof(VxType *) * (size_t)cs.n);
+    int f = add_func(c, r);
+    int save = c->freereg, base = c->freereg;
+    for (int i = 0; i < cs.n; i++) {
+        int reg = alloc_reg(c, e);
+        int from = find_local(c, cs.names[i]);
+        emit(c, e, is_obj_kind(kind_of(c, cs.types[i], NULL)) ? VX_OP_MOVE_OBJ : VX_OP_MOVE, 0, reg, from, 0);
+    }
+    if (cs.n == 0) alloc_reg(c, e);
+    emit(c, e, VX_OP_CLOSURE, 0, dst, f, base);
+    c->freereg = save;                               /* the copies now belong to the closure */
+}
+
+/* A named function used as a value: a closure without captures. */
+bool function_value(Comp *c, VxNode *e, int dst)
+{
+    VxDecl *d = vx_sema_global(c->sema, e->u.ident.name);
+    if (!d || d->kind != VX_D_FN || d->builtin || d->ngenerics || d->impl || !d->node->u.fn.body) return false;
+    emit(c, e, VX_OP_CLOSURE, 0, dst, func_index(c, d, NULL, 0), 0);
+    return true;
+}
+
+/* f(args) where f is a value of function type. */
+void closure_call(Comp *c, VxNode *e, int dst)
+{
+    VxNodeList args = e->u.call.args;
+    int save = c->freereg;
+    int f = expr(c, e->u.call.callee);
+    int base = c->freereg;
+    for (int i = 0; i < args.len; i++) {
+        if (args.items[i]->kind == VX_N_NAMED_ARG) { unsupported(c, args.items[i], "named arguments to closures"); return; }
+        expr_to(c, args.items[i], alloc_reg(c, e));
+    }
+    if (args.len == 0) alloc_reg(c, e);
+    emit(c, e, VX_OP_CALLC, 0, base, f, args.len);   /* consumes the arguments */
+    if (dst != base) emit(c, e, VX_OP_MOVE, 0, dst, base, 0);
+    c->freereg = base;
+    release_to(c, e, save);                          /* the closure, if it was a temporary */
+}
+
+static bool is_capture(Comp *c, int r) { return r >= c->caps_lo && r < c->caps_hi; }
+
+/* Refuse to change a captured copy (the enclosing variable would not change). */
+bool assigns_capture(Comp *c, VxNode *target)
+{
+    while (target->kind == VX_N_FIELD_ACCESS || target->kind == VX_N_INDEX || target->kind == VX_N_TUPLE_INDEX)
+        target = target->kind == VX_N_FIELD_ACCESS ? target->u.field_access.expr
+               : target->kind == VX_N_INDEX ? target->u.index.expr : target->u.tuple_index.expr;
+    int r = local_of(c, target);
+    if (r < 0 || !is_capture(c, r)) return false;
+    unsupported(c, target, "changing a variable captured by a closure (closures capture copies)");
+    return true;
+}
+
+/* ---- higher-order array builtins ---------------------------------------------------------- */
+
+/* map, filter, fold, sum, any, all compile to a loop over the array
+ * calling the closure (CALLC), as a hand-written `for` would: no
+ * builtin re-enters the interpreter.  Each iteration takes the element
+ * (owned) in register x; `step` emits the work and must leave x released
+ * or moved. */
+
+typedef struct ArrayLoop { int i, n, x, top, exit; bool obj; } ArrayLoop;
+
+static void array_loop_begin(Comp *c, VxNode *at, int arr, VxType *elem, ArrayLoop *l)
+{
+    l->i = alloc_reg(c, at);
+    l->n = alloc_reg(c, at);
+    l->x = alloc_reg(c, at);                         /* the test, then the element */
+    load_int(c, at, l->i, 0);
+    emit(c, at, VX_OP_ALEN, 0, l->n, arr, 0);
+    l->top = c->code.len;
+    emit(c, at, VX_OP_LT_I64, 0, l->x, l->i, l->n);
+    l->exit = emit_jump(c, at, VX_OP_JMPIFNOT, l->x);
+    l->obj = is_obj_kind(kind_of(c, elem, NULL));
+    emit(c, at, VX_OP_AGET, 0, l->x, arr, l->i);
+}
+
+static void array_loop_end(Comp *c, VxNode *at, ArrayLoop *l)
+{
+    emit(c, at, VX_OP_ADDI_I64, 0, l->i, l->i, 1);
+    jump_back(c, at, l->top);
+    patch_here(c, l->exit);
+}
+
+/* R[base] := f(R[base..base+nargs)), the arguments consumed. */
+static void call_closure_at(Comp *c, VxNode *at, int f, int base, int nargs)
+{
+    if (base + nargs >= c->maxreg) c->maxreg = base + nargs + 1;
+    emit(c, at, VX_OP_CALLC, 0, base, f, nargs);
+}
+
+bool array_hof(Comp *c, VxNode *at, const char *name, VxNode *arr_node, VxNode **args, int nargs, int dst)
+{
+    static const char *names[] = { "map", "filter", "fold", "sum", "any", "all" };
+    int which = -1;
+    for (int i = 0; i < 6; i++) if (strcmp(name, names[i]) == 0) which = i;
+    if (which < 0 || node_kind(c, arr_node, NULL) != K_ARR) return false;
+    if (nargs != (which == 3 ? 0 : which == 2 ? 2 : 1)) return false;
+    for (int i = 0; i < nargs; i++) if (args[i]->kind == VX_N_NAMED_ARG) return false;
+    VxType *elem = elem_type(c, arr_node);
+    int ik = VX_I64;
+    VKind ek = kind_of(c, elem, &ik);
+    if (which == 3 && ek != K_INT && ek != K_F64 && ek != K_F32) return false;
+    int save = c->freereg;
+    int arr = expr(c, arr_node);
+    int f = which == 3 ? -1 : expr(c, args[which == 2 ? 1 : 0]);
+    int acc = alloc_reg(c, at);                       /* the result, built in place */
+    if (which == 0 || which == 1) {
+        int k = which == 0 ? elem_put_kind(c, ctype(c, at->type)->u.arr.elem) : elem_put_kind(c, elem);
+        if (k < 0) { unsupported(c, at, "arrays of this element type"); return true; }
+        emit(c, at, VX_OP_NEWARR, k, acc, acc, 0);
+        c->owned[acc] = true;
+    } else if (which == 2) {
+        expr_to(c, args[0], acc);
+        c->owned[acc] = is_obj(c, args[0]);
+    } else if (which == 3) {
+        if (ek == K_INT) load_int(c, at, acc, 0);
+        else { VxValue z = { .i = 0 }; if (ek == K_F32) z.f32 = 0.0f; else z.f = 0.0; emit(c, at, VX_OP_LOADK, 0, acc, add_const(c, z), 0); }
+    } else {
+        emit(c, at, VX_OP_LOADB, 0, acc, which == 5, 0);
+    }
+    ArrayLoop l;
+    array_loop_begin(c, at, arr, elem, &l);
+    int base = c->freereg;
+    int done = -1;
+    switch (which) {
+    case 0:                                           /* out.push(f(x)) */
+        emit(c, at, VX_OP_MOVE, 0, base, l.x, 0);
+        call_closure_at(c, at, f, base, 1);
+        emit(c, at, VX_OP_APUSH, 0, acc, base, 0);      /* APUSH retains: drop the call's result */
+        if (is_obj_kind(kind_of(c, ctype(c, at->type)->u.arr.elem, NULL))) emit(c, at, VX_OP_DROP, 0, base, 0, 0);
+        break;
+    case 1: {                                         /* if keep(x) { out.push(x) } */
+        emit(c, at, l.obj ? VX_OP_MOVE_OBJ : VX_OP_MOVE, 0, base, l.x, 0);
+        call_closure_at(c, at, f, base, 1);
+        int skip = emit_jump(c, at, VX_OP_JMPIFNOT, base);
+        emit(c, at, VX_OP_APUSH, 0, acc, l.x, 0);
+        patch_here(c, skip);
+        if (l.obj) emit(c, at, VX_OP_DROP, 0, l.x, 0, 0);
+        break;
+    }
+    case 2:                                           /* acc = f(acc, x) */
+        emit(c, at, VX_OP_MOVE, 0, base, acc, 0);
+        emit(c, at, VX_OP_MOVE, 0, base + 1, l.x, 0);
+        call_closure_at(c, at, f, base, 2);
+        emit(c, at, VX_OP_MOVE, 0, acc, base, 0);
+        break;
+    case 3: {                                         /* acc = acc + x, overflow-checked */
+        VxOp op = arith_op(TK_PLUS, ek, ik);
+        emit(c, at, op, ik, acc, acc, l.x);
+        break;
+    }
+    default: {                                        /* any: stop at the first true; all: at the first false */
+        emit(c, at, VX_OP_MOVE, 0, base, l.x, 0);
+        call_closure_at(c, at, f, base, 1);
+        int keep_going = emit_jump(c, at, which == 4 ? VX_OP_JMPIFNOT : VX_OP_JMPIF, base);
+        emit(c, at, VX_OP_LOADB, 0, acc, which == 4, 0);
+        done = emit_jump(c, at, VX_OP_JMP, 0);
+        patch_here(c, keep_going);
+        break;
+    }
+    }
+    array_loop_end(c, at, &l);
+    if (done >= 0) patch_here(c, done);
+    emit(c, at, VX_OP_MOVE, 0, dst, acc, 0);          /* the result moves out */
+    c->owned[acc] = false;
+    release_to(c, at, save);
+    return true;
+}

@@ -1,0 +1,170 @@
+/* compile_internal.h - what the compiler's files (compile*.c) share: the compiler's
+ * state (Comp), the kinds of values (VKind), and the functions used across files.
+ *
+ * One pass per function, in the manner of Lua's lcode.c: locals live in
+ * fixed registers; temporaries are taken from `freereg` upwards and given
+ * back in stack order.  expr_to(e, r) leaves e's value in register r;
+ * expr(e) returns a register holding it (a local's own register when e is
+ * a local, so no copy is made).  Every instruction records the span of the
+ * expression it came from, for runtime errors. */
+#ifndef VX_COMPILE_INTERNAL_H
+#define VX_COMPILE_INTERNAL_H
+
+#include "vm.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/vec.h"
+#include "num.h"
+#include "builtins.h"
+
+enum { MAX_REGS = 65000, MAX_LOOPS = 64 };
+
+typedef enum VKind { K_UNIT, K_BOOL, K_INT, K_F64, K_F32, K_STR, K_ARR, K_REC, K_FN, K_MAP, K_NEVER, K_OTHER } VKind;
+
+typedef struct DescKey { VxType *type; int variant; int index; } DescKey;
+
+typedef struct CLocal { const char *name; int reg; } CLocal;
+typedef VX_VEC(int) IntVec;
+
+typedef struct CLoop {
+    const char *label;
+    int dst;                          /* `loop`: where `break value` goes; -1 otherwise */
+    int level;                        /* freereg at the loop's start: what a jump out releases above */
+    int scope_locals;                 /* locals alive at the loop's start */
+    IntVec breaks, continues;         /* jumps to patch */
+} CLoop;
+
+/* A function to compile: a declaration and, for a generic one, the
+ * concrete type arguments of this instance (hash-consed: compared by
+ * pointer).  For a closure: the closure expression, inside decl's
+ * instance, and the names it captures (with their types). */
+typedef struct FuncRef {
+    VxDecl *decl;
+    VxType **args;
+    int nargs;
+    int index;
+    VxNode *closure;
+    const char **caps;
+    VxType **cap_types;
+    int ncaps;
+} FuncRef;
+
+typedef struct Comp {
+    VxSema *sema;
+    const VxSource *src;
+    VxDiags *diags;
+    VxProgram *prog;
+    VX_VEC(VxFunc) funcs;
+    VX_VEC(FuncRef) refs;             /* declaration -> function index */
+    VX_VEC(FuncRef) todo;             /* functions still to compile */
+    VX_VEC(VxStr *) strings;
+    VX_VEC(VxArr *) arrays;           /* constant arrays, made once per `const` */
+    VX_VEC(VxDecl *) array_decls;     /* ... and the const each was made for */
+    VX_VEC(VxRecDesc *) descs;
+    VX_VEC(DescKey) desc_keys;        /* (type, variant) -> descs index */
+    /* the function being compiled */
+    VX_VEC(VxInstr) code;
+    VX_VEC(VxSpan) spans;
+    VX_VEC(VxValue) consts;
+    VX_VEC(CLocal) locals;
+    int freereg, maxreg;
+    bool owned[MAX_REGS];             /* register holds an object reference it must DROP */
+    CLoop loops[MAX_LOOPS];
+    int nloops;
+    bool failed;
+    bool mut_self;                    /* a `&mut self` method: self is R1, handed back on return */
+    FuncRef cur;                      /* the function (instance) being compiled */
+    int caps_lo, caps_hi;             /* a closure: the registers of its captures (read-only copies) */
+    VxArena scratch;                  /* synthesised nodes */
+} Comp;
+
+/* The names a pattern binds, each with its register. */
+typedef struct Binding { const char *name; int reg; } Binding;
+typedef struct Bindings { Binding b[64]; int n; } Bindings;
+
+/* compile.c */
+void unsupported(Comp *c, VxNode *at, const char *what);
+int emit(Comp *c, VxNode *at, VxOp op, int t, int a, int b, int cc);
+int emit_jump(Comp *c, VxNode *at, VxOp op, int a);
+void patch_here(Comp *c, int pc);
+void jump_back(Comp *c, VxNode *at, int target);
+int add_const(Comp *c, VxValue v);
+int string_const(Comp *c, const char *s, uint32_t n);
+int alloc_reg(Comp *c, VxNode *at);
+void release_to(Comp *c, VxNode *at, int save);
+void release_on_exit(Comp *c, VxNode *at, int from, int keep);
+void load_int(Comp *c, VxNode *at, int dst, int64_t v);
+int find_local(Comp *c, const char *name);
+void declare(Comp *c, const char *name, int reg);
+int add_func(Comp *c, FuncRef r);
+int func_index(Comp *c, VxDecl *d, VxType **args, int nargs);
+int local_of(Comp *c, VxNode *e);
+bool is_obj(Comp *c, VxNode *e);
+int expr(Comp *c, VxNode *e);
+void discard(Comp *c, VxNode *e);
+CLoop *push_loop(Comp *c, VxNode *at, const char *label, int dst);
+void pop_loop(Comp *c, int continue_target, int break_target);
+void jump(Comp *c, VxNode *e);
+void expr_to(Comp *c, VxNode *e, int dst);
+void block_to(Comp *c, VxNode *b, int dst);
+
+/* compile_type.c */
+bool is_obj_kind(VKind k);
+VxType *ctype(Comp *c, VxType *t);
+VxType *deref_type(Comp *c, VxType *t);
+VKind kind_of(Comp *c, VxType *t, int *ik);
+VKind node_kind(Comp *c, VxNode *e, int *ik);
+int elem_put_kind(Comp *c, VxType *t);
+int field_index(VxField *fs, int n, const char *name);
+int record_fields(Comp *c, VxType *t, int v, VxType **out, int cap);
+int desc_const(Comp *c, VxType *t, int v);
+VxType *elem_type(Comp *c, VxNode *e);
+const char *kind_words(Comp *c, VxNode *e);
+
+/* compile_expr.c */
+void literal(Comp *c, VxNode *e, int dst);
+bool const_array(Comp *c, VxDecl *d, int dst);
+VxOp arith_op(VxTokKind op, VKind k, int ik);
+void binary(Comp *c, VxNode *e, int dst);
+void unary(Comp *c, VxNode *e, int dst);
+void cast(Comp *c, VxNode *e, int dst);
+void assign(Comp *c, VxNode *e);
+void array_lit(Comp *c, VxNode *e, int dst);
+void array_repeat(Comp *c, VxNode *e, int dst);
+void index_expr(Comp *c, VxNode *e, int dst);
+void new_record(Comp *c, VxNode *at, VxNode **fields, int n, VxType *t, int variant, int dst);
+void struct_lit(Comp *c, VxNode *e, int dst);
+bool variant_call(Comp *c, VxNode *e, int dst);
+bool variant_value(Comp *c, VxNode *e, int dst);
+void field_get(Comp *c, VxNode *e, VxNode *base, int index, int dst);
+int struct_field_index(Comp *c, VxNode *base, const char *name);
+
+/* compile_call.c */
+int put_kind(Comp *c, VxNode *e);
+bool map_update_in_place(Comp *c, VxNode *e);
+void emit_call(Comp *c, VxNode *e, VxDecl *d, VxType **targs, int ntargs, VxNode **argv, int self_reg, int dst);
+void call(Comp *c, VxNode *e, int dst);
+bool option_like(Comp *c, VxType *t);
+void method_call(Comp *c, VxNode *e, int dst);
+
+/* compile_closure.c */
+void closure_value(Comp *c, VxNode *e, int dst);
+bool function_value(Comp *c, VxNode *e, int dst);
+void closure_call(Comp *c, VxNode *e, int dst);
+bool assigns_capture(Comp *c, VxNode *target);
+bool array_hof(Comp *c, VxNode *at, const char *name, VxNode *arr_node, VxNode **args, int nargs, int dst);
+
+/* compile_match.c */
+void alloc_bindings(Comp *c, VxNode *p, Bindings *bs);
+void declare_bindings(Comp *c, Bindings *bs);
+void pattern_bind(Comp *c, VxNode *p, int r, Bindings *bs);
+int scrutinee(Comp *c, VxNode *e);
+void match_expr(Comp *c, VxNode *e, int dst);
+void if_let(Comp *c, VxNode *e, int dst);
+void while_let(Comp *c, VxNode *e);
+void let_pattern(Comp *c, VxNode *s);
+void try_expr(Comp *c, VxNode *e, int dst);
+
+#endif

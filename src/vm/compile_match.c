@@ -1,0 +1,374 @@
+/* compile_match.c - patterns: match, if let, while let, destructuring let,
+ * and `?` on Option and Result. */
+#include "compile_internal.h"
+
+/* ---- patterns ------------------------------------------------------------------------------- */
+
+/* A pattern compiles in two steps: its tests, which jump to `misses` when
+ * the value does not match, and then its bindings, so a failed test never
+ * leaves a half-bound value behind.  Parts of a record are read borrowed
+ * (GETFB): the matched value is held until the arm ends.  A `mut` binding
+ * of an object takes its own reference, since assignment releases it. */
+
+/* One part of a compound pattern: the sub-pattern (NULL for the shorthand
+ * `Point { x }`, which binds `name`), its field index and type. */
+typedef struct SubPat { VxNode *pat; const char *name; int field; VxType *type; } SubPat;
+
+static bool names_variant(Comp *c, VxNode *p)
+{
+    VxDecl *en;
+    return p->kind == VX_N_PAT_IDENT && vx_sema_variant(c->sema, p, &en) != NULL;
+}
+
+/* The variant a pattern requires, or NULL (structs, tuples, bindings). */
+static VxVariant *pattern_variant(Comp *c, VxNode *p)
+{
+    VxDecl *en;
+    switch (p->kind) {
+    case VX_N_PAT_IDENT: return vx_sema_variant(c->sema, p, &en);
+    case VX_N_PAT_PATH: return vx_sema_variant(c->sema, p, &en);
+    case VX_N_PAT_TUPLE_STRUCT: return vx_sema_variant(c->sema, p->u.pat_tuple_struct.path, &en);
+    case VX_N_PAT_STRUCT: return vx_sema_variant(c->sema, p->u.pat_struct.path, &en);
+    default: return NULL;
+    }
+}
+
+/* Positional parts, with `..` skipping the middle. */
+static int positional_parts(VxNodeList pats, VxType **types, int n, SubPat *out)
+{
+    int rest = -1, k = 0;
+    for (int i = 0; i < pats.len; i++) if (pats.items[i]->kind == VX_N_PAT_REST) rest = i;
+    for (int i = 0; i < pats.len && k < 64; i++) {
+        if (i == rest) continue;
+        int fi = rest >= 0 && i > rest ? n - (pats.len - i) : i;
+        out[k++] = (SubPat){ pats.items[i], NULL, fi, types[fi] };
+    }
+    return k;
+}
+
+/* The parts of a tuple, tuple-variant or struct pattern p matched against type t. */
+static int pattern_parts(Comp *c, VxNode *p, VxType *t, SubPat *out)
+{
+    if (p->kind != VX_N_PAT_TUPLE && p->kind != VX_N_PAT_TUPLE_STRUCT && p->kind != VX_N_PAT_STRUCT) return 0;
+    t = deref_type(c, t);
+    if (t->kind != VX_T_TUPLE && t->kind != VX_T_ADT) return 0;
+    VxVariant *v = pattern_variant(c, p);
+    VxType *ft[64];
+    int n = record_fields(c, t, v ? v->index : 0, ft, 64);
+    if (p->kind == VX_N_PAT_TUPLE) return positional_parts(p->u.list.elems, ft, n, out);
+    if (p->kind == VX_N_PAT_TUPLE_STRUCT) return positional_parts(p->u.pat_tuple_struct.elems, ft, n, out);
+    VxField *fs = v ? v->fields : t->u.adt.decl->fields;
+    int k = 0;
+    for (int i = 0; i < p->u.pat_struct.fields.len && k < 64; i++) {
+        VxNode *f = p->u.pat_struct.fields.items[i];
+        int fi = field_index(fs, n, f->u.pat_field.name);
+        if (fi >= 0) out[k++] = (SubPat){ f->u.pat_field.pat, f->u.pat_field.name, fi, ft[fi] };
+    }
+    return k;
+}
+
+static bool binds_names(Comp *c, VxNode *p)
+{
+    if (!p) return true;                              /* a shorthand field */
+    if (p->kind == VX_N_PAT_IDENT) return !names_variant(c, p);
+    if (p->kind == VX_N_PAT_OR) return binds_names(c, p->u.list.elems.items[0]);
+    SubPat parts[64];
+    int n = pattern_parts(c, p, p->type, parts);
+    for (int i = 0; i < n; i++) if (binds_names(c, parts[i].pat)) return true;
+    return false;
+}
+
+/* A register for each name p binds (the first alternative of `|` names them all). */
+void alloc_bindings(Comp *c, VxNode *p, Bindings *bs)
+{
+    if (p && p->kind == VX_N_PAT_OR) { alloc_bindings(c, p->u.list.elems.items[0], bs); return; }
+    if (p && p->kind != VX_N_PAT_IDENT) {
+        SubPat parts[64];
+        int n = pattern_parts(c, p, p->type, parts);
+        for (int i = 0; i < n; i++)
+            if (parts[i].pat) alloc_bindings(c, parts[i].pat, bs);
+            else if (bs->n < 64) bs->b[bs->n++] = (Binding){ parts[i].name, alloc_reg(c, p) };
+        return;
+    }
+    if (p && !names_variant(c, p) && bs->n < 64) bs->b[bs->n++] = (Binding){ p->u.pat_ident.name, alloc_reg(c, p) };
+}
+
+void declare_bindings(Comp *c, Bindings *bs)
+{
+    for (int i = 0; i < bs->n; i++) declare(c, bs->b[i].name, bs->b[i].reg);
+}
+
+static void tag_test(Comp *c, VxNode *p, VxVariant *v, int r, IntVec *misses)
+{
+    int save = c->freereg, t = alloc_reg(c, p), k = alloc_reg(c, p);
+    emit(c, p, VX_OP_GETTAG, 0, t, r, 0);
+    load_int(c, p, k, v->index);
+    emit(c, p, VX_OP_EQ_I64, 0, t, t, k);
+    vx_vec_push(misses, emit_jump(c, p, VX_OP_JMPIFNOT, t));
+    release_to(c, p, save);
+}
+
+static void scalar_test(Comp *c, VxNode *p, int r, IntVec *misses)
+{
+    int save = c->freereg;
+    int t = alloc_reg(c, p), k = alloc_reg(c, p);
+    int ik = VX_I64;
+    VKind kind = node_kind(c, p, &ik);
+    bool uns = kind == K_INT && !vx_int_signed((VxIntKind)ik);
+    if (p->kind == VX_N_PAT_LIT) {
+        expr_to(c, p->u.pat_lit.expr, k);
+        VxOp op = kind == K_F64 ? VX_OP_EQ_F64 : kind == K_F32 ? VX_OP_EQ_F32 : kind == K_STR ? VX_OP_EQ_STR : VX_OP_EQ_I64;
+        emit(c, p, op, 0, t, r, k);
+        vx_vec_push(misses, emit_jump(c, p, VX_OP_JMPIFNOT, t));
+    } else {                                          /* a range: lo <= r, then r < hi (or r <= hi) */
+        VxOp le = kind == K_F64 ? VX_OP_LE_F64 : kind == K_F32 ? VX_OP_LE_F32 : uns ? VX_OP_LE_U64 : VX_OP_LE_I64;
+        VxOp lt = kind == K_F64 ? VX_OP_LT_F64 : kind == K_F32 ? VX_OP_LT_F32 : uns ? VX_OP_LT_U64 : VX_OP_LT_I64;
+        if (p->u.range.lo) {
+            expr_to(c, p->u.range.lo, k);
+            emit(c, p, le, 0, t, k, r);
+            vx_vec_push(misses, emit_jump(c, p, VX_OP_JMPIFNOT, t));
+        }
+        if (p->u.range.hi) {
+            expr_to(c, p->u.range.hi, k);
+            emit(c, p, p->u.range.inclusive ? le : lt, 0, t, r, k);
+            vx_vec_push(misses, emit_jump(c, p, VX_OP_JMPIFNOT, t));
+        }
+    }
+    release_to(c, p, save);
+}
+
+static void pattern_test(Comp *c, VxNode *p, int r, IntVec *misses);
+
+/* Patch every jump in `jumps` to here, and forget them. */
+static void patch_all_here(Comp *c, IntVec *jumps)
+{
+    for (int i = 0; i < jumps->len; i++) patch_here(c, jumps->data[i]);
+    vx_vec_free(jumps);
+}
+
+/* p, or each alternative of p = q | r | ...: a miss falls through to the
+ * next alternative, the last one's to `misses`; with bs, the alternative
+ * that matched binds the names. */
+static void match_alternatives(Comp *c, VxNode *p, int r, IntVec *misses, Bindings *bs)
+{
+    VxNodeList alts = p->kind == VX_N_PAT_OR ? p->u.list.elems : (VxNodeList){ &p, 1 };
+    IntVec hits = {0};
+    for (int a = 0; a < alts.len; a++) {
+        IntVec alt_misses = {0};
+        pattern_test(c, alts.items[a], r, &alt_misses);
+        if (bs) pattern_bind(c, alts.items[a], r, bs);
+        if (a + 1 < alts.len) {
+            vx_vec_push(&hits, emit_jump(c, alts.items[a], VX_OP_JMP, 0));
+            patch_all_here(c, &alt_misses);
+        } else {
+            for (int m = 0; m < alt_misses.len; m++) vx_vec_push(misses, alt_misses.data[m]);
+            vx_vec_free(&alt_misses);
+        }
+    }
+    patch_all_here(c, &hits);
+}
+
+static void pattern_test(Comp *c, VxNode *p, int r, IntVec *misses)
+{
+    if (c->failed) return;
+    switch (p->kind) {
+    case VX_N_PAT_WILD: case VX_N_PAT_REST: return;
+    case VX_N_PAT_LIT: case VX_N_PAT_RANGE: scalar_test(c, p, r, misses); return;
+    case VX_N_PAT_OR: match_alternatives(c, p, r, misses, NULL); return;
+    case VX_N_PAT_IDENT: case VX_N_PAT_PATH: case VX_N_PAT_TUPLE: case VX_N_PAT_TUPLE_STRUCT: case VX_N_PAT_STRUCT: break;
+    default: unsupported(c, p, "this pattern"); return;
+    }
+    VxVariant *v = pattern_variant(c, p);
+    if (v) tag_test(c, p, v, r, misses);
+    if (p->kind == VX_N_PAT_IDENT || p->kind == VX_N_PAT_PATH) return;
+    if (kind_of(c, p->type, NULL) != K_REC) { unsupported(c, p, "this pattern"); return; }
+    SubPat parts[64];
+    int n = pattern_parts(c, p, p->type, parts);
+    for (int i = 0; i < n; i++) {
+        VxNode *q = parts[i].pat;
+        if (!q || q->kind == VX_N_PAT_WILD || q->kind == VX_N_PAT_REST || (q->kind == VX_N_PAT_IDENT && !names_variant(c, q)))
+            continue;                                  /* always matches */
+        int save = c->freereg, f = alloc_reg(c, q);
+        emit(c, q, VX_OP_GETFB, 0, f, r, parts[i].field);
+        pattern_test(c, q, f, misses);
+        c->freereg = save;                             /* borrowed: nothing to release */
+    }
+}
+
+static void bind_one(Comp *c, VxNode *at, Bindings *bs, const char *name, bool mut, VxType *t, int r)
+{
+    for (int i = 0; i < bs->n; i++) {
+        if (strcmp(bs->b[i].name, name) != 0) continue;
+        int b = bs->b[i].reg;
+        bool obj = is_obj_kind(kind_of(c, t, NULL));
+        emit(c, at, mut && obj ? VX_OP_MOVE_OBJ : VX_OP_MOVE, 0, b, r, 0);
+        c->owned[b] = mut && obj;
+        return;
+    }
+}
+
+/* Give each name of p (which has matched the value in r) its part. */
+void pattern_bind(Comp *c, VxNode *p, int r, Bindings *bs)
+{
+    if (c->failed) return;
+    if (p->kind == VX_N_PAT_IDENT) {
+        if (!names_variant(c, p)) bind_one(c, p, bs, p->u.pat_ident.name, p->u.pat_ident.mut, p->type, r);
+        return;
+    }
+    if (p->kind == VX_N_PAT_OR) {
+        if (binds_names(c, p)) unsupported(c, p, "`|` patterns that bind names inside other patterns");
+        return;
+    }
+    SubPat parts[64];
+    int n = pattern_parts(c, p, p->type, parts);
+    for (int i = 0; i < n; i++) {
+        if (!binds_names(c, parts[i].pat)) continue;
+        int save = c->freereg, f = alloc_reg(c, p);
+        emit(c, p, VX_OP_GETFB, 0, f, r, parts[i].field);
+        if (parts[i].pat) pattern_bind(c, parts[i].pat, f, bs);
+        else bind_one(c, p, bs, parts[i].name, false, parts[i].type, f);
+        c->freereg = save;
+    }
+}
+
+/* Test p against r (misses jump away), then bind its names as locals. */
+static void match_and_bind(Comp *c, VxNode *p, int r, IntVec *misses)
+{
+    Bindings bs = {0};
+    alloc_bindings(c, p, &bs);
+    match_alternatives(c, p, r, misses, &bs);
+    declare_bindings(c, &bs);
+}
+
+/* ---- match, if let, while let ----------------------------------------------------------------- */
+
+/* The value a pattern is matched against, held in a new owned register. */
+int scrutinee(Comp *c, VxNode *e)
+{
+    VKind k = node_kind(c, e, NULL);
+    if (k == K_OTHER || k == K_ARR) { unsupported(c, e, "matching values of this type"); return 0; }
+    int r = alloc_reg(c, e);
+    expr_to(c, e, r);
+    if (is_obj(c, e)) c->owned[r] = true;
+    return r;
+}
+
+static void match_arm(Comp *c, VxNode *arm, int r, int dst, IntVec *ends)
+{
+    VxNode *p = arm->u.arm.pat;
+    int save = c->freereg, nlocals = c->locals.len;
+    IntVec misses = {0};
+    match_and_bind(c, p, r, &misses);
+    if (arm->u.arm.guard) {                           /* a failed guard releases the bindings, then misses */
+        int s2 = c->freereg, g = expr(c, arm->u.arm.guard);
+        release_to(c, arm, s2);
+        int pass = emit_jump(c, arm, VX_OP_JMPIF, g);
+        release_on_exit(c, arm, save, -1);
+        vx_vec_push(&misses, emit_jump(c, arm, VX_OP_JMP, 0));
+        patch_here(c, pass);
+    }
+    expr_to(c, arm->u.arm.body, dst);
+    release_to(c, arm, save);
+    vx_vec_push(ends, emit_jump(c, arm, VX_OP_JMP, 0));
+    patch_all_here(c, &misses);
+    c->locals.len = nlocals;
+}
+
+void match_expr(Comp *c, VxNode *e, int dst)
+{
+    int save = c->freereg;
+    int r = scrutinee(c, e->u.match.scrutinee);
+    IntVec ends = {0};
+    for (int i = 0; i < e->u.match.arms.len && !c->failed; i++) match_arm(c, e->u.match.arms.items[i], r, dst, &ends);
+    patch_all_here(c, &ends);
+    release_to(c, e, save);
+}
+
+/* if let p = v { then } else { els } */
+void if_let(Comp *c, VxNode *e, int dst)
+{
+    int save = c->freereg, nlocals = c->locals.len;
+    int r = scrutinee(c, e->u.if_.cond);
+    int inner = c->freereg;
+    IntVec misses = {0};
+    match_and_bind(c, e->u.if_.pat, r, &misses);
+    block_to(c, e->u.if_.then, dst);
+    c->locals.len = nlocals;
+    release_to(c, e, inner);
+    int to_end = emit_jump(c, e, VX_OP_JMP, 0);
+    patch_all_here(c, &misses);
+    if (e->u.if_.els && e->u.if_.els->kind == VX_N_IF) expr_to(c, e->u.if_.els, dst);
+    else if (e->u.if_.els) block_to(c, e->u.if_.els, dst);
+    patch_here(c, to_end);
+    release_to(c, e, save);
+}
+
+/* while let p = v { body }: the value is taken afresh each time round and
+ * released before the next; the loop's level is below it, so `break` and
+ * `continue` release it too. */
+void while_let(Comp *c, VxNode *e)
+{
+    int top = c->code.len, nlocals = c->locals.len;
+    if (!push_loop(c, e, e->u.while_.label, -1)) return;
+    int r = scrutinee(c, e->u.while_.cond);
+    int inner = c->freereg;
+    IntVec misses = {0};
+    match_and_bind(c, e->u.while_.pat, r, &misses);
+    discard(c, e->u.while_.body);
+    c->locals.len = nlocals;
+    release_to(c, e, inner);
+    bool obj = c->owned[r];
+    if (obj) emit(c, e, VX_OP_DROP, 0, r, 0, 0);
+    jump_back(c, e, top);
+    patch_all_here(c, &misses);
+    if (obj) emit(c, e, VX_OP_DROP, 0, r, 0, 0);
+    c->owned[r] = false;
+    c->freereg = r;
+    pop_loop(c, top, c->code.len);
+}
+
+/* let (a, b) = v: the value is kept, unnamed, until the block ends; the
+ * names borrow its parts.  The pattern cannot fail (sema checked). */
+void let_pattern(Comp *c, VxNode *s)
+{
+    VxNode *p = s->u.let.pat;
+    int r = alloc_reg(c, s);
+    expr_to(c, s->u.let.value, r);
+    if (is_obj(c, s->u.let.value)) c->owned[r] = true;
+    Bindings bs = {0};
+    alloc_bindings(c, p, &bs);
+    pattern_bind(c, p, r, &bs);
+    declare_bindings(c, &bs);
+}
+
+/* ---- ? on Option and Result ------------------------------------------------------------- */
+
+/* e? : the value inside `Some`/`Ok`, or return `None`/`Err(e)` from the
+ * function at once, releasing what it holds (as `return` does). */
+void try_expr(Comp *c, VxNode *e, int dst)
+{
+    VxNode *x = e->u.try_.expr;
+    VxType *rt = c->cur.closure ? ctype(c, c->cur.closure->type)->u.fn.ret : ctype(c, c->cur.decl->sig->u.fn.ret);
+    if (!option_like(c, x->type) || kind_of(c, x->type, NULL) != K_REC || !option_like(c, rt) || kind_of(c, rt, NULL) != K_REC) {
+        unsupported(c, e, "`?` here");
+        return;
+    }
+    int save = c->freereg, r = alloc_reg(c, x), t = alloc_reg(c, e);
+    expr_to(c, x, r);
+    c->owned[r] = true;
+    emit(c, e, VX_OP_GETTAG, 0, t, r, 0);
+    int to_fail = emit_jump(c, e, VX_OP_JMPIF, t);
+    emit(c, e, VX_OP_GETF, 0, dst, r, 0);
+    emit(c, e, VX_OP_DROP, 0, r, 0, 0);
+    int to_end = emit_jump(c, e, VX_OP_JMP, 0);
+    patch_here(c, to_fail);                           /* None, or Err(the same error) */
+    int ret = alloc_reg(c, e), field = alloc_reg(c, e);
+    bool is_result = deref_type(c, rt)->u.adt.decl == vx_sema_global(c->sema, "Result");
+    if (is_result) emit(c, e, VX_OP_GETF, 0, field, r, 0);
+    emit(c, e, VX_OP_NEWREC, 0, ret, field, desc_const(c, rt, 1));
+    release_on_exit(c, e, 0, ret);
+    emit(c, e, VX_OP_RET, 0, ret, 0, 0);
+    patch_here(c, to_end);
+    c->owned[r] = false;
+    c->freereg = save;
+}
