@@ -16,6 +16,7 @@
 #include "num.h"
 #include "builtins.h"
 #include "map.h"
+#include "tensor_ops.h"
 
 /* ---- objects ------------------------------------------------------------------ *
  * Reference counts are maintained by instructions the compiler places
@@ -63,6 +64,8 @@ static void free_obj(Vm *vm, VxObj *o)
             if (r->desc->obj_mask >> i & 1) release(vm, r->fields[i].o);
     } else if (o->kind == VX_OBJ_MAP) {
         vm_map_free_parts(vm, (VxMap *)o);
+    } else if (o->kind == VX_OBJ_TENSOR) {
+        vm_tensor_free_parts(o);
     } else if (o->kind == VX_OBJ_CLOSURE) {
         VxClosure *f = (VxClosure *)o;
         for (uint32_t i = 0; i < f->n; i++)
@@ -134,7 +137,7 @@ static VxArr *new_arr(Vm *vm, uint32_t cap, int elem_kind)
     a->cap = cap ? cap : 4;
     a->elem_kind = (uint8_t)elem_kind;
     a->elem_obj = elem_kind == VX_PUT_STR || elem_kind == VX_PUT_ARR || elem_kind == VX_PUT_REC || elem_kind == VX_PUT_FN ||
-                  elem_kind == VX_PUT_MAP;
+                  elem_kind == VX_PUT_MAP || elem_kind == VX_PUT_TENSOR;
     a->items = vx_xmalloc(sizeof(VxValue) * a->cap);
     link_obj(vm, &a->h);
     return a;
@@ -198,6 +201,7 @@ static void free_all_objects(Vm *vm)
         VxObj *o = vm->live.next;
         unlink_obj(vm, o);
         if (o->kind == VX_OBJ_ARR) free(((VxArr *)o)->items);
+        if (o->kind == VX_OBJ_TENSOR) vm_tensor_free_parts(o);
         free(o);
     }
 }
@@ -245,6 +249,7 @@ static bool values_equal(VxValue a, VxValue b, int kind)
         return true;
     }
     if (kind == VX_PUT_FN || kind == VX_PUT_MAP) return a.o == b.o;
+    if (kind == VX_PUT_TENSOR) return vm_tensor_equal(a.o, b.o);
     return a.u == b.u;                                /* integers, bools, unit */
 }
 
@@ -378,6 +383,7 @@ static void put_value(Sink *k, VxValue v, int kind, int prec)
     if (kind == VX_PUT_MAP) { put_map(k, v.m); return; }
     if (kind == VX_PUT_ARR) { put_array(k, v.a); return; }
     if (kind == VX_PUT_REC) { put_record(k, v.r); return; }
+    if (kind == VX_PUT_TENSOR) { size_t n; char *s = vm_tensor_text(v.o, &n); sink_bytes(k, s, n); free(s); return; }
     if (kind == VX_PUT_FN) { sink_cstr(k, "<fn "); sink_cstr(k, k->vm->prog->funcs[v.fn->func].name); sink_cstr(k, ">"); return; }
     char buf[400];
     const char *text;
@@ -940,6 +946,11 @@ static int execute(Vm *vm)
             if (vx_builtins[i.c].fn(vm, &RB, &RA)) return 1;
             vmbreak;
         }
+        vmcase(TENSOR) {
+            SAVE();
+            if (vm_tensor_op(vm, i.t, &RB, i.c, &RA)) return 1;
+            vmbreak;
+        }
         vmcase(EQ_OBJ) RA.i = values_equal(RB, RC, i.t); vmbreak;
         vmcase(EPUT) flush_out(vm); fwrite(RA.s->data, 1, RA.s->len, stderr); vmbreak;
         vmcase(FAIL) SAVE(); return vm_error(vm, "%s", RA.s->data);
@@ -991,6 +1002,7 @@ int vx_run(const VxProgram *p, int argc, char **argv, VxDiags *diags)
         status = 70;
     }
     free_all_objects(vm);
+    status = vm_tensor_finish(status);
     free(vm->stack);
     free(vm->frames);
     free(vm);
