@@ -347,7 +347,8 @@ typedef struct VxBackend {
     int (*read)(const VxStorage *s, size_t off, void *dst, size_t n);
     int (*copy)(VxTensor *dst, const VxTensor *src);   /* converts dtypes */
     int (*fill)(VxTensor *dst, double value);
-    int (*unary)(VxUnaryOp op, VxTensor *dst, const VxTensor *x, const double *params);
+    /* deriv 0: dst = op(x); deriv 1: dst = op'(x), for backward passes */
+    int (*unary)(VxUnaryOp op, int deriv, VxTensor *dst, const VxTensor *x, const double *params);
     int (*binary)(VxBinaryOp op, VxTensor *dst, const VxTensor *a, const VxTensor *b);
     int (*where)(VxTensor *dst, const VxTensor *cond, const VxTensor *a, const VxTensor *b);
     /* x has dst->ndim + nreduce dims: dst's dims, then the reduced ones.
