@@ -78,7 +78,9 @@ static void arg_f64(Comp *c, VxNode *e)
 static void arg_i64(Comp *c, VxNode *e)
 {
     int r = alloc_reg(c, e);
-    expr_to(c, e, r);
+    double v;
+    if (number_literal(e, &v)) load_int(c, e, r, (int64_t)v);   /* also the prelude's defaults, like `m: i64 = -1` */
+    else expr_to(c, e, r);
 }
 
 static void op_to(Comp *c, VxNode *at, int op, int base, int dst)
@@ -431,7 +433,7 @@ static bool tensor_call(Call *k, const char *name, VxType *ret, int dst)
         else binary_op(c, k->at, a, b, name[1] == 'a' ? VX_TB_MAXIMUM : VX_TB_MINIMUM, dst);
         return true;
     }
-    if (strcmp(name, "where") == 0 || strcmp(name, "select") == 0) op = where_call(k, ret);
+    if (strcmp(name, "where_") == 0 || strcmp(name, "select") == 0) op = where_call(k, ret);
     if (op < 0 && !k->method) op = creation(k, name, ret);
     if (op < 0) op = common(k, name, ret);
     if (op < 0) { c->freereg = save; return false; }
