@@ -129,7 +129,7 @@ static void binary_op(Comp *c, VxNode *e, VxNode *a, VxNode *b, int op, int dst)
     bool ta = ct_is_tensor(c, a), tb = ct_is_tensor(c, b);
     if (ta && tb) { arg_obj(c, a); arg_obj(c, b); }
     else if (ta) { arg_obj(c, a); arg_f64(c, b); }
-    else if (swapped(op) >= 0) { op = swapped(op); arg_obj(c, b); arg_f64(c, a); ta = true; }
+    else if (swapped(op) >= 0) { op = swapped(op); arg_obj(c, b); arg_f64(c, a); ta = true; tb = false; }
     else { arg_f64(c, a); arg_obj(c, b); }
     arg_int(c, e, op);
     op_to(c, e, ta && tb ? VX_TOP_BIN_TT : ta ? VX_TOP_BIN_TS : VX_TOP_BIN_ST, base, dst);
