@@ -400,7 +400,7 @@ static int item(Vm *vm, VxTensor *t, VxValue *out)
 {
     if (vx_tensor_numel(t) != 1) {
         char ty[128];
-        return vm_error(vm, "item() needs a tensor of one element, found %s with %lld", vx_tensor_type_str(t, ty, sizeof ty),
+        return vm_error(vm, "item() needs a tensor of one element, found %s (%lld elements)", vx_tensor_type_str(t, ty, sizeof ty),
                         (long long)vx_tensor_numel(t));
     }
     int64_t idx[VX_MAX_DIMS] = {0};
