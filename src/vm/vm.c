@@ -637,6 +637,8 @@ static int execute(Vm *vm)
         if (!nf_) return vm_error(vm, "stack overflow: more than %d nested calls", vm->nframes); \
         fr = nf_; R = eb_; K = ef_->consts; pc = ef_->code; } while (0)
 #define RA R[i.a]
+/* f32 results: computed before RA's upper half is cleared (RA may be RB) */
+#define F32_TO(x) do { float f_ = (x); RA.u = 0; RA.f32 = f_; } while (0)
 #define RB R[i.b]
 #define RC R[i.c]
 /* checked i64 arithmetic: compute into r first, so an error can still show R[B] and R[C] */
@@ -744,14 +746,14 @@ static int execute(Vm *vm)
         vmcase(SUBK_F64) RA.f = RB.f - K[i.c].f; vmbreak;
         vmcase(MULK_F64) RA.f = RB.f * K[i.c].f; vmbreak;
         vmcase(DIVK_F64) RA.f = RB.f / K[i.c].f; vmbreak;
-        vmcase(ADD_F32) RA.u = 0; RA.f32 = RB.f32 + RC.f32; vmbreak;
-        vmcase(SUB_F32) RA.u = 0; RA.f32 = RB.f32 - RC.f32; vmbreak;
-        vmcase(MUL_F32) RA.u = 0; RA.f32 = RB.f32 * RC.f32; vmbreak;
-        vmcase(DIV_F32) RA.u = 0; RA.f32 = RB.f32 / RC.f32; vmbreak;
-        vmcase(REM_F32) RA.u = 0; RA.f32 = fmodf(RB.f32, RC.f32); vmbreak;
-        vmcase(NEG_F32) RA.u = 0; RA.f32 = -RB.f32; vmbreak;
-        vmcase(POW_F32) RA.u = 0; RA.f32 = powf(RB.f32, RC.f32); vmbreak;
-        vmcase(POWI_F32) RA.u = 0; RA.f32 = powf(RB.f32, (float)RC.i); vmbreak;
+        vmcase(ADD_F32) F32_TO(RB.f32 + RC.f32); vmbreak;
+        vmcase(SUB_F32) F32_TO(RB.f32 - RC.f32); vmbreak;
+        vmcase(MUL_F32) F32_TO(RB.f32 * RC.f32); vmbreak;
+        vmcase(DIV_F32) F32_TO(RB.f32 / RC.f32); vmbreak;
+        vmcase(REM_F32) F32_TO(fmodf(RB.f32, RC.f32)); vmbreak;
+        vmcase(NEG_F32) F32_TO(-RB.f32); vmbreak;
+        vmcase(POW_F32) F32_TO(powf(RB.f32, RC.f32)); vmbreak;
+        vmcase(POWI_F32) F32_TO(powf(RB.f32, (float)RC.i)); vmbreak;
 
         vmcase(EQ_I64) RA.i = RB.i == RC.i; vmbreak;
         vmcase(LT_I64) RA.i = RB.i < RC.i; vmbreak;
@@ -972,6 +974,7 @@ static int execute(Vm *vm)
 #undef RB
 #undef RC
 #undef CHECKED
+#undef F32_TO
 }
 
 int vx_run(const VxProgram *p, int argc, char **argv, VxDiags *diags)
