@@ -71,6 +71,7 @@ int vm_tensor_op(struct Vm *vm, int op, const VxValue *args, int nargs, VxValue 
 char *vm_tensor_text(const VxObj *o, size_t *len);
 bool vm_tensor_equal(const VxObj *a, const VxObj *b);   /* same shape and elements */
 void vm_tensor_free_parts(VxObj *o);                     /* releases the VxTensor */
+void vm_tensor_release_all(void);                        /* every live one's (the heap goes after an error) */
 /* At the end of a run (after every object is freed): leaves grad mode as
  * it was and checks that no tensor outlived the program (status 70 if one
  * did). */

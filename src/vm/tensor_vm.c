@@ -17,7 +17,7 @@ typedef struct Vm Vm;
 VxArr *vm_new_arr(Vm *vm, uint32_t cap, int elem_kind);
 VxStr *vm_new_str(Vm *vm, uint32_t cap);
 VxStr *vm_str_append(Vm *vm, VxStr *s, const char *p, size_t n);
-void vm_link(Vm *vm, VxObj *o);
+void *vm_new_obj(Vm *vm, size_t size, VxObjKind kind);
 int vm_error(Vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 _Static_assert((int)VX_TDT_F32 == (int)VX_F32 && (int)VX_TDT_F64 == (int)VX_F64 && (int)VX_TDT_BF16 == (int)VX_BF16 &&
@@ -38,6 +38,7 @@ const char *const vx_tensor_op_names[VX_TOP_COUNT] = {
 };
 
 static int outstanding_no_grad;       /* pushes not yet popped (a runtime error skips the pops) */
+static VxTensorObj live_tensors = { .prev = &live_tensors, .next = &live_tensors };   /* every tensor object, for release_all */
 
 /* ---- values ----------------------------------------------------------------------- */
 
@@ -47,11 +48,12 @@ static VxTensor *T(VxValue v) { return v.tn->t; }
 static int put_tensor(Vm *vm, VxTensor *t, VxValue *out)
 {
     if (!t) return vm_error(vm, "%s", vx_tensor_last_error());
-    VxTensorObj *o = vx_xmalloc(sizeof *o);
-    o->h.rc = 1;
-    o->h.kind = VX_OBJ_TENSOR;
+    VxTensorObj *o = vm_new_obj(vm, sizeof *o, VX_OBJ_TENSOR);
     o->t = t;
-    vm_link(vm, &o->h);
+    o->next = live_tensors.next;
+    o->prev = &live_tensors;
+    live_tensors.next->prev = o;
+    live_tensors.next = o;
     out->tn = o;
     return 0;
 }
@@ -521,7 +523,18 @@ bool vm_tensor_equal(const VxObj *a, const VxObj *b)
     return eq;
 }
 
-void vm_tensor_free_parts(VxObj *o) { vx_tensor_release(((VxTensorObj *)o)->t); }
+void vm_tensor_free_parts(VxObj *o)
+{
+    VxTensorObj *x = (VxTensorObj *)o;
+    x->prev->next = x->next;
+    x->next->prev = x->prev;
+    vx_tensor_release(x->t);
+}
+
+void vm_tensor_release_all(void)
+{
+    while (live_tensors.next != &live_tensors) vm_tensor_free_parts(&live_tensors.next->h);
+}
 
 int vm_tensor_finish(int status)
 {
