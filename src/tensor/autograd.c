@@ -27,6 +27,7 @@ VxNode *vx__record(VxTensor **out, const char *name, VxBackwardFn fn, VxTensor *
     VxNode *n = vx__alloc(sizeof *n, "an autodiff node");
     if (!n) { vx_tensor_release(*out); *out = NULL; return NULL; }
     VxTensor *in[VX_NODE_INPUTS] = { a, b, c };
+    vx__count_node(1);
     n->refcount = 1;
     n->name = name;
     n->backward = fn;
@@ -54,6 +55,7 @@ void vx__node_release(VxNode *n)
 {
     if (!n || --n->refcount > 0) return;
     node_clear(n);
+    vx__count_node(-1);
     vx__free(n, sizeof *n);
 }
 

@@ -48,6 +48,7 @@ struct VxNode {
 VxNode *vx__record(VxTensor **out, const char *name, VxBackwardFn fn,
                    VxTensor *a, VxTensor *b, VxTensor *c);
 void vx__node_release(VxNode *n);
+void vx__count_node(int delta);             /* live_nodes in VxMemStats */
 
 /* ---- elements ---------------------------------------------------------- */
 double vx__load_f64(const void *base, VxDtype d, int64_t i);

@@ -34,7 +34,7 @@ static VxTensor *bw_scatter(VxNode *n, VxTensor *g, int i)
 static VxTensor *finish(VxTensor *v, VxTensor *src, const char *name, VxBackwardFn fn, const int *ip, int nip)
 {
     VxNode *n = vx__record(&v, name, fn, src, NULL, NULL);
-    if (n) memcpy(n->ip, ip, (size_t)nip * sizeof *ip);
+    if (n && nip) memcpy(n->ip, ip, (size_t)nip * sizeof *ip);
     return v;
 }
 

@@ -94,6 +94,11 @@ int vx_cpu_unary(VxUnaryOp op, int deriv, VxTensor *dst, const VxTensor *x, cons
     return 0;
 }
 
+/* The comparison cases of both switches below (the last is the default). */
+#define COMPARISONS(a, b) case VX_OP_EQ: return a == b; case VX_OP_NE: return a != b; \
+    case VX_OP_LT: return a < b; case VX_OP_LE: return a <= b; case VX_OP_GT: return a > b; \
+    default: return a >= b;
+
 /* NaN propagates through maximum/minimum, as in torch. */
 static double float_binary(VxBinaryOp op, double a, double b)
 {
@@ -105,12 +110,7 @@ static double float_binary(VxBinaryOp op, double a, double b)
     case VX_OP_POW: return pow(a, b);
     case VX_OP_MAXIMUM: return a != a || b != b ? NAN : a > b ? a : b;
     case VX_OP_MINIMUM: return a != a || b != b ? NAN : a < b ? a : b;
-    case VX_OP_EQ: return a == b;
-    case VX_OP_NE: return a != b;
-    case VX_OP_LT: return a < b;
-    case VX_OP_LE: return a <= b;
-    case VX_OP_GT: return a > b;
-    default: return a >= b;
+    COMPARISONS(a, b)
     }
 }
 
@@ -132,12 +132,7 @@ static int64_t int_binary(VxBinaryOp op, int64_t a, int64_t b)
     case VX_OP_POW: return int_pow(a, b);
     case VX_OP_MAXIMUM: return a > b ? a : b;
     case VX_OP_MINIMUM: return a < b ? a : b;
-    case VX_OP_EQ: return a == b;
-    case VX_OP_NE: return a != b;
-    case VX_OP_LT: return a < b;
-    case VX_OP_LE: return a <= b;
-    case VX_OP_GT: return a > b;
-    default: return a >= b;
+    COMPARISONS(a, b)
     }
 }
 
