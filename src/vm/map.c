@@ -1,6 +1,6 @@
 /* map.c - HashMap<K, V>: insertion-ordered entries plus an open-addressing
- * index, as CPython's dict.  Keys are integers, bools or strings (the
- * compiler refuses others).  A map is a value: copy-on-write like arrays;
+ * index, as CPython's dict.  Keys are integers (wide ones boxed), bools
+ * or strings (the compiler refuses others).  A map is a value: copy-on-write like arrays;
  * `m = hashmap_insert(m, k, v)` updates m in place when it is unshared.
  *
  * Memory: entries (key, value) in two arrays in insertion order, so keys()
@@ -23,6 +23,8 @@ static uint64_t hash_key(const VxMap *m, VxValue k)
     if (key_is_str(m)) {
         h = 0xcbf29ce484222325ull;                      /* FNV-1a */
         for (uint32_t i = 0; i < k.s->len; i++) h = (h ^ (unsigned char)k.s->data[i]) * 0x100000001b3ull;
+    } else if (vm_kind_wide(m->key_kind)) {
+        h = k.w->v.limb[0] ^ k.w->v.limb[1] * 31 ^ k.w->v.limb[2] * 961 ^ k.w->v.limb[3] * 29791;
     } else {
         h = k.u;
     }
@@ -32,6 +34,7 @@ static uint64_t hash_key(const VxMap *m, VxValue k)
 
 static bool key_eq(const VxMap *m, VxValue a, VxValue b)
 {
+    if (vm_kind_wide(m->key_kind)) return memcmp(&a.w->v, &b.w->v, sizeof a.w->v) == 0;
     if (!key_is_str(m)) return a.u == b.u;
     return a.s->len == b.s->len && memcmp(a.s->data, b.s->data, a.s->len) == 0;
 }
@@ -44,9 +47,8 @@ VxMap *vm_map_new(Vm *vm, int key_kind, int val_kind)
     m->h.kind = VX_OBJ_MAP;
     m->key_kind = (uint8_t)key_kind;
     m->val_kind = (uint8_t)val_kind;
-    m->key_obj = key_kind == VX_PUT_STR;
-    m->val_obj = val_kind == VX_PUT_STR || val_kind == VX_PUT_ARR || val_kind == VX_PUT_REC ||
-                 val_kind == VX_PUT_FN || val_kind == VX_PUT_MAP;
+    m->key_obj = vm_kind_obj(key_kind);
+    m->val_obj = vm_kind_obj(val_kind);
     vm_link(vm, &m->h);
     return m;
 }

@@ -282,7 +282,7 @@ TEST(num_float_printing)
     char buf[32];
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         double v = cases[i].single ? (double)(float)cases[i].v : cases[i].v;
-        vx_format_float(v, cases[i].single, buf, sizeof buf);
+        vx_format_float(v, cases[i].single ? VX_FLOAT_F32 : VX_FLOAT_F64, buf, sizeof buf);
         CHECK_STR(buf, cases[i].want);
     }
     for (int k = 0; k < 20000; k++) {                    /* round trip on random bit patterns */
@@ -290,7 +290,7 @@ TEST(num_float_printing)
         double d;
         memcpy(&d, &bits, 8);
         if (isnan(d) || isinf(d)) continue;
-        vx_format_float(d, false, buf, sizeof buf);
+        vx_format_float(d, VX_FLOAT_F64, buf, sizeof buf);
         CHECK(strtod(buf, NULL) == d);
         CHECK(strchr(buf, '.') || strchr(buf, 'e'));
     }
