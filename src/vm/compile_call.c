@@ -228,7 +228,8 @@ static bool min_max_pow(Comp *c, VxNode *call, VxDecl *d, int dst)
     int a = expr(c, args.items[0]), b = expr(c, args.items[1]);
     if (is_pow) {
         int pt;
-        emit(c, call, arith_op(TK_STARSTAR, k, ik, &pt), pt, dst, a, b);
+        VxOp pop = arith_op(TK_STARSTAR, k, ik, &pt);
+        emit(c, call, pop, pt, dst, a, b);
     } else {                                          /* min: b < a ? b : a;  max: a < b ? b : a */
         int t = alloc_reg(c, call);
         emit(c, call, lt, ik, t, is_min ? b : a, is_min ? a : b);
