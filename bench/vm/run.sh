@@ -18,7 +18,7 @@ best() {   # best of 3 wall-clock runs of "$@", in seconds
 }
 echo "| benchmark | Vortex | Lua 5.4 | CPython | Lua / Vortex | CPython / Vortex |"
 echo "|---|---|---|---|---|---|"
-for b in fib loop_int loop_float spectral_norm nbody binary_trees closures word_count sha256; do
+for b in fib loop_int loop_float spectral_norm nbody binary_trees closures word_count sha256 string_build; do
   out_vx=$("$vx" run "bench/vm/$b.vx"); out_lua=$(lua5.4 "bench/vm/$b.lua"); out_py=$(python3 "bench/vm/$b.py")
   if [ "$out_vx" != "$out_py" ] || [ "${out_vx%%.*}" != "${out_lua%%.*}" ]; then
     echo "bench/vm: $b: outputs differ: vortex '$out_vx', lua '$out_lua', python '$out_py'" >&2; exit 1

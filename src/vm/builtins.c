@@ -42,35 +42,73 @@ static int64_t char_offset(const VxStr *s, int64_t index)
     return b;
 }
 
+/* The first occurrence of part in s at or after byte `from`: memchr
+ * finds each candidate first byte, memcmp checks the rest. */
 static const char *find(const VxStr *s, uint32_t from, const VxStr *part)
 {
     if (part->len > s->len - from) return NULL;
-    for (uint32_t i = from; i + part->len <= s->len; i++)
-        if (memcmp(s->data + i, part->data, part->len) == 0) return s->data + i;
+    if (part->len == 0) return s->data + from;
+    const char *p = s->data + from, *last = s->data + s->len - part->len;
+    for (; p <= last; p++) {
+        p = memchr(p, part->data[0], (size_t)(last - p) + 1);
+        if (!p) return NULL;
+        if (memcmp(p + 1, part->data + 1, part->len - 1) == 0) return p;
+    }
     return NULL;
 }
 
 /* ---- strings ------------------------------------------------------------------------ */
 
+/* split shares equal short pieces: a text of many repeated words (the
+ * usual input) then makes one string per distinct word, not one per
+ * word.  Strings are immutable, so sharing cannot be observed.  The
+ * table (open addressing, borrowed pointers: the result array holds the
+ * strings) stops taking new pieces when half full. */
+enum { SHARE_MAX_LEN = 32, SHARE_MAX_SLOTS = 1 << 14 };
+
+typedef struct Pieces { VxStr **slot; uint32_t mask, n; } Pieces;
+
+static void push_piece(Vm *vm, VxArr **r, Pieces *t, const char *p, size_t n)
+{
+    if (n > SHARE_MAX_LEN) { push_str(vm, r, p, n); return; }
+    uint32_t h = vm_hash_bytes(p, n), i = h & t->mask;
+    for (VxStr *s; (s = t->slot[i]); i = (i + 1) & t->mask)
+        if (s->hash == h && s->len == n && memcmp(s->data, p, n) == 0) { vm_arr_push(vm, r, (VxValue){ .s = s }); return; }
+    VxStr *s = str_of(vm, p, n);
+    s->hash = h;
+    if (t->n < t->mask / 2) { t->slot[i] = s; t->n++; }
+    vm_arr_push_move(vm, r, (VxValue){ .s = s });
+}
+
 static int b_split(Vm *vm, const VxValue *a, VxValue *out)
 {
     const VxStr *s = a[0].s, *sep = a[1].s;
     if (sep->len == 0) return vm_error(vm, "split: the separator is empty");
+    uint32_t nslots = 16;
+    while (nslots < SHARE_MAX_SLOTS && nslots < s->len / 4) nslots *= 2;
+    Pieces t = { vx_heap_alloc(&vm->heap, sizeof(VxStr *) * nslots), nslots - 1, 0 };
+    memset(t.slot, 0, sizeof(VxStr *) * nslots);
     VxArr *r = vm_new_arr(vm, 4, VX_PUT_STR);
     uint32_t at = 0;
     for (const char *hit; (hit = find(s, at, sep)); at = (uint32_t)(hit - s->data) + sep->len)
-        push_str(vm, &r, s->data + at, (size_t)(hit - s->data) - at);
-    push_str(vm, &r, s->data + at, s->len - at);
+        push_piece(vm, &r, &t, s->data + at, (size_t)(hit - s->data) - at);
+    push_piece(vm, &r, &t, s->data + at, s->len - at);
+    vx_heap_free(&vm->heap, t.slot, sizeof(VxStr *) * nslots);
     out->a = r;
     return 0;
 }
 
+/* One allocation: the length is known before copying. */
 static int b_join(Vm *vm, const VxValue *a, VxValue *out)
 {
     const VxArr *parts = a[0].a;
-    VxStr *r = vm_new_str(vm, 16);
+    const VxStr *sep = a[1].s;
+    uint64_t total = parts->len ? (uint64_t)sep->len * (parts->len - 1) : 0;
+    for (uint32_t i = 0; i < parts->len; i++) total += parts->items[i].s->len;
+    if (total > UINT32_MAX - 64) return vm_error(vm, "join: the result would be %llu bytes long", (unsigned long long)total);
+    VxStr *r = vm_new_str(vm, (uint32_t)total);
     for (uint32_t i = 0; i < parts->len; i++) {
-        if (i) r = vm_str_append(vm, r, a[1].s->data, a[1].s->len);
+        if (i) r = vm_str_append(vm, r, sep->data, sep->len);
         r = vm_str_append(vm, r, parts->items[i].s->data, parts->items[i].s->len);
     }
     out->s = r;

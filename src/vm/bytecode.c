@@ -13,7 +13,7 @@ static const char *const op_names[VX_OP_COUNT] = {
 
 const char *vx_op_name(VxOp op) { return op < VX_OP_COUNT ? op_names[op] : "?"; }
 
-static bool is_jump(VxOp op) { return op == VX_OP_JMP || op == VX_OP_JMPIF || op == VX_OP_JMPIFNOT; }
+static bool is_jump(VxOp op) { return op == VX_OP_JMP || op == VX_OP_JMPIF || op == VX_OP_JMPIFNOT || op == VX_OP_JMPNOTAG; }
 
 
 static void dump_func(const VxProgram *p, const VxFunc *f, FILE *out)
@@ -64,6 +64,7 @@ void vx_program_free(VxProgram *p)
     for (int i = 0; i < p->ndescs; i++) {
         free(p->descs[i]->field_names);
         free(p->descs[i]->kinds);
+        free(p->descs[i]->unit);
         free(p->descs[i]);
     }
     free(p->descs);

@@ -33,20 +33,39 @@ static inline int32_t vx_sbx(VxInstr i) { return (int32_t)((uint32_t)i.c << 16 |
 static inline void vx_set_sbx(VxInstr *i, int32_t v) { i->b = (uint16_t)v; i->c = (uint16_t)((uint32_t)v >> 16); }
 
 /* Heap objects share this header.  rc == 0 marks an immortal object (a
- * constant owned by the program); the others are linked in the VM's list
- * of live objects (see vm.c). */
+ * constant owned by the program); the others live in the VM's heap
+ * (heap.h), which can free them all at once after a runtime error. */
 typedef struct VxObj {
     uint32_t rc;
     uint32_t kind;                    /* VxObjKind */
-    struct VxObj *prev, *next;
 } VxObj;
+
+/* One register or constant: every scalar fits in 8 bytes; objects are a
+ * pointer (static types say which registers hold one). */
+typedef union VxValue {
+    int64_t i;
+    uint64_t u;
+    double f;
+    float f32;
+    struct VxStr *s;
+    struct VxArr *a;
+    struct VxRec *r;
+    const struct VxRecDesc *d;
+    struct VxClosure *fn;
+    struct VxMap *m;
+    struct VxWideInt *w;
+    VxObj *o;
+} VxValue;
 
 typedef enum VxObjKind { VX_OBJ_STR = 1, VX_OBJ_ARR, VX_OBJ_REC, VX_OBJ_DESC, VX_OBJ_CLOSURE, VX_OBJ_MAP, VX_OBJ_WIDE } VxObjKind;
 
-/* An immutable UTF-8 string (while being built by format, `cap` > len). */
+/* An immutable UTF-8 string (while being built by format, `cap` > len).
+ * hash: its hash as a map key (map.c), 0 until computed; set only once
+ * the string is complete. */
 typedef struct VxStr {
     VxObj h;
     uint32_t len, cap;
+    uint32_t hash;
     char data[];                      /* NUL-terminated too */
 } VxStr;
 
@@ -67,7 +86,7 @@ typedef struct VxArr {
     uint32_t len, cap;
     uint8_t elem_kind;                /* VxPutKind */
     bool elem_obj;
-    union VxValue *items;
+    VxValue *items;
 } VxArr;
 
 /* What a record is: a struct, a tuple or one enum variant.  Immortal
@@ -82,13 +101,14 @@ typedef struct VxRecDesc {
     const char **field_names;
     uint8_t *kinds;                   /* each field's print kind (0xFF: not printable) */
     uint64_t obj_mask;                /* bit i: field i holds an object */
+    struct VxRec *unit;               /* n == 0: the one value (immortal), which NEWREC need not make */
 } VxRecDesc;
 
 /* A struct, tuple or enum value: a descriptor and its fields. */
 typedef struct VxRec {
     VxObj h;
     const VxRecDesc *desc;
-    union VxValue *fields;            /* n values, allocated with the record */
+    VxValue fields[];                 /* desc->n values */
 } VxRec;
 
 /* A closure, or a function used as a value: its function and the values
@@ -99,7 +119,7 @@ typedef struct VxClosure {
     VxObj h;
     uint32_t func, n;
     uint64_t obj_mask;
-    union VxValue *caps;              /* n values, allocated with the closure */
+    VxValue caps[];                   /* n values */
 } VxClosure;
 
 /* A HashMap (map.c): entries in insertion order, an open-addressing index. */
@@ -110,27 +130,10 @@ typedef struct VxMap {
     uint32_t nindex;                  /* index slots: a power of two, or 0 */
     uint8_t key_kind, val_kind;       /* print kinds */
     bool key_obj, val_obj;
-    union VxValue *keys, *vals;
+    VxValue *keys, *vals;
     uint8_t *dead;
     int32_t *index;
 } VxMap;
-
-/* One register or constant: every scalar fits in 8 bytes; objects are a
- * pointer (static types say which registers hold one). */
-typedef union VxValue {
-    int64_t i;
-    uint64_t u;
-    double f;
-    float f32;
-    VxStr *s;
-    VxArr *a;
-    VxRec *r;
-    const VxRecDesc *d;
-    VxClosure *fn;
-    VxMap *m;
-    VxWideInt *w;
-    VxObj *o;
-} VxValue;
 
 /* Print kinds (the `t` byte of PUT). */
 typedef enum VxPutKind { VX_PUT_INT = 0, VX_PUT_F64 = 32, VX_PUT_F32, VX_PUT_F16, VX_PUT_BF16, VX_PUT_BOOL, VX_PUT_STR,

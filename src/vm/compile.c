@@ -57,6 +57,7 @@ int string_const(Comp *c, const char *s, uint32_t n)
     memset(&str->h, 0, sizeof str->h);            /* rc 0: immortal */
     str->h.kind = VX_OBJ_STR;
     str->len = str->cap = n;
+    str->hash = 0;
     memcpy(str->data, s, n);
     str->data[n] = '\0';
     vx_vec_push(&c->strings, str);

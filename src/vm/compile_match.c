@@ -100,6 +100,12 @@ void declare_bindings(Comp *c, Bindings *bs)
 
 static void tag_test(Comp *c, VxNode *p, VxVariant *v, int r, IntVec *misses)
 {
+    if (v->index <= UINT8_MAX) {                     /* one instruction: the tag fits the t byte */
+        int pc = emit_jump(c, p, VX_OP_JMPNOTAG, r);
+        c->code.data[pc].t = (uint8_t)v->index;
+        vx_vec_push(misses, pc);
+        return;
+    }
     int save = c->freereg, t = alloc_reg(c, p), k = alloc_reg(c, p);
     emit(c, p, VX_OP_GETTAG, 0, t, r, 0);
     load_int(c, p, k, v->index);

@@ -165,6 +165,12 @@ int desc_const(Comp *c, VxType *t, int v)
                                                              ? t->u.adt.decl->variants[v].fields[i].name : "")
                                                          : t->u.adt.decl->fields[i].name;
     }
+    if (n == 0) {                                    /* `None`, `Leaf`, `()`-like values: one shared constant */
+        d->unit = calloc(1, sizeof *d->unit);        /* rc 0: immortal */
+        if (!d->unit) vx_xmalloc((size_t)-1);
+        d->unit->h.kind = VX_OBJ_REC;
+        d->unit->desc = d;
+    }
     vx_vec_push(&c->descs, d);
     DescKey key = { t, v, c->descs.len - 1 };
     vx_vec_push(&c->desc_keys, key);

@@ -20,11 +20,8 @@ static bool is_wide(VxIntKind k) { return vx_int_bits(k) > 64; }
 
 static VxWideInt *new_wide(Vm *vm, VxWide v)
 {
-    VxWideInt *w = vx_xmalloc(sizeof *w);
-    w->h.rc = 1;
-    w->h.kind = VX_OBJ_WIDE;
+    VxWideInt *w = vm_new_obj(vm, sizeof *w, VX_OBJ_WIDE);
     w->v = v;
-    vm_link(vm, &w->h);
     return w;
 }
 

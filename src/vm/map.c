@@ -17,39 +17,49 @@ enum { EMPTY = -1, TOMB = -2 };
 
 static bool key_is_str(const VxMap *m) { return m->key_kind == VX_PUT_STR; }
 
-static uint64_t hash_key(const VxMap *m, VxValue k)
+/* murmur3's finaliser: spreads the bits, so the low ones index well. */
+static uint64_t mix(uint64_t h) { h ^= h >> 33; h *= 0xff51afd7ed558ccdull; h ^= h >> 33; return h; }
+
+uint32_t vm_hash_bytes(const char *p, size_t n)
 {
-    uint64_t h;
-    if (key_is_str(m)) {
-        h = 0xcbf29ce484222325ull;                      /* FNV-1a */
-        for (uint32_t i = 0; i < k.s->len; i++) h = (h ^ (unsigned char)k.s->data[i]) * 0x100000001b3ull;
-    } else if (vm_kind_wide(m->key_kind)) {
-        h = k.w->v.limb[0] ^ k.w->v.limb[1] * 31 ^ k.w->v.limb[2] * 961 ^ k.w->v.limb[3] * 29791;
-    } else {
-        h = k.u;
-    }
-    h ^= h >> 33; h *= 0xff51afd7ed558ccdull; h ^= h >> 33;   /* spread the bits (murmur3's finaliser) */
-    return h;
+    uint64_t h = 0xcbf29ce484222325ull;                  /* FNV-1a */
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 0x100000001b3ull;
+    uint32_t r = (uint32_t)mix(h);
+    return r ? r : 1;                                    /* 0 means "not computed yet" */
 }
 
+/* Computed once per string: a key is hashed on every lookup. */
+uint32_t vm_str_hash(VxStr *s)
+{
+    if (!s->hash) s->hash = vm_hash_bytes(s->data, s->len);
+    return s->hash;
+}
+
+static uint32_t hash_key(const VxMap *m, VxValue k)
+{
+    if (vm_kind_wide(m->key_kind)) {
+        const uint64_t *l = k.w->v.limb;
+        return (uint32_t)mix(l[0] ^ mix(l[1] ^ mix(l[2] ^ mix(l[3]))));
+    }
+    return key_is_str(m) ? vm_str_hash(k.s) : (uint32_t)mix(k.u);
+}
+
+/* Strings: the same object (split shares its pieces), or equal hashes and bytes. */
 static bool key_eq(const VxMap *m, VxValue a, VxValue b)
 {
     if (vm_kind_wide(m->key_kind)) return memcmp(&a.w->v, &b.w->v, sizeof a.w->v) == 0;
-    if (!key_is_str(m)) return a.u == b.u;
-    return a.s->len == b.s->len && memcmp(a.s->data, b.s->data, a.s->len) == 0;
+    if (!key_is_str(m) || a.s == b.s) return a.u == b.u;
+    return a.s->hash == b.s->hash && a.s->len == b.s->len && memcmp(a.s->data, b.s->data, a.s->len) == 0;
 }
 
 VxMap *vm_map_new(Vm *vm, int key_kind, int val_kind)
 {
-    VxMap *m = calloc(1, sizeof *m);
-    if (!m) vx_xmalloc((size_t)-1);
-    m->h.rc = 1;
-    m->h.kind = VX_OBJ_MAP;
+    VxMap *m = vm_new_obj(vm, sizeof *m, VX_OBJ_MAP);
+    memset((char *)m + sizeof m->h, 0, sizeof *m - sizeof m->h);
     m->key_kind = (uint8_t)key_kind;
     m->val_kind = (uint8_t)val_kind;
     m->key_obj = vm_kind_obj(key_kind);
     m->val_obj = vm_kind_obj(val_kind);
-    vm_link(vm, &m->h);
     return m;
 }
 
@@ -60,14 +70,19 @@ void vm_map_free_parts(Vm *vm, VxMap *m)
         if (m->key_obj) vm_release(vm, m->keys[i].o);
         if (m->val_obj) vm_release(vm, m->vals[i].o);
     }
-    free(m->keys); free(m->vals); free(m->dead); free(m->index);
+    if (!m->cap) return;                               /* never had entries */
+    VxHeap *h = &vm->heap;
+    vx_heap_free(h, m->keys, sizeof(VxValue) * m->cap);
+    vx_heap_free(h, m->vals, sizeof(VxValue) * m->cap);
+    vx_heap_free(h, m->dead, m->cap);
+    vx_heap_free(h, m->index, sizeof(int32_t) * m->nindex);
 }
 
 /* The entry holding key k, or -1; *slot gets where k is or would go. */
 static int64_t find(const VxMap *m, VxValue k, uint32_t *slot)
 {
     if (!m->nindex) return -1;
-    uint32_t mask = m->nindex - 1, i = (uint32_t)hash_key(m, k) & mask;
+    uint32_t mask = m->nindex - 1, i = hash_key(m, k) & mask;
     int64_t first_tomb = -1;
     for (;; i = (i + 1) & mask) {
         int32_t e = m->index[i];
@@ -78,7 +93,7 @@ static int64_t find(const VxMap *m, VxValue k, uint32_t *slot)
 }
 
 /* Squeeze out dead entries and rebuild the index at a size for n entries. */
-static void rebuild(VxMap *m, uint32_t n)
+static void rebuild(Vm *vm, VxMap *m, uint32_t n)
 {
     uint32_t live = 0;
     for (uint32_t i = 0; i < m->used; i++)
@@ -86,15 +101,16 @@ static void rebuild(VxMap *m, uint32_t n)
     m->used = live;
     uint32_t cap = 8;
     while (cap < n + n / 2) cap *= 2;
+    VxHeap *h = &vm->heap;
+    m->keys = vx_heap_realloc(h, m->keys, sizeof(VxValue) * m->cap, sizeof(VxValue) * cap);
+    m->vals = vx_heap_realloc(h, m->vals, sizeof(VxValue) * m->cap, sizeof(VxValue) * cap);
+    m->dead = vx_heap_realloc(h, m->dead, m->cap, cap);
     m->cap = cap;
-    m->keys = vx_xrealloc(m->keys, sizeof(VxValue) * cap);
-    m->vals = vx_xrealloc(m->vals, sizeof(VxValue) * cap);
-    m->dead = vx_xrealloc(m->dead, cap);
     uint32_t nindex = 16;
     while (nindex < cap * 4 / 3 + 1) nindex *= 2;
+    if (m->nindex) vx_heap_free(h, m->index, sizeof(int32_t) * m->nindex);
     m->nindex = nindex;
-    free(m->index);
-    m->index = vx_xmalloc(sizeof(int32_t) * nindex);
+    m->index = vx_heap_alloc(h, sizeof(int32_t) * nindex);
     for (uint32_t i = 0; i < nindex; i++) m->index[i] = EMPTY;
     for (uint32_t e = 0; e < m->used; e++) {
         uint32_t slot;
@@ -113,7 +129,7 @@ void vm_map_insert(Vm *vm, VxMap *m, VxValue k, VxValue v)
         m->vals[e] = v;
         return;
     }
-    if (m->used + 1 > m->cap) { rebuild(m, m->len + 1); find(m, k, &slot); }
+    if (m->used + 1 > m->cap) { rebuild(vm, m, m->len + 1); find(m, k, &slot); }
     e = m->used++;
     m->keys[e] = k;
     m->vals[e] = v;

@@ -11,6 +11,8 @@ bool vm_map_remove(Vm *vm, VxMap *m, VxValue k);
 bool vm_map_get(const VxMap *m, VxValue k, VxValue *v);   /* borrowed */
 VxMap *vm_map_copy(Vm *vm, const VxMap *m);
 VxMap *vm_map_unique(Vm *vm, VxMap *m);            /* copy-on-write */
+uint32_t vm_hash_bytes(const char *p, size_t n);   /* never 0 */
+uint32_t vm_str_hash(VxStr *s);                   /* cached in s->hash */
 VxArr *vm_map_list(Vm *vm, const VxMap *m, int which);   /* 0: keys, 1: values */
 
 #endif

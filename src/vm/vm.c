@@ -16,82 +16,80 @@
 #include "num.h"
 #include "builtins.h"
 #include "map.h"
+#include "heap.h"
 
 /* ---- objects ------------------------------------------------------------------ *
  * Reference counts are maintained by instructions the compiler places
  * (MOVE_OBJ retains, DROP releases; see compile.c): the interpreter never
- * guesses.  Every object is on one list, so that a runtime error can free
- * what the program abandoned. */
+ * guesses.  Every object and its parts come from the VM's heap (heap.h),
+ * so that a runtime error can free what the program abandoned at once. */
 
-static void link_obj(Vm *vm, VxObj *o)
+/* A new object of `size` bytes owning one reference. */
+static inline void *new_obj(Vm *vm, size_t size, VxObjKind kind)
 {
-    o->next = vm->live.next;
-    o->prev = &vm->live;
-    vm->live.next->prev = o;
-    vm->live.next = o;
+    VxObj *o = vx_heap_alloc(&vm->heap, size);
+    o->rc = 1;
+    o->kind = kind;
     vm->nlive++;
-}
-
-static void unlink_obj(Vm *vm, VxObj *o)
-{
-    o->prev->next = o->next;
-    o->next->prev = o->prev;
-    vm->nlive--;
+    return o;
 }
 
 static inline void retain(VxObj *o) { if (o && o->rc) o->rc++; }
 
 static void free_obj(Vm *vm, VxObj *o);
 
-static void release(Vm *vm, VxObj *o)
+static inline void release(Vm *vm, VxObj *o)
 {
     if (!o || !o->rc || --o->rc) return;              /* absent, immortal, or still shared */
-    unlink_obj(vm, o);
     free_obj(vm, o);
 }
 
-/* Free an unlinked object and release what it owns. */
+static size_t str_bytes(uint32_t cap) { return sizeof(VxStr) + (size_t)cap + 1; }
+static size_t rec_bytes(uint32_t n) { return sizeof(VxRec) + sizeof(VxValue) * n; }
+static size_t closure_bytes(uint32_t n) { return sizeof(VxClosure) + sizeof(VxValue) * n; }
+
+/* Free an object whose last reference went, and release what it owns. */
 static void free_obj(Vm *vm, VxObj *o)
 {
-    if (o->kind == VX_OBJ_ARR) {
+    size_t size;
+    vm->nlive--;
+    if (o->kind == VX_OBJ_STR) {
+        size = str_bytes(((VxStr *)o)->cap);
+    } else if (o->kind == VX_OBJ_ARR) {
         VxArr *a = (VxArr *)o;
         if (a->elem_obj) for (uint32_t i = 0; i < a->len; i++) release(vm, a->items[i].o);
-        free(a->items);
+        vx_heap_free(&vm->heap, a->items, sizeof(VxValue) * a->cap);
+        size = sizeof *a;
     } else if (o->kind == VX_OBJ_REC) {
         VxRec *r = (VxRec *)o;
-        for (uint32_t i = 0; i < r->desc->n; i++)
-            if (r->desc->obj_mask >> i & 1) release(vm, r->fields[i].o);
+        for (uint64_t m = r->desc->obj_mask; m; m &= m - 1) release(vm, r->fields[__builtin_ctzll(m)].o);
+        size = rec_bytes(r->desc->n);
     } else if (o->kind == VX_OBJ_MAP) {
         vm_map_free_parts(vm, (VxMap *)o);
-    } else if (o->kind == VX_OBJ_CLOSURE) {
+        size = sizeof(VxMap);
+    } else if (o->kind == VX_OBJ_WIDE) {
+        size = sizeof(VxWideInt);
+    } else {
         VxClosure *f = (VxClosure *)o;
-        for (uint32_t i = 0; i < f->n; i++)
-            if (f->obj_mask >> i & 1) release(vm, f->caps[i].o);
+        for (uint64_t m = f->obj_mask; m; m &= m - 1) release(vm, f->caps[__builtin_ctzll(m)].o);
+        size = closure_bytes(f->n);
     }
-    free(o);
+    vx_heap_free(&vm->heap, o, size);
 }
 
 static VxClosure *new_closure(Vm *vm, uint32_t func, const VxFunc *f)
 {
-    VxClosure *c = vx_xmalloc(sizeof *c + sizeof(VxValue) * (size_t)f->ncaps);
-    c->h.rc = 1;
-    c->h.kind = VX_OBJ_CLOSURE;
+    VxClosure *c = new_obj(vm, closure_bytes((uint32_t)f->ncaps), VX_OBJ_CLOSURE);
     c->func = func;
     c->n = (uint32_t)f->ncaps;
     c->obj_mask = f->caps_obj_mask;
-    c->caps = (VxValue *)(c + 1);
-    link_obj(vm, &c->h);
     return c;
 }
 
-static VxRec *new_rec(Vm *vm, const VxRecDesc *d)
+static inline VxRec *new_rec(Vm *vm, const VxRecDesc *d)
 {
-    VxRec *r = vx_xmalloc(sizeof *r + sizeof(VxValue) * d->n);
-    r->h.rc = 1;
-    r->h.kind = VX_OBJ_REC;
+    VxRec *r = new_obj(vm, rec_bytes(d->n), VX_OBJ_REC);
     r->desc = d;
-    r->fields = (VxValue *)(r + 1);
-    link_obj(vm, &r->h);
     return r;
 }
 
@@ -101,25 +99,26 @@ static VxRec *rec_unique(Vm *vm, VxRec *r)
     if (r->h.rc == 1) return r;
     VxRec *c = new_rec(vm, r->desc);
     memcpy(c->fields, r->fields, sizeof(VxValue) * r->desc->n);
-    for (uint32_t i = 0; i < r->desc->n; i++) if (r->desc->obj_mask >> i & 1) retain(c->fields[i].o);
+    for (uint64_t m = r->desc->obj_mask; m; m &= m - 1) retain(c->fields[__builtin_ctzll(m)].o);
     release(vm, &r->h);
     return c;
 }
 
 static VxArr *arr_unique(Vm *vm, VxArr *a);
-static void arr_reserve(VxArr *a, uint32_t n);
+static void arr_grow(Vm *vm, VxArr *a, uint32_t n);
 
 /* *slot.push(v), v moving in (no retain), copying the array first if it
  * is shared. */
-static void arr_push_move(Vm *vm, VxArr **slot, VxValue v)
+static inline void arr_push_move(Vm *vm, VxArr **slot, VxValue v)
 {
-    VxArr *a = *slot = arr_unique(vm, *slot);
-    arr_reserve(a, a->len + 1);
+    VxArr *a = *slot;
+    if (a->h.rc != 1) a = *slot = arr_unique(vm, a);
+    if (a->len == a->cap) arr_grow(vm, a, a->len + 1);
     a->items[a->len++] = v;
 }
 
 /* *slot.push(a copy of v). */
-static void arr_push(Vm *vm, VxArr **slot, VxValue v)
+static inline void arr_push(Vm *vm, VxArr **slot, VxValue v)
 {
     if ((*slot)->elem_obj) retain(v.o);
     arr_push_move(vm, slot, v);
@@ -127,24 +126,22 @@ static void arr_push(Vm *vm, VxArr **slot, VxValue v)
 
 static VxArr *new_arr(Vm *vm, uint32_t cap, int elem_kind)
 {
-    VxArr *a = vx_xmalloc(sizeof *a);
-    a->h.rc = 1;
-    a->h.kind = VX_OBJ_ARR;
+    VxArr *a = new_obj(vm, sizeof *a, VX_OBJ_ARR);
     a->len = 0;
     a->cap = cap ? cap : 4;
     a->elem_kind = (uint8_t)elem_kind;
     a->elem_obj = vm_kind_obj(elem_kind);
-    a->items = vx_xmalloc(sizeof(VxValue) * a->cap);
-    link_obj(vm, &a->h);
+    a->items = vx_heap_alloc(&vm->heap, sizeof(VxValue) * a->cap);
     return a;
 }
 
-static void arr_reserve(VxArr *a, uint32_t need)
+/* Room for `need` items, doubling. */
+static void arr_grow(Vm *vm, VxArr *a, uint32_t need)
 {
     if (need <= a->cap) return;
     uint32_t cap = a->cap;
     while (cap < need) cap = cap < (1u << 30) ? cap * 2 : UINT32_MAX;
-    a->items = vx_xrealloc(a->items, sizeof(VxValue) * cap);
+    a->items = vx_heap_realloc(&vm->heap, a->items, sizeof(VxValue) * a->cap, sizeof(VxValue) * cap);
     a->cap = cap;
 }
 
@@ -162,13 +159,11 @@ static VxArr *arr_unique(Vm *vm, VxArr *a)
 
 static VxStr *new_str(Vm *vm, uint32_t cap)
 {
-    VxStr *s = vx_xmalloc(sizeof *s + (size_t)cap + 1);
-    s->h.rc = 1;
-    s->h.kind = VX_OBJ_STR;
+    VxStr *s = new_obj(vm, str_bytes(cap), VX_OBJ_STR);
     s->len = 0;
     s->cap = cap;
+    s->hash = 0;
     s->data[0] = '\0';
-    link_obj(vm, &s->h);
     return s;
 }
 
@@ -178,27 +173,22 @@ static VxStr *str_append(Vm *vm, VxStr *s, const char *p, size_t n)
     if (s->len + n > s->cap) {
         size_t cap = (s->cap + n) * 2;
         if (cap > UINT32_MAX - 64) cap = UINT32_MAX - 64;
-        unlink_obj(vm, &s->h);
-        s = vx_xrealloc(s, sizeof *s + cap + 1);
+        s = vx_heap_realloc(&vm->heap, s, str_bytes(s->cap), str_bytes((uint32_t)cap));
         s->cap = (uint32_t)cap;
-        link_obj(vm, &s->h);
     }
     memcpy(s->data + s->len, p, n);
     s->len += (uint32_t)n;
     s->data[s->len] = '\0';
+    s->hash = 0;                                      /* the text changed */
     return s;
 }
 
-/* After a runtime error: free everything, without following references
- * (every object is on the list, each is freed once). */
+/* After a runtime error: free everything at once, without following
+ * references. */
 static void free_all_objects(Vm *vm)
 {
-    while (vm->live.next != &vm->live) {
-        VxObj *o = vm->live.next;
-        unlink_obj(vm, o);
-        if (o->kind == VX_OBJ_ARR) free(((VxArr *)o)->items);
-        free(o);
-    }
+    vx_heap_destroy(&vm->heap);
+    vm->nlive = 0;
 }
 
 static int64_t utf8_length(const VxStr *s)
@@ -222,7 +212,7 @@ VxArr *vm_new_arr(Vm *vm, uint32_t cap, int elem_kind) { return new_arr(vm, cap,
 void vm_arr_push(Vm *vm, VxArr **slot, VxValue v) { arr_push(vm, slot, v); }
 void vm_arr_push_move(Vm *vm, VxArr **slot, VxValue v) { arr_push_move(vm, slot, v); }
 void vm_retain(VxObj *o) { retain(o); }
-void vm_link(Vm *vm, VxObj *o) { link_obj(vm, o); }
+void *vm_new_obj(Vm *vm, size_t size, VxObjKind kind) { return new_obj(vm, size, kind); }
 VxRec *vm_new_rec(Vm *vm, const VxRecDesc *d) { return new_rec(vm, d); }
 void vm_release(Vm *vm, VxObj *o) { release(vm, o); }
 
@@ -287,6 +277,21 @@ static size_t sci_text(double d, VxFloatFmt f, int prec, char *buf, size_t cap)
     return (size_t)(w - buf);
 }
 
+/* An integer in decimal, by hand: to_string and format print many, and
+ * snprintf's format parsing cost more than the digits.  buf holds 21+. */
+static size_t decimal_text(VxValue v, bool is_signed, char *buf)
+{
+    bool neg = is_signed && v.i < 0;
+    uint64_t u = neg ? 0 - v.u : v.u;
+    char tmp[24], *p = tmp + sizeof tmp;
+    do { *--p = (char)('0' + u % 10); u /= 10; } while (u);
+    if (neg) *--p = '-';
+    size_t n = (size_t)(tmp + sizeof tmp - p);
+    memcpy(buf, p, n);
+    buf[n] = '\0';
+    return n;
+}
+
 static size_t scalar_text(VxValue v, int kind, int prec, bool sci, char *buf, size_t cap, const char **text)
 {
     *text = buf;
@@ -295,10 +300,8 @@ static size_t scalar_text(VxValue v, int kind, int prec, bool sci, char *buf, si
         vx_wide_str(v.w->v, vm_int_type(k), buf, cap);
         return strlen(buf);
     }
-    if (kind >= VX_PUT_INT && kind < VX_PUT_INT + VX_INT_KINDS) {
-        if (vx_int_signed((VxIntKind)(kind - VX_PUT_INT))) return (size_t)snprintf(buf, cap, "%lld", (long long)v.i);
-        return (size_t)snprintf(buf, cap, "%llu", (unsigned long long)v.u);
-    }
+    if (kind >= VX_PUT_INT && kind < VX_PUT_INT + VX_INT_KINDS)
+        return decimal_text(v, vx_int_signed((VxIntKind)(kind - VX_PUT_INT)), buf);
     switch (kind) {
     case VX_PUT_F64: case VX_PUT_F32: case VX_PUT_F16: case VX_PUT_BF16: {
         double d = kind == VX_PUT_F64 ? v.f : v.f32;
@@ -774,6 +777,7 @@ static int execute(Vm *vm)
         vmcase(JMP) pc += vx_sbx(i); vmbreak;
         vmcase(JMPIF) if (RA.i) pc += vx_sbx(i); vmbreak;
         vmcase(JMPIFNOT) if (!RA.i) pc += vx_sbx(i); vmbreak;
+        vmcase(JMPNOTAG) if (RA.r->desc->tag != i.t) pc += vx_sbx(i); vmbreak;
 
         vmcase(CALL) {
             const VxFunc *f = &vm->prog->funcs[i.b];
@@ -901,6 +905,7 @@ static int execute(Vm *vm)
             vmbreak;
         }
         vmcase(NEWREC) {
+            if (K[i.c].d->unit) { RA.r = K[i.c].d->unit; vmbreak; }   /* no fields: the one shared value */
             VxRec *r = new_rec(vm, K[i.c].d);
             memcpy(r->fields, &RB, sizeof(VxValue) * r->desc->n);    /* the fields move in */
             RA.r = r;
@@ -980,14 +985,14 @@ int vx_run(const VxProgram *p, int argc, char **argv, VxDiags *diags)
         return 1;
     }
     vm->stack_end = vm->stack + STACK_VALUES;
-    vm->live.next = vm->live.prev = &vm->live;
+    vx_heap_init(&vm->heap);
     const VxFunc *main_fn = &p->funcs[p->main];
     vm->frames[0] = (Frame){ main_fn, main_fn->code, vm->stack, 0 };
     vm->nframes = 1;
     int status = execute(vm);
     flush_out(vm);
-    if (status == 0 && !vm->exited && vm->nlive) {       /* the compiler's drops must balance: a leak is our bug */
-        fprintf(stderr, "internal error: %zu objects were never released\n", vm->nlive);
+    if (status == 0 && !vm->exited && (vm->nlive || vm->heap.in_use)) {   /* drops must balance: a leak is our bug */
+        fprintf(stderr, "internal error: %zu objects (%zu bytes) were never released\n", vm->nlive, vm->heap.in_use);
         status = 70;
     }
     free_all_objects(vm);

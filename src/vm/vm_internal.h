@@ -4,6 +4,7 @@
 #define VX_VM_INTERNAL_H
 
 #include "vm.h"
+#include "heap.h"
 
 enum {
     STACK_VALUES = 1 << 22,           /* 32 MiB of registers, touched only as used */
@@ -26,9 +27,9 @@ typedef struct Vm {
     int nframes;
     char out[OUT_BUF];
     size_t outlen;
-    VxObj live;                       /* sentinel of the list of live objects */
+    VxHeap heap;                      /* every object and its parts (heap.h) */
     bool exited;                      /* stopped by exit(): objects may still be held */
-    size_t nlive;
+    size_t nlive;                     /* objects made and not yet freed */
     int argc;                         /* the program's own arguments, for args() */
     char **argv;
     uint64_t rng[4];                  /* xoshiro256** state (builtins.c), seeded with 0 at start */
@@ -69,7 +70,7 @@ VxArr *vm_new_arr(Vm *vm, uint32_t cap, int elem_kind);
 void vm_arr_push(Vm *vm, VxArr **slot, VxValue v);    /* retains v when the array holds objects */
 void vm_arr_push_move(Vm *vm, VxArr **slot, VxValue v);   /* the array takes v's reference */
 void vm_retain(VxObj *o);
-void vm_link(Vm *vm, VxObj *o);                       /* onto the live list */
+void *vm_new_obj(Vm *vm, size_t size, VxObjKind kind);  /* `size` bytes, rc 1, fields uninitialised */
 VxRec *vm_new_rec(Vm *vm, const VxRecDesc *d);          /* fields uninitialised */
 void vm_release(Vm *vm, VxObj *o);
 int64_t vm_utf8_length(const VxStr *s);                /* in characters */
