@@ -334,24 +334,16 @@ static int cmp_str(const void *x, const void *y)
     return c ? c : (a->len > b->len) - (a->len < b->len);
 }
 
-static int cmp_wide(const void *x, const void *y, bool is_signed)
-{
-    VxIntType t = { 256, is_signed };                    /* normalised values compare the same at 256 bits */
-    return vx_wide_cmp(((const VxValue *)x)->w->v, ((const VxValue *)y)->w->v, t);
-}
-static int cmp_wide_s(const void *x, const void *y) { return cmp_wide(x, y, true); }
-static int cmp_wide_u(const void *x, const void *y) { return cmp_wide(x, y, false); }
-
-/* A sorted copy; the compiler allows only numbers and strings. */
+/* A sorted copy. */
 static int b_sort(Vm *vm, const VxValue *a, VxValue *out)
 {
     VxArr *r = copy_array(vm, a[0].a);
     int k = r->elem_kind;
     int (*cmp)(const void *, const void *) =
         k == VX_PUT_F64 ? cmp_f64 : k == VX_PUT_F32 || k == VX_PUT_F16 || k == VX_PUT_BF16 ? cmp_f32 : k == VX_PUT_STR ? cmp_str
-        : vm_kind_wide(k) ? (k == VX_PUT_INT + VX_I128 ? cmp_wide_s : cmp_wide_u)
         : vx_int_signed((VxIntKind)(k - VX_PUT_INT)) ? cmp_i64 : cmp_u64;
-    if (r->len > 1) qsort(r->items, r->len, sizeof(VxValue), cmp);
+    if (k == VX_PUT_ARR || k == VX_PUT_REC || vm_kind_wide(k)) vm_sort_values(r->items, r->len, k);   /* tuples, records, arrays, boxed */
+    else if (r->len > 1) qsort(r->items, r->len, sizeof(VxValue), cmp);
     out->a = r;
     return 0;
 }
