@@ -304,6 +304,16 @@ VxDecl *vx_sema_method(VxSema *s, VxType *recv, const char *name)
     vx_types_rollback(s->types, mark);
     return m;
 }
+VxDecl *vx_sema_method_inst(VxSema *s, VxType *recv, const char *name, VxType **impl_args, int cap, int *n)
+{
+    VxType **args;
+    size_t mark = vx_types_mark(s->types);
+    VxDecl *m = find_method(s, recv, intern(s, name), &args, n);
+    if (*n > cap) m = NULL;
+    for (int i = 0; m && i < *n; i++) impl_args[i] = vx_zonk(s->types, args[i], true);
+    vx_types_rollback(s->types, mark);
+    return m;
+}
 VxDecl *vx_sema_operator(VxSema *s, VxType *l, VxType *r, const char *method)
 {
     VxType **args;
@@ -333,6 +343,18 @@ int vx_sema_call_args(VxSema *s, VxNode *site, VxType ***args)
     for (int i = 0; i < s->calls.len; i++)
         if (s->calls.data[i].site == site) { *args = s->calls.data[i].args; return s->calls.data[i].nargs; }
     return -1;
+}
+
+bool vx_sema_poly_use(VxSema *s, int i, VxNode **binding, VxNode **use, VxType ***quant, VxType ***inst, int *n)
+{
+    if (i < 0 || i >= s->poly_uses.len) return false;
+    PolyUse *u = &s->poly_uses.data[i];
+    *binding = u->binding;
+    *use = u->use;
+    *quant = u->quant;
+    *inst = u->inst;
+    *n = u->n;
+    return true;
 }
 
 void vx_sema_set_file(VxSema *s, const VxSource *src) { s->src = src; }
@@ -372,6 +394,7 @@ void vx_sema_free(VxSema *sp)
     vx_vec_free(&s.scopes);
     vx_vec_free(&s.dump);
     vx_vec_free(&s.calls);
+    vx_vec_free(&s.poly_uses);
     vx_vec_free(&s.obligations);
     vx_vec_free(&s.int_lits);
     vx_vec_free(&s.bindings);

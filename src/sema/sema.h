@@ -121,6 +121,9 @@ void vx_sema_set_file(VxSema *s, const VxSource *src);
 VxVariant *vx_sema_variant(VxSema *s, VxNode *path, VxDecl **enum_out);
 /* The method `name` for a receiver of (concrete) type recv, or NULL. */
 VxDecl *vx_sema_method(VxSema *s, VxType *recv, const char *name);
+/* The same, with the arguments of the impl that provides it (`T` of
+ * `impl<T> Stack<T>` for a `Stack<i64>` receiver: i64) in impl_args[0..*n). */
+VxDecl *vx_sema_method_inst(VxSema *s, VxType *recv, const char *name, VxType **impl_args, int cap, int *n);
 /* The impl method behind `l OP r` (r NULL: unary; method "add", "neg", "index", ...), or NULL. */
 VxDecl *vx_sema_operator(VxSema *s, VxType *l, VxType *r, const char *method);
 /* `Type::function`: the associated function a two-segment path names, or NULL. */
@@ -128,6 +131,10 @@ VxDecl *vx_sema_assoc_fn(VxSema *s, VxNode *path);
 /* The type arguments of the generic function called at `site` (in terms
  * of the caller's own generic parameters); their count, or -1. */
 int vx_sema_call_args(VxSema *s, VxNode *site, VxType ***args);
+/* The i-th use of a generalised `let` closure (`let id = |x| x`): the
+ * binding's pattern, the name's use, and the types its variables quant[k]
+ * take there, inst[k].  False past the last. */
+bool vx_sema_poly_use(VxSema *s, int i, VxNode **binding, VxNode **use, VxType ***quant, VxType ***inst, int *n);
 
 /* The concrete instances to compile, in discovery order (main's callees follow it). */
 int vx_sema_instances(VxSema *s, VxDecl ***decls, VxType ****args, int **nargs);

@@ -295,7 +295,9 @@ VxType *check_call(Sema *s, VxNode *call, VxType *expected)
     }
     if (callee->kind == VX_N_PATH) {
         VxType *sig;
+        s->call_site = call;
         VxDecl *m = assoc_fn(s, callee, &sig);
+        s->call_site = NULL;
         if (m) {
             callee->type = sig;
             return check_args(s, call, m, sig, call->u.call.args, NULL);
@@ -404,7 +406,9 @@ VxType *check_method_call(Sema *s, VxNode *call)
     }
     VxType *rv = vx_resolve(s->types, recv);
     if (rv->kind == VX_T_REF) rv = vx_resolve(s->types, rv->u.arr.elem);
+    s->call_site = call;                             /* the compiler reads the instance from here */
     VxType *sig = method_sig(s, m, rv, iargs, n, call->span);
+    s->call_site = NULL;
     if (!m->self) {
         VxDiag *g = sema_error(s, call->span, "`%s` is an associated function, not a method", name);
         vx_diag_help(s->diags, g, "call it as `%s::%s(...)`", tname(s, rv), name);

@@ -75,6 +75,8 @@ static VxType *ident(Sema *s, VxNode *e)
     if (l && l->nquant) {                            /* a generalised closure: fresh types per use */
         VxType *fresh[16];
         for (int i = 0; i < l->nquant; i++) fresh[i] = vx_t_fresh(s->types, VX_LIT_NONE);
+        PolyUse u = { l->node, e, l->quant, vx_arena_dup(&s->arena, fresh, sizeof(VxType *) * (size_t)l->nquant), l->nquant };
+        vx_vec_push(&s->poly_uses, u);
         return vx_subst_vars(s->types, l->type, l->quant, fresh, l->nquant);
     }
     if (l) return l->type;
@@ -520,6 +522,7 @@ static VxType *field_access(Sema *s, VxNode *e)
     }
     if (t->kind == VX_T_TENSOR && strcmp(name, "shape") == 0) return vx_t_slice(s->types, vx_t_int(s->types, VX_I64));
     if (t->kind == VX_T_TENSOR && strcmp(name, "grad") == 0) return t;      /* same shape as the tensor */
+    if (t->kind == VX_T_TENSOR && strcmp(name, "dtype") == 0) return vx_t_str(s->types);   /* "f32" */
     if (t->kind == VX_T_TENSOR && strcmp(name, "T") == 0) {
         if (!t->u.tensor.ranked || t->u.tensor.rank < 2) return t;
         VxDim dims[64];

@@ -67,6 +67,14 @@ typedef struct CallRecord {
     VxNode *site;                     /* the call expression (free functions), for the VM */
 } CallRecord;
 
+/* A use of a generalised `let` closure, with the types its variables
+ * take there (for the VM, which compiles one closure per instantiation). */
+typedef struct PolyUse {
+    VxNode *binding, *use;            /* the `let` pattern, the name's use */
+    VxType **quant, **inst;
+    int n;
+} PolyUse;
+
 /* Impls indexed by the head of their self type (an ADT's declaration, or a
  * type kind for built-in types; 0 for blanket impls over a parameter). */
 typedef struct ImplKey {
@@ -118,6 +126,7 @@ struct VxSema {
     VX_VEC(DumpEntry) dump;
     VX_VEC(Obligation) obligations;   /* per function */
     VX_VEC(CallRecord) calls;         /* calls to generic functions, for monomorphization */
+    VX_VEC(PolyUse) poly_uses;
     VxNode *call_site;                /* the call the next record_call is for */
     VX_VEC(Instance) instances;
     int *instance_slots;              /* hash set over instances (index + 1, 0 = empty) */

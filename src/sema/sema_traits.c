@@ -43,7 +43,7 @@ static int builtin_rule(Sema *s, VxType *t, VxDecl *tr)
     case VX_T_STR: return eq || ord || copy || disp;
     case VX_T_UNIT: return eq || copy || disp;
     case VX_T_TUPLE: return (eq || ord || copy || disp) && all_args(s, t->u.tuple.elems, t->u.tuple.n, tr);
-    case VX_T_ARRAY: case VX_T_SLICE: return (eq || disp || (copy && t->kind == VX_T_ARRAY)) && implements(s, t->u.arr.elem, tr);
+    case VX_T_ARRAY: case VX_T_SLICE: return (eq || ord || disp || (copy && t->kind == VX_T_ARRAY)) && implements(s, t->u.arr.elem, tr);
     case VX_T_REF: return copy ? !t->u.arr.mut : implements(s, t->u.arr.elem, tr);
     case VX_T_FN: return copy;
     case VX_T_TENSOR: return num || disp || copy;

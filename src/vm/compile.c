@@ -65,6 +65,18 @@ int string_const(Comp *c, const char *s, uint32_t n)
     return add_const(c, v);
 }
 
+/* An immortal boxed integer, owned by the program. */
+int wide_const(Comp *c, VxWide v)
+{
+    VxWideInt *w = vx_xmalloc(sizeof *w);
+    memset(&w->h, 0, sizeof w->h);                /* rc 0: immortal */
+    w->h.kind = VX_OBJ_WIDE;
+    w->v = v;
+    vx_vec_push(&c->wides, w);
+    VxValue k = { .w = w };
+    return add_const(c, k);
+}
+
 int alloc_reg(Comp *c, VxNode *at)
 {
     if (c->freereg >= MAX_REGS) { unsupported(c, at, "a function this large"); return 0; }
@@ -148,9 +160,14 @@ int func_index(Comp *c, VxDecl *d, VxType **args, int nargs)
 /* The register of the variable e names (`self` included), or -1. */
 int local_of(Comp *c, VxNode *e)
 {
+    while (e->kind == VX_N_UNARY && e->u.unary.op == TK_STAR) e = e->u.unary.operand;   /* `*r` is r's value */
     if (e->kind == VX_N_SELF) return find_local(c, "self");
-    return e->kind == VX_N_IDENT ? find_local(c, e->u.ident.name) : -1;
+    if (e->kind != VX_N_IDENT) return -1;
+    for (int i = c->poly.len - 1; i >= 0; i--)        /* a let-polymorphic closure: this use's instance */
+        if (c->poly.data[i].use == e) return c->poly.data[i].reg;
+    return find_local(c, e->u.ident.name);
 }
+bool is_handback(Comp *c, int r) { return r < 64 && (c->handback >> r & 1); }
 bool is_obj(Comp *c, VxNode *e) { return is_obj_kind(node_kind(c, e, NULL)); }
 
 /* A register holding e's value: a local's own (borrowed), or a new
@@ -202,6 +219,7 @@ CLoop *push_loop(Comp *c, VxNode *at, const char *label, int dst)
     l->dst = dst;
     l->level = c->freereg;
     l->scope_locals = c->locals.len;
+    l->no_grad = c->no_grad;
     return l;
 }
 
@@ -324,11 +342,13 @@ void jump(Comp *c, VxNode *e)
             int save = c->freereg, t = alloc_reg(c, e);
             expr_to(c, e->u.jump.value, t);           /* a copy of a local is retained: t owns it */
             release_on_exit(c, e, 0, t);
+            ct_no_grad_exit(c, e, 0);
             emit(c, e, VX_OP_RET, 0, t, 0, 0);
             c->freereg = save;
         } else {
             if (e->u.jump.value) discard(c, e->u.jump.value);
             release_on_exit(c, e, 0, -1);
+            ct_no_grad_exit(c, e, 0);
             emit(c, e, VX_OP_RET0, 0, 0, 0, 0);
         }
         return;
@@ -340,17 +360,18 @@ void jump(Comp *c, VxNode *e)
         else discard(c, e->u.jump.value);
     }
     release_on_exit(c, e, l->level, -1);
+    ct_no_grad_exit(c, e, l->no_grad);
     int pc = emit_jump(c, e, VX_OP_JMP, 0);
     if (e->kind == VX_N_BREAK) vx_vec_push(&l->breaks, pc);
     else vx_vec_push(&l->continues, pc);
 }
 
-/* for x in array: an index runs over the array (held for the loop). */
-static void for_array(Comp *c, VxNode *e)
+/* for x in array: an index runs over the array in register arr (held
+ * for the loop), whose elements have type elem. */
+static void for_elements(Comp *c, VxNode *e, int arr, VxType *elem, int save)
 {
     VxNode *pat = e->u.for_.pat;
-    int save = c->freereg, nlocals = c->locals.len;
-    int arr = expr(c, e->u.for_.iter);
+    int nlocals = c->locals.len;
     int i = alloc_reg(c, e), n = alloc_reg(c, e), test = alloc_reg(c, e);
     load_int(c, e, i, 0);
     emit(c, e, VX_OP_ALEN, 0, n, arr, 0);
@@ -359,7 +380,7 @@ static void for_array(Comp *c, VxNode *e)
     int exit = emit_jump(c, e, VX_OP_JMPIFNOT, test);
     if (!push_loop(c, e, e->u.for_.label, -1)) return;
     int x = alloc_reg(c, e);                         /* above the loop's level: a jump out releases it */
-    bool obj = is_obj_kind(kind_of(c, elem_type(c, e->u.for_.iter), NULL));
+    bool obj = is_obj_kind(kind_of(c, elem, NULL));
     emit(c, e, VX_OP_AGET, 0, x, arr, i);
     c->owned[x] = obj;
     int parts = c->freereg;
@@ -381,6 +402,36 @@ static void for_array(Comp *c, VxNode *e)
     pop_loop(c, step, c->code.len);
     c->locals.len = nlocals;
     release_to(c, e, save);
+}
+
+static void for_array(Comp *c, VxNode *e)
+{
+    int save = c->freereg;
+    for_elements(c, e, expr(c, e->u.for_.iter), elem_type(c, e->u.for_.iter), save);
+}
+
+/* for (k, v) in m: over the (key, value) pairs in insertion order, taken
+ * when the loop starts (zip of the keys and the values), so changing the
+ * map in the body does not change what the loop visits. */
+static void for_map(Comp *c, VxNode *e)
+{
+    VxType *mt = deref_type(c, e->u.for_.iter->type);
+    VxTypes *T = vx_sema_types(c->sema);
+    VxType *pair = vx_t_tuple(T, mt->u.tuple.elems, 2);
+    int save = c->freereg;
+    int m = expr(c, e->u.for_.iter);
+    int kv = alloc_reg(c, e);
+    alloc_reg(c, e);
+    alloc_reg(c, e);
+    emit(c, e, VX_OP_CALLB, 0, kv, m, vx_builtin_find("hashmap_keys", 1));
+    emit(c, e, VX_OP_CALLB, 0, kv + 1, m, vx_builtin_find("hashmap_values", 1));
+    emit(c, e, VX_OP_LOADK, 0, kv + 2, desc_const(c, pair, 0), 0);
+    int arr = alloc_reg(c, e);
+    emit(c, e, VX_OP_CALLB, 0, arr, kv, vx_builtin_find("zip", 3));
+    emit(c, e, VX_OP_DROP, 0, kv, 0, 0);
+    emit(c, e, VX_OP_DROP, 0, kv + 1, 0, 0);
+    c->owned[arr] = true;
+    for_elements(c, e, arr, pair, save);
 }
 
 /* ---- expressions and statements ---------------------------------------------------------- */
@@ -421,6 +472,7 @@ void expr_to(Comp *c, VxNode *e, int dst)
     case VX_N_FOR:
         if (e->u.for_.iter->kind == VX_N_RANGE) for_range(c, e);
         else if (node_kind(c, e->u.for_.iter, NULL) == K_ARR) for_array(c, e);
+        else if (node_kind(c, e->u.for_.iter, NULL) == K_MAP) for_map(c, e);
         else unsupported(c, e, "`for` over this value");
         return;
     case VX_N_ARRAY: array_lit(c, e, dst); return;
@@ -428,7 +480,9 @@ void expr_to(Comp *c, VxNode *e, int dst)
     case VX_N_PATH:
         if (!variant_value(c, e, dst)) unsupported(c, e, "this path");
         return;
-    case VX_N_FIELD_ACCESS: field_get(c, e, e->u.field_access.expr, struct_field_index(c, e->u.field_access.expr, e->u.field_access.name), dst); return;
+    case VX_N_NO_GRAD: ct_no_grad(c, e, dst); return;
+    case VX_N_FIELD_ACCESS: if (ct_field(c, e, dst)) return;
+        field_get(c, e, e->u.field_access.expr, struct_field_index(c, e->u.field_access.expr, e->u.field_access.name), dst); return;
     case VX_N_TUPLE_INDEX: field_get(c, e, e->u.tuple_index.expr, (int)e->u.tuple_index.index, dst); return;
     case VX_N_ARRAY_REPEAT: array_repeat(c, e, dst); return;
     case VX_N_INDEX: index_expr(c, e, dst); return;
@@ -469,6 +523,7 @@ static void stmt(Comp *c, VxNode *s)
     VxNode *p = s->u.let.pat;
     if (p->kind == VX_N_PAT_WILD) { discard(c, s->u.let.value); return; }
     if (p->kind != VX_N_PAT_IDENT) { let_pattern(c, s); return; }
+    if (s->u.let.value->kind == VX_N_CLOSURE && node_kind(c, s->u.let.value, NULL) != K_FN) { poly_let(c, s); return; }
     int r = alloc_reg(c, s);                          /* a new register: shadowing keeps the old one */
     expr_to(c, s->u.let.value, r);
     if (is_obj(c, s->u.let.value)) c->owned[r] = true;      /* dropped at the block's end */
@@ -477,14 +532,24 @@ static void stmt(Comp *c, VxNode *s)
 
 /* ---- functions ----------------------------------------------------------------------------- */
 
-/* `name<i64, str>` for an instance of a generic function (for stack traces). */
+/* `name<i64, str>` for an instance of a generic function, `Stack<i64>::push`
+ * for a method of a generic impl (for stack traces). */
 static char *instance_name(Comp *c, FuncRef fr)
 {
+    VxTypes *T = vx_sema_types(c->sema);
+    VxDecl *d = fr.decl;
     char buf[512];
-    size_t len = (size_t)snprintf(buf, sizeof buf, "%s<", fr.decl->name);
-    for (int i = 0; i < fr.nargs && len < sizeof buf; i++)
-        len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", i ? ", " : "", vx_tname(vx_sema_types(c->sema), fr.args[i]));
-    if (len < sizeof buf) snprintf(buf + len, sizeof buf - len, ">");
+    size_t len = 0;
+    int k = 0;
+    if (d->impl) {
+        k = d->impl->kind == VX_D_TRAIT ? d->impl->ngenerics + 1 : d->impl->ngenerics;
+        VxType *self = d->impl->kind == VX_D_TRAIT ? fr.args[k - 1] : vx_subst(T, d->impl->self_type, d->impl, fr.args, k);
+        len = (size_t)snprintf(buf, sizeof buf, "%s::", vx_tname(T, vx_sema_type(c->sema, self)));
+    }
+    if (len < sizeof buf) len += (size_t)snprintf(buf + len, sizeof buf - len, "%s", d->name);
+    for (int i = k; i < fr.nargs && len < sizeof buf; i++)
+        len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", i == k ? "<" : ", ", vx_tname(T, fr.args[i]));
+    if (fr.nargs > k && len < sizeof buf) snprintf(buf + len, sizeof buf - len, ">");
     char *name = vx_xmalloc(strlen(buf) + 1);
     return strcpy(name, buf);
 }
@@ -497,7 +562,7 @@ static void compile_closure(Comp *c, FuncRef fr, VxFunc *out)
     VxNode *e = fr.closure;
     VxType *ft = ctype(c, e->type);
     VxNodeList ps = e->u.closure.params;
-    c->mut_self = false;
+    c->handback = 0;
     for (int i = 0; i < ps.len; i++) {
         VxNode *p = ps.items[i], *pat = p->u.param.pat;
         if (pat && pat->kind != VX_N_PAT_IDENT && pat->kind != VX_N_PAT_WILD) { unsupported(c, pat, "patterns as closure parameters"); return; }
@@ -531,20 +596,24 @@ static void compile_fn(Comp *c, FuncRef fr, VxFunc *out)
     c->cur = fr;
     c->src = out->src = d->src;                        /* its module's file: names, spans, errors */
     vx_sema_set_file(c->sema, d->src);
-    c->code.len = c->spans.len = c->consts.len = c->locals.len = 0;
+    c->code.len = c->spans.len = c->consts.len = c->locals.len = c->poly.len = 0;
     c->nloops = 0;
     VxNode *n = d->node;
     memset(c->owned, 0, sizeof c->owned);
     c->caps_lo = c->caps_hi = 0;
     if (fr.closure) { compile_closure(c, fr, out); return; }
-    c->mut_self = d->self == VX_SELF_REF_MUT;
-    int first = c->mut_self;                           /* R0: the hidden result slot of a `&mut self` method */
+    int first = 0;                                     /* R0: a hidden result slot when `&mut` parameters are handed back */
+    for (int i = 0; i < d->nparams; i++) first |= handback_param(c, d, i);
+    c->handback = 0;
     for (int i = 0; i < d->nparams; i++) {
         VxType *pt = ctype(c, d->sig->u.fn.params[i]);
+        VxNode *at = i < n->u.fn.params.len ? n->u.fn.params.items[i] : n;
+        bool hb = handback_param(c, d, i);
         declare(c, i == 0 && d->self != VX_SELF_NONE ? "self" : d->param_names[i], first + i);
-        c->owned[first + i] = is_obj_kind(kind_of(c, pt, NULL)) && !(c->mut_self && i == 0);   /* the callee owns its arguments */
-        if (kind_of(c, pt, NULL) == K_OTHER || (pt->kind == VX_T_REF && pt->u.arr.mut && !(c->mut_self && i == 0)))
-            unsupported(c, i < n->u.fn.params.len ? n->u.fn.params.items[i] : n, "parameters of this type");
+        c->owned[first + i] = is_obj_kind(kind_of(c, pt, NULL)) && !hb;   /* the callee owns its other arguments */
+        if (hb && first + i < 64) c->handback |= 1ull << (first + i);
+        else if (hb) unsupported(c, at, "`&mut` parameters after the 63rd");
+        if (kind_of(c, pt, NULL) == K_OTHER) unsupported(c, at, "parameters of this type");
     }
     c->freereg = c->maxreg = first + d->nparams;
     int ret = alloc_reg(c, n);
@@ -580,6 +649,7 @@ static void free_comp(Comp *c)
     vx_vec_free(&c->spans);
     vx_vec_free(&c->consts);
     vx_vec_free(&c->locals);
+    vx_vec_free(&c->poly);
     vx_vec_free(&c->refs);
     vx_vec_free(&c->todo);
     vx_vec_free(&c->desc_keys);
@@ -622,6 +692,8 @@ VxProgram *vx_compile(VxSema *sema, const VxSource *src, VxNode *file, VxDiags *
     p->nstrings = c.strings.len;
     p->arrays = c.arrays.data;
     p->narrays = c.arrays.len;
+    p->wides = c.wides.data;
+    p->nwides = c.wides.len;
     p->descs = c.descs.data;
     p->ndescs = c.descs.len;
     bool failed = c.failed;

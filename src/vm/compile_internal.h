@@ -19,9 +19,12 @@
 #include "num.h"
 #include "builtins.h"
 
-enum { MAX_REGS = 65000, MAX_LOOPS = 64 };
+enum { MAX_REGS = 65000, MAX_LOOPS = 64, MAX_PATH = 32 };
 
-typedef enum VKind { K_UNIT, K_BOOL, K_INT, K_F64, K_F32, K_STR, K_ARR, K_REC, K_FN, K_MAP, K_NEVER, K_OTHER } VKind;
+/* K_INT: integers up to 64 bits, in registers; K_WIDE: i128, u128, u256,
+ * boxed (VxWideInt objects); K_HALF: f16 and bf16, held as f32.  kind_of's
+ * `ik` is the integer kind for K_INT and K_WIDE, the VxFloatKind for K_HALF. */
+typedef enum VKind { K_UNIT, K_BOOL, K_INT, K_WIDE, K_F64, K_F32, K_HALF, K_STR, K_ARR, K_REC, K_FN, K_MAP, K_TENSOR, K_NEVER, K_OTHER } VKind;
 
 typedef struct DescKey { VxType *type; int variant; int index; } DescKey;
 
@@ -33,6 +36,7 @@ typedef struct CLoop {
     int dst;                          /* `loop`: where `break value` goes; -1 otherwise */
     int level;                        /* freereg at the loop's start: what a jump out releases above */
     int scope_locals;                 /* locals alive at the loop's start */
+    int no_grad;                      /* no_grad blocks open at the loop's start */
     IntVec breaks, continues;         /* jumps to patch */
 } CLoop;
 
@@ -49,7 +53,12 @@ typedef struct FuncRef {
     const char **caps;
     VxType **cap_types;
     int ncaps;
+    VxType **quant, **inst;           /* an instance of a let-polymorphic closure: its variables' types */
+    int nquant;
 } FuncRef;
+
+/* A use of a let-polymorphic closure and the register of its instance. */
+typedef struct PolyReg { VxNode *use; int reg; } PolyReg;
 
 typedef struct Comp {
     VxSema *sema;
@@ -61,6 +70,7 @@ typedef struct Comp {
     VX_VEC(FuncRef) todo;             /* functions still to compile */
     VX_VEC(VxStr *) strings;
     VX_VEC(VxArr *) arrays;           /* constant arrays, made once per `const` */
+    VX_VEC(VxWideInt *) wides;        /* wide integer constants */
     VX_VEC(VxDecl *) array_decls;     /* ... and the const each was made for */
     VX_VEC(VxRecDesc *) descs;
     VX_VEC(DescKey) desc_keys;        /* (type, variant) -> descs index */
@@ -69,16 +79,29 @@ typedef struct Comp {
     VX_VEC(VxSpan) spans;
     VX_VEC(VxValue) consts;
     VX_VEC(CLocal) locals;
+    VX_VEC(PolyReg) poly;             /* uses of let-polymorphic closures in this function */
     int freereg, maxreg;
     bool owned[MAX_REGS];             /* register holds an object reference it must DROP */
     CLoop loops[MAX_LOOPS];
     int nloops;
+    int no_grad;                      /* no_grad blocks open here (compile_tensor.c) */
     bool failed;
-    bool mut_self;                    /* a `&mut self` method: self is R1, handed back on return */
+    uint64_t handback;                /* registers of `&mut` parameters: not owned, handed back on return */
     FuncRef cur;                      /* the function (instance) being compiled */
     int caps_lo, caps_hi;             /* a closure: the registers of its captures (read-only copies) */
     VxArena scratch;                  /* synthesised nodes */
 } Comp;
+
+/* A place to change (compile_place.c): a variable (root), and the path
+ * below it, innermost step first, with each container's register. */
+typedef struct PathStep { VxNode *node; bool index; int key; } PathStep;
+typedef struct Place {
+    VxNode *node;
+    int root;                         /* the variable's register; -1: a temporary */
+    int n;
+    PathStep steps[MAX_PATH];
+    int part[MAX_PATH];
+} Place;
 
 /* The names a pattern binds, each with its register. */
 typedef struct Binding { const char *name; int reg; } Binding;
@@ -92,6 +115,7 @@ void patch_here(Comp *c, int pc);
 void jump_back(Comp *c, VxNode *at, int target);
 int add_const(Comp *c, VxValue v);
 int string_const(Comp *c, const char *s, uint32_t n);
+int wide_const(Comp *c, VxWide v);
 int alloc_reg(Comp *c, VxNode *at);
 void release_to(Comp *c, VxNode *at, int save);
 void release_on_exit(Comp *c, VxNode *at, int from, int keep);
@@ -101,6 +125,7 @@ void declare(Comp *c, const char *name, int reg);
 int add_func(Comp *c, FuncRef r);
 int func_index(Comp *c, VxDecl *d, VxType **args, int nargs);
 int local_of(Comp *c, VxNode *e);
+bool is_handback(Comp *c, int r);
 bool is_obj(Comp *c, VxNode *e);
 int expr(Comp *c, VxNode *e);
 void discard(Comp *c, VxNode *e);
@@ -126,7 +151,8 @@ const char *kind_words(Comp *c, VxNode *e);
 /* compile_expr.c */
 void literal(Comp *c, VxNode *e, int dst);
 bool const_array(Comp *c, VxDecl *d, int dst);
-VxOp arith_op(VxTokKind op, VKind k, int ik);
+VxOp arith_op(VxTokKind op, VKind k, int ik, int *t);
+VxOp compare_op(VKind k, int ik, int rel);
 void binary(Comp *c, VxNode *e, int dst);
 void unary(Comp *c, VxNode *e, int dst);
 void cast(Comp *c, VxNode *e, int dst);
@@ -144,17 +170,40 @@ int struct_field_index(Comp *c, VxNode *base, const char *name);
 /* compile_call.c */
 int put_kind(Comp *c, VxNode *e);
 bool map_update_in_place(Comp *c, VxNode *e);
-void emit_call(Comp *c, VxNode *e, VxDecl *d, VxType **targs, int ntargs, VxNode **argv, int self_reg, int dst);
+void emit_call(Comp *c, VxNode *e, VxDecl *d, VxType **targs, int ntargs, VxNode **argv, int dst);
+bool handback_param(Comp *c, VxDecl *d, int i);
 void call(Comp *c, VxNode *e, int dst);
 bool option_like(Comp *c, VxType *t);
 void method_call(Comp *c, VxNode *e, int dst);
 
+/* compile_place.c */
+bool place_begin(Comp *c, VxNode *e, Place *p, bool temp_ok);
+int place_descend(Comp *c, VxNode *at, Place *p);
+void place_ascend(Comp *c, VxNode *at, Place *p);
+void place_take(Comp *c, VxNode *at, Place *p, int slot);
+void place_put(Comp *c, VxNode *at, Place *p, int slot);
+
 /* compile_closure.c */
 void closure_value(Comp *c, VxNode *e, int dst);
+void poly_let(Comp *c, VxNode *s);
 bool function_value(Comp *c, VxNode *e, int dst);
 void closure_call(Comp *c, VxNode *e, int dst);
 bool assigns_capture(Comp *c, VxNode *target);
 bool array_hof(Comp *c, VxNode *at, const char *name, VxNode *arr_node, VxNode **args, int nargs, int dst);
+
+/* compile_tensor.c: each returns false when e has no tensor operand */
+bool ct_is_tensor(Comp *c, VxNode *e);
+bool ct_dtype_ok(Comp *c, VxType *t);
+bool ct_binary(Comp *c, VxNode *e, int dst);
+bool ct_unary(Comp *c, VxNode *e, int dst);
+bool ct_cast(Comp *c, VxNode *e, int dst);
+bool ct_index(Comp *c, VxNode *e, int dst);
+bool ct_assign(Comp *c, VxNode *e);
+bool ct_field(Comp *c, VxNode *e, int dst);
+bool ct_call(Comp *c, VxNode *call, VxDecl *d, int dst);
+bool ct_method(Comp *c, VxNode *e, int dst);
+void ct_no_grad(Comp *c, VxNode *e, int dst);
+void ct_no_grad_exit(Comp *c, VxNode *at, int level);
 
 /* compile_match.c */
 void alloc_bindings(Comp *c, VxNode *p, Bindings *bs);
