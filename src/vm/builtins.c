@@ -98,6 +98,27 @@ static int b_split(Vm *vm, const VxValue *a, VxValue *out)
     return 0;
 }
 
+/* The characters (UTF-8 code points) of s, each a string; `for c in s`
+ * loops over them.  Equal characters share one string, as split's pieces. */
+static int b_chars(Vm *vm, const VxValue *a, VxValue *out)
+{
+    const VxStr *s = a[0].s;
+    uint32_t nslots = 16;
+    while (nslots < 256 && nslots < s->len) nslots *= 2;
+    Pieces t = { vx_heap_alloc(&vm->heap, sizeof(VxStr *) * nslots), nslots - 1, 0 };
+    memset(t.slot, 0, sizeof(VxStr *) * nslots);
+    VxArr *r = vm_new_arr(vm, s->len < 4 ? 4 : s->len, VX_PUT_STR);
+    for (uint32_t b = 0; b < s->len;) {
+        uint32_t e = b + 1;
+        while (e < s->len && ((unsigned char)s->data[e] & 0xC0) == 0x80) e++;
+        push_piece(vm, &r, &t, s->data + b, e - b);
+        b = e;
+    }
+    vx_heap_free(&vm->heap, t.slot, sizeof(VxStr *) * nslots);
+    out->a = r;
+    return 0;
+}
+
 /* One allocation: the length is known before copying. */
 static int b_join(Vm *vm, const VxValue *a, VxValue *out)
 {

@@ -522,3 +522,17 @@ static void assign_field(Comp *c, VxNode *e)
     emit(c, e, VX_OP_SETF, 0, r, f, v);
     release_to(c, e, save);
 }
+
+/* `a..b` as a value: a Range record of start and end.  `a..=b` and
+ * ranges with a missing bound are only loops' and slices' syntax. */
+void range_value(Comp *c, VxNode *e, int dst)
+{
+    if (e->u.range.inclusive || !e->u.range.lo || !e->u.range.hi) {
+        unsupported(c, e, "inclusive or open ranges as values (loop over them directly, or write `a..b`)");
+        return;
+    }
+    VxType *t = ctype(c, e->type);
+    if (kind_of(c, t, NULL) != K_REC) { unsupported(c, e, kind_words(c, e)); return; }
+    VxNode *bounds[2] = { e->u.range.lo, e->u.range.hi };
+    new_record(c, e, bounds, 2, t, 0, dst);
+}
