@@ -585,6 +585,25 @@ static bool user_method_call(Comp *c, VxNode *e, int dst)
     return true;
 }
 
+/* Type::method(x, args) and Trait::method(x, args): x.method(args), the
+ * method found from x's concrete type. */
+static void method_as_function(Comp *c, VxNode *e, VxDecl *d, int dst)
+{
+    VxNodeList args = e->u.call.args;
+    if (!args.len || args.items[0]->kind == VX_N_NAMED_ARG) { unsupported(c, e, "this call of a method"); return; }
+    VxNode *recv = args.items[0];
+    VxType *targs[64];
+    int ntargs = 0;
+    VxDecl *m = method_instance(c, e, deref_type(c, recv->type), d->name, targs, &ntargs);
+    if (c->failed) return;
+    if (!m || !m->node->u.fn.body) { unsupported(c, e, "this call of a builtin or trait method as a function"); return; }
+    VxNode *argv[64];
+    VxNodeList rest = { args.items + 1, args.len - 1 };
+    argv[0] = recv;
+    if (m->nparams > 64 || !match_args(c, e, rest, m, 1, argv)) return;
+    emit_call(c, e, m, targs, ntargs, argv, dst);
+}
+
 /* The concrete type arguments of a call to generic function d. */
 static bool instance_args(Comp *c, VxNode *e, VxDecl *d, VxType **out, int *n)
 {
@@ -627,7 +646,7 @@ void call(Comp *c, VxNode *e, int dst)
         }
         return;
     }
-    if (d->impl) { unsupported(c, e, "calls of methods as functions (`Type::method(x)`); write `x.method()`"); return; }
+    if (d->impl) { method_as_function(c, e, d, dst); return; }
     VxType *targs[64];
     int ntargs = 0;
     if (d->ngenerics && !instance_args(c, e, d, targs, &ntargs)) return;
