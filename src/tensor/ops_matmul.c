@@ -22,8 +22,14 @@ static VxTensor *bw_matmul(VxNode *n, VxTensor *g, int i)
     VxTensor *gf = g;                       /* g with the dropped dims back */
     if (b->ndim == 1) gf = vx__keep(&s, vx_unsqueeze(gf, -1));
     if (a->ndim == 1) gf = vx__keep(&s, vx_unsqueeze(gf, -2));
-    if (i == 0) return vx__done(&s, vx_matmul(gf, vx__keep(&s, vx_transpose(b2, -1, -2))));
-    return vx__done(&s, vx_matmul(vx__keep(&s, vx_transpose(a2, -1, -2)), gf));
+    /* A 1-D operand's gradient loses its unit dim again, so that summing
+     * over broadcast batch dims reaches the operand's own shape. */
+    if (i == 0) {
+        VxTensor *ga = vx_matmul(gf, vx__keep(&s, vx_transpose(b2, -1, -2)));
+        return vx__done(&s, a->ndim == 1 && ga ? vx_squeeze(vx__keep(&s, ga), -2) : ga);
+    }
+    VxTensor *gb = vx_matmul(vx__keep(&s, vx_transpose(a2, -1, -2)), gf);
+    return vx__done(&s, b->ndim == 1 && gb ? vx_squeeze(vx__keep(&s, gb), -1) : gb);
 }
 
 /* Shapes of the expanded operands and of the result; -1 on mismatch. */

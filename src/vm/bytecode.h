@@ -52,10 +52,12 @@ typedef union VxValue {
     const struct VxRecDesc *d;
     struct VxClosure *fn;
     struct VxMap *m;
+    struct VxTensorObj *tn;
     VxObj *o;
 } VxValue;
 
-typedef enum VxObjKind { VX_OBJ_STR = 1, VX_OBJ_ARR, VX_OBJ_REC, VX_OBJ_DESC, VX_OBJ_CLOSURE, VX_OBJ_MAP } VxObjKind;
+typedef enum VxObjKind { VX_OBJ_STR = 1, VX_OBJ_ARR, VX_OBJ_REC, VX_OBJ_DESC, VX_OBJ_CLOSURE, VX_OBJ_MAP,
+                        VX_OBJ_TENSOR } VxObjKind;
 
 /* An immutable UTF-8 string (while being built by format, `cap` > len).
  * hash: its hash as a map key (map.c), 0 until computed; set only once
@@ -125,9 +127,21 @@ typedef struct VxMap {
     int32_t *index;
 } VxMap;
 
+/* A tensor (tensor_vm.c): the VM object owns one reference to the
+ * library's VxTensor, released with it, so the tensor's memory goes the
+ * moment the last Vortex reference drops.  The live ones are linked
+ * (prev, next) so that a runtime error, which frees the VM's heap at
+ * once, can release their tensors too. */
+struct VxTensor;
+typedef struct VxTensorObj {
+    VxObj h;
+    struct VxTensor *t;
+    struct VxTensorObj *prev, *next;
+} VxTensorObj;
+
 /* Print kinds (the `t` byte of PUT). */
 typedef enum VxPutKind { VX_PUT_INT = 0, VX_PUT_F64 = 32, VX_PUT_F32, VX_PUT_BOOL, VX_PUT_STR, VX_PUT_UNIT, VX_PUT_ARR,
-                        VX_PUT_REC, VX_PUT_FN, VX_PUT_MAP } VxPutKind;
+                        VX_PUT_REC, VX_PUT_FN, VX_PUT_MAP, VX_PUT_TENSOR } VxPutKind;
 /* VX_PUT_INT + k prints an integer of kind k (VX_I8 .. VX_USIZE). */
 
 /* FMTPUT's C is 0xFFFF (plain `{}`) or a constant packing the spec of

@@ -207,6 +207,7 @@ CLoop *push_loop(Comp *c, VxNode *at, const char *label, int dst)
     l->dst = dst;
     l->level = c->freereg;
     l->scope_locals = c->locals.len;
+    l->no_grad = c->no_grad;
     return l;
 }
 
@@ -337,11 +338,13 @@ void jump(Comp *c, VxNode *e)
             int save = c->freereg, t = alloc_reg(c, e);
             expr_to(c, e->u.jump.value, t);           /* a copy of a local is retained: t owns it */
             release_on_exit(c, e, 0, t);
+            ct_no_grad_exit(c, e, 0);
             emit(c, e, VX_OP_RET, 0, t, 0, 0);
             c->freereg = save;
         } else {
             if (e->u.jump.value) discard(c, e->u.jump.value);
             release_on_exit(c, e, 0, -1);
+            ct_no_grad_exit(c, e, 0);
             emit(c, e, VX_OP_RET0, 0, 0, 0, 0);
         }
         return;
@@ -353,6 +356,7 @@ void jump(Comp *c, VxNode *e)
         else discard(c, e->u.jump.value);
     }
     release_on_exit(c, e, l->level, -1);
+    ct_no_grad_exit(c, e, l->no_grad);
     int pc = emit_jump(c, e, VX_OP_JMP, 0);
     if (e->kind == VX_N_BREAK) vx_vec_push(&l->breaks, pc);
     else vx_vec_push(&l->continues, pc);
@@ -484,7 +488,9 @@ void expr_to(Comp *c, VxNode *e, int dst)
     case VX_N_PATH:
         if (!variant_value(c, e, dst)) unsupported(c, e, "this path");
         return;
-    case VX_N_FIELD_ACCESS: field_get(c, e, e->u.field_access.expr, struct_field_index(c, e->u.field_access.expr, e->u.field_access.name), dst); return;
+    case VX_N_NO_GRAD: ct_no_grad(c, e, dst); return;
+    case VX_N_FIELD_ACCESS: if (ct_field(c, e, dst)) return;
+        field_get(c, e, e->u.field_access.expr, struct_field_index(c, e->u.field_access.expr, e->u.field_access.name), dst); return;
     case VX_N_TUPLE_INDEX: field_get(c, e, e->u.tuple_index.expr, (int)e->u.tuple_index.index, dst); return;
     case VX_N_ARRAY_REPEAT: array_repeat(c, e, dst); return;
     case VX_N_INDEX: index_expr(c, e, dst); return;

@@ -394,6 +394,7 @@ static bool assert_eq_call(Comp *c, VxNode *call, int dst)
 static bool builtin_call(Comp *c, VxNode *call, VxDecl *d, int dst)
 {
     VxNodeList args = call->u.call.args;
+    if (ct_call(c, call, d, dst)) return true;
     if (args.len >= 1 && array_hof(c, call, d->name, args.items[0], args.items + 1, args.len - 1, dst)) return true;
     if (option_ctor(c, call, d, dst)) return true;
     if (try_parse_call(c, call, d, dst)) return true;
@@ -734,7 +735,7 @@ static bool option_ctor(Comp *c, VxNode *call, VxDecl *d, int dst)
 /* Builtin methods on arrays and strings: a.push(x), a.len(), s.len(). */
 void method_call(Comp *c, VxNode *e, int dst)
 {
-    if (user_method_call(c, e, dst)) return;
+    if (user_method_call(c, e, dst) || ct_method(c, e, dst)) return;
     if (option_method(c, e, dst) || map_method(c, e, dst) || mutating_method(c, e, dst)) return;
     if (array_hof(c, e, e->u.method.name, e->u.method.recv, e->u.method.args.items, e->u.method.args.len, dst)) return;
     VxNode *recv = e->u.method.recv;

@@ -221,7 +221,7 @@ static bool operator_call(Comp *c, VxNode *e, int dst)
 
 void binary(Comp *c, VxNode *e, int dst)
 {
-    if (operator_call(c, e, dst)) return;
+    if (operator_call(c, e, dst) || ct_binary(c, e, dst)) return;
     switch (e->u.binary.op) {
     case TK_AMPAMP: case TK_PIPEPIPE: logic(c, e, dst); return;
     case TK_EQEQ: case TK_NE: case TK_LT: case TK_GT: case TK_LE: case TK_GE: comparison(c, e, dst); return;
@@ -236,6 +236,7 @@ void unary(Comp *c, VxNode *e, int dst)
         expr_to(c, e->u.unary.operand, dst);          /* `&x`, `*r`: the value itself (see deref_type) */
         return;
     }
+    if (ct_unary(c, e, dst)) return;
     int ik = VX_I64;
     VKind k = node_kind(c, e->u.unary.operand, &ik);
     VxNode *x = e->u.unary.operand;
@@ -266,6 +267,7 @@ void unary(Comp *c, VxNode *e, int dst)
 
 void cast(Comp *c, VxNode *e, int dst)
 {
+    if (ct_cast(c, e, dst)) return;
     int from_ik = VX_I64, to_ik = VX_I64;
     VKind from = node_kind(c, e->u.cast.expr, &from_ik), to = node_kind(c, e, &to_ik);
     int save = c->freereg;
@@ -304,7 +306,7 @@ void assign(Comp *c, VxNode *e)
 {
     VxNode *lhs = e->u.binary.lhs;
     if (assigns_capture(c, lhs)) return;
-    if (map_update_in_place(c, e)) return;
+    if (map_update_in_place(c, e) || ct_assign(c, e)) return;
     bool deep = (lhs->kind == VX_N_INDEX || lhs->kind == VX_N_FIELD_ACCESS || lhs->kind == VX_N_TUPLE_INDEX) &&
                 local_of(c, lhs->kind == VX_N_INDEX ? lhs->u.index.expr : lhs->kind == VX_N_FIELD_ACCESS
                                  ? lhs->u.field_access.expr : lhs->u.tuple_index.expr) < 0;
@@ -371,6 +373,7 @@ void array_repeat(Comp *c, VxNode *e, int dst)
 /* a[i] (an element) or a[lo..hi] (a new array). */
 void index_expr(Comp *c, VxNode *e, int dst)
 {
+    if (ct_index(c, e, dst)) return;
     VxNode *base = e->u.index.expr;
     if (e->u.index.indices.len == 1 && impl_operator(c, e, base, e->u.index.indices.items[0], "index", dst)) return;
     if (node_kind(c, base, NULL) != K_ARR || e->u.index.indices.len != 1) { unsupported(c, e, "this kind of indexing"); return; }

@@ -21,7 +21,7 @@
 
 enum { MAX_REGS = 65000, MAX_LOOPS = 64, MAX_PATH = 32 };
 
-typedef enum VKind { K_UNIT, K_BOOL, K_INT, K_F64, K_F32, K_STR, K_ARR, K_REC, K_FN, K_MAP, K_NEVER, K_OTHER } VKind;
+typedef enum VKind { K_UNIT, K_BOOL, K_INT, K_F64, K_F32, K_STR, K_ARR, K_REC, K_FN, K_MAP, K_TENSOR, K_NEVER, K_OTHER } VKind;
 
 typedef struct DescKey { VxType *type; int variant; int index; } DescKey;
 
@@ -33,6 +33,7 @@ typedef struct CLoop {
     int dst;                          /* `loop`: where `break value` goes; -1 otherwise */
     int level;                        /* freereg at the loop's start: what a jump out releases above */
     int scope_locals;                 /* locals alive at the loop's start */
+    int no_grad;                      /* no_grad blocks open at the loop's start */
     IntVec breaks, continues;         /* jumps to patch */
 } CLoop;
 
@@ -79,6 +80,7 @@ typedef struct Comp {
     bool owned[MAX_REGS];             /* register holds an object reference it must DROP */
     CLoop loops[MAX_LOOPS];
     int nloops;
+    int no_grad;                      /* no_grad blocks open here (compile_tensor.c) */
     bool failed;
     uint64_t handback;                /* registers of `&mut` parameters: not owned, handed back on return */
     FuncRef cur;                      /* the function (instance) being compiled */
@@ -189,6 +191,20 @@ bool function_value(Comp *c, VxNode *e, int dst);
 void closure_call(Comp *c, VxNode *e, int dst);
 bool assigns_capture(Comp *c, VxNode *target);
 bool array_hof(Comp *c, VxNode *at, const char *name, VxNode *arr_node, VxNode **args, int nargs, int dst);
+
+/* compile_tensor.c: each returns false when e has no tensor operand */
+bool ct_is_tensor(Comp *c, VxNode *e);
+bool ct_dtype_ok(Comp *c, VxType *t);
+bool ct_binary(Comp *c, VxNode *e, int dst);
+bool ct_unary(Comp *c, VxNode *e, int dst);
+bool ct_cast(Comp *c, VxNode *e, int dst);
+bool ct_index(Comp *c, VxNode *e, int dst);
+bool ct_assign(Comp *c, VxNode *e);
+bool ct_field(Comp *c, VxNode *e, int dst);
+bool ct_call(Comp *c, VxNode *call, VxDecl *d, int dst);
+bool ct_method(Comp *c, VxNode *e, int dst);
+void ct_no_grad(Comp *c, VxNode *e, int dst);
+void ct_no_grad_exit(Comp *c, VxNode *at, int level);
 
 /* compile_match.c */
 void alloc_bindings(Comp *c, VxNode *p, Bindings *bs);

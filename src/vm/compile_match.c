@@ -373,6 +373,7 @@ void try_expr(Comp *c, VxNode *e, int dst)
     if (is_result) emit(c, e, VX_OP_GETF, 0, field, r, 0);
     emit(c, e, VX_OP_NEWREC, 0, ret, field, desc_const(c, rt, 1));
     release_on_exit(c, e, 0, ret);
+    ct_no_grad_exit(c, e, 0);
     emit(c, e, VX_OP_RET, 0, ret, 0, 0);
     patch_here(c, to_end);
     c->owned[r] = false;

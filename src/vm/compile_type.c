@@ -6,7 +6,7 @@ static bool record_ok(Comp *c, VxType *t, int depth);
 
 /* ---- types --------------------------------------------------------------------- */
 
-bool is_obj_kind(VKind k) { return k == K_STR || k == K_ARR || k == K_REC || k == K_FN || k == K_MAP; }
+bool is_obj_kind(VKind k) { return k == K_STR || k == K_ARR || k == K_REC || k == K_FN || k == K_MAP || k == K_TENSOR; }
 
 /* The concrete type of t in the function instance being compiled. */
 VxType *ctype(Comp *c, VxType *t)
@@ -49,6 +49,7 @@ VKind kind_of(Comp *c, VxType *t, int *ik)
         for (int i = 0; i < t->u.fn.n; i++) if (kind_of(c, t->u.fn.params[i], NULL) == K_OTHER) return K_OTHER;
         return kind_of(c, t->u.fn.ret, NULL) == K_OTHER ? K_OTHER : K_FN;
     }
+    case VX_T_TENSOR: return ct_dtype_ok(c, t) ? K_TENSOR : K_OTHER;
     case VX_T_BOOL: return K_BOOL;
     case VX_T_STR: return K_STR;
     case VX_T_INT:
@@ -79,6 +80,7 @@ int elem_put_kind(Comp *c, VxType *t)
     case K_REC: return VX_PUT_REC;
     case K_FN: return VX_PUT_FN;
     case K_MAP: return VX_PUT_MAP;
+    case K_TENSOR: return VX_PUT_TENSOR;
     default: return -1;
     }
 }

@@ -55,7 +55,7 @@ VxMap *vm_map_new(Vm *vm, int key_kind, int val_kind)
     m->val_kind = (uint8_t)val_kind;
     m->key_obj = key_kind == VX_PUT_STR;
     m->val_obj = val_kind == VX_PUT_STR || val_kind == VX_PUT_ARR || val_kind == VX_PUT_REC ||
-                 val_kind == VX_PUT_FN || val_kind == VX_PUT_MAP;
+                 val_kind == VX_PUT_FN || val_kind == VX_PUT_MAP || val_kind == VX_PUT_TENSOR;
     return m;
 }
 

@@ -17,6 +17,7 @@
 #include "builtins.h"
 #include "map.h"
 #include "heap.h"
+#include "tensor_ops.h"
 
 /* ---- objects ------------------------------------------------------------------ *
  * Reference counts are maintained by instructions the compiler places
@@ -67,6 +68,9 @@ static void free_obj(Vm *vm, VxObj *o)
     } else if (o->kind == VX_OBJ_MAP) {
         vm_map_free_parts(vm, (VxMap *)o);
         size = sizeof(VxMap);
+    } else if (o->kind == VX_OBJ_TENSOR) {
+        vm_tensor_free_parts(o);
+        size = sizeof(VxTensorObj);
     } else {
         VxClosure *f = (VxClosure *)o;
         for (uint64_t m = f->obj_mask; m; m &= m - 1) release(vm, f->caps[__builtin_ctzll(m)].o);
@@ -129,7 +133,7 @@ static VxArr *new_arr(Vm *vm, uint32_t cap, int elem_kind)
     a->cap = cap ? cap : 4;
     a->elem_kind = (uint8_t)elem_kind;
     a->elem_obj = elem_kind == VX_PUT_STR || elem_kind == VX_PUT_ARR || elem_kind == VX_PUT_REC || elem_kind == VX_PUT_FN ||
-                  elem_kind == VX_PUT_MAP;
+                  elem_kind == VX_PUT_MAP || elem_kind == VX_PUT_TENSOR;
     a->items = vx_heap_alloc(&vm->heap, sizeof(VxValue) * a->cap);
     return a;
 }
@@ -186,6 +190,7 @@ static VxStr *str_append(Vm *vm, VxStr *s, const char *p, size_t n)
  * references. */
 static void free_all_objects(Vm *vm)
 {
+    vm_tensor_release_all();                          /* the library's memory is not the heap's */
     vx_heap_destroy(&vm->heap);
     vm->nlive = 0;
 }
@@ -233,6 +238,7 @@ static bool values_equal(VxValue a, VxValue b, int kind)
         return true;
     }
     if (kind == VX_PUT_FN || kind == VX_PUT_MAP) return a.o == b.o;
+    if (kind == VX_PUT_TENSOR) return vm_tensor_equal(a.o, b.o);
     return a.u == b.u;                                /* integers, bools, unit */
 }
 
@@ -379,6 +385,7 @@ static void put_value(Sink *k, VxValue v, int kind, int prec)
     if (kind == VX_PUT_MAP) { put_map(k, v.m); return; }
     if (kind == VX_PUT_ARR) { put_array(k, v.a); return; }
     if (kind == VX_PUT_REC) { put_record(k, v.r); return; }
+    if (kind == VX_PUT_TENSOR) { size_t n; char *s = vm_tensor_text(v.o, &n); sink_bytes(k, s, n); free(s); return; }
     if (kind == VX_PUT_FN) { sink_cstr(k, "<fn "); sink_cstr(k, k->vm->prog->funcs[v.fn->func].name); sink_cstr(k, ">"); return; }
     char buf[400];
     const char *text;
@@ -632,6 +639,8 @@ static int execute(Vm *vm)
         if (!nf_) return vm_error(vm, "stack overflow: more than %d nested calls", vm->nframes); \
         fr = nf_; R = eb_; K = ef_->consts; pc = ef_->code; } while (0)
 #define RA R[i.a]
+/* f32 results: computed before RA's upper half is cleared (RA may be RB) */
+#define F32_TO(x) do { float f_ = (x); RA.u = 0; RA.f32 = f_; } while (0)
 #define RB R[i.b]
 #define RC R[i.c]
 /* checked i64 arithmetic: compute into r first, so an error can still show R[B] and R[C] */
@@ -739,14 +748,14 @@ static int execute(Vm *vm)
         vmcase(SUBK_F64) RA.f = RB.f - K[i.c].f; vmbreak;
         vmcase(MULK_F64) RA.f = RB.f * K[i.c].f; vmbreak;
         vmcase(DIVK_F64) RA.f = RB.f / K[i.c].f; vmbreak;
-        vmcase(ADD_F32) RA.u = 0; RA.f32 = RB.f32 + RC.f32; vmbreak;
-        vmcase(SUB_F32) RA.u = 0; RA.f32 = RB.f32 - RC.f32; vmbreak;
-        vmcase(MUL_F32) RA.u = 0; RA.f32 = RB.f32 * RC.f32; vmbreak;
-        vmcase(DIV_F32) RA.u = 0; RA.f32 = RB.f32 / RC.f32; vmbreak;
-        vmcase(REM_F32) RA.u = 0; RA.f32 = fmodf(RB.f32, RC.f32); vmbreak;
-        vmcase(NEG_F32) RA.u = 0; RA.f32 = -RB.f32; vmbreak;
-        vmcase(POW_F32) RA.u = 0; RA.f32 = powf(RB.f32, RC.f32); vmbreak;
-        vmcase(POWI_F32) RA.u = 0; RA.f32 = powf(RB.f32, (float)RC.i); vmbreak;
+        vmcase(ADD_F32) F32_TO(RB.f32 + RC.f32); vmbreak;
+        vmcase(SUB_F32) F32_TO(RB.f32 - RC.f32); vmbreak;
+        vmcase(MUL_F32) F32_TO(RB.f32 * RC.f32); vmbreak;
+        vmcase(DIV_F32) F32_TO(RB.f32 / RC.f32); vmbreak;
+        vmcase(REM_F32) F32_TO(fmodf(RB.f32, RC.f32)); vmbreak;
+        vmcase(NEG_F32) F32_TO(-RB.f32); vmbreak;
+        vmcase(POW_F32) F32_TO(powf(RB.f32, RC.f32)); vmbreak;
+        vmcase(POWI_F32) F32_TO(powf(RB.f32, (float)RC.i)); vmbreak;
 
         vmcase(EQ_I64) RA.i = RB.i == RC.i; vmbreak;
         vmcase(LT_I64) RA.i = RB.i < RC.i; vmbreak;
@@ -943,6 +952,11 @@ static int execute(Vm *vm)
             if (vx_builtins[i.c].fn(vm, &RB, &RA)) return 1;
             vmbreak;
         }
+        vmcase(TENSOR) {
+            SAVE();
+            if (vm_tensor_op(vm, i.t, &RB, i.c, &RA)) return 1;
+            vmbreak;
+        }
         vmcase(EQ_OBJ) RA.i = values_equal(RB, RC, i.t); vmbreak;
         vmcase(LT_OBJ) RA.i = vm_values_compare(RB, RC, i.t, false) == -1; vmbreak;
         vmcase(LE_OBJ) { int r = vm_values_compare(RB, RC, i.t, false); RA.i = r == -1 || r == 0; vmbreak; }
@@ -966,6 +980,7 @@ static int execute(Vm *vm)
 #undef RB
 #undef RC
 #undef CHECKED
+#undef F32_TO
 }
 
 int vx_run(const VxProgram *p, int argc, char **argv, VxDiags *diags)
@@ -996,6 +1011,7 @@ int vx_run(const VxProgram *p, int argc, char **argv, VxDiags *diags)
         status = 70;
     }
     free_all_objects(vm);
+    status = vm_tensor_finish(status);
     free(vm->stack);
     free(vm->frames);
     free(vm);
