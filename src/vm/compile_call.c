@@ -34,6 +34,31 @@ static const struct { const char *name; VxMathFn fn; } math_fns[] = {
     {"floor", VX_MATH_FLOOR}, {"ceil", VX_MATH_CEIL}, {"round", VX_MATH_ROUND}, {"abs", VX_MATH_ABS},
 };
 
+/* abs(x) on an integer: x < 0 ? -x : x, the negation checked (abs of
+ * the type's minimum overflows, as in Rust); unsigned x is itself. */
+static bool int_abs(Comp *c, VxNode *call, int dst)
+{
+    int ik = VX_I64;
+    node_kind(c, call, &ik);
+    if (vx_int_bits((VxIntKind)ik) > 64) return false;
+    int save = c->freereg, x = expr(c, call->u.call.args.items[0]);
+    if (!vx_int_signed((VxIntKind)ik)) {
+        emit(c, call, VX_OP_MOVE, 0, dst, x, 0);
+    } else {
+        int t = alloc_reg(c, call);
+        load_int(c, call, t, 0);
+        emit(c, call, VX_OP_LT_I64, 0, t, x, t);
+        int to_pos = emit_jump(c, call, VX_OP_JMPIFNOT, t);
+        emit(c, call, ik == VX_I64 ? VX_OP_NEG_I64 : VX_OP_NEG_INT, ik, dst, x, 0);
+        int to_end = emit_jump(c, call, VX_OP_JMP, 0);
+        patch_here(c, to_pos);
+        emit(c, call, VX_OP_MOVE, 0, dst, x, 0);
+        patch_here(c, to_end);
+    }
+    release_to(c, call, save);
+    return true;
+}
+
 /* A placeholder's spec `:[fill][<^>][width][.prec][e]` (between p and
  * end), packed as the VM reads it (VX_FMT_* in bytecode.h). */
 static bool parse_spec(const char *p, const char *end, int64_t *out)
@@ -450,6 +475,7 @@ static bool builtin_call(Comp *c, VxNode *call, VxDecl *d, int dst)
         release_to(c, call, save);
         return true;
     }
+    if (strcmp(d->name, "abs") == 0 && args.len == 1 && node_kind(c, call, NULL) == K_INT) return int_abs(c, call, dst);
     for (size_t i = 0; i < sizeof math_fns / sizeof math_fns[0]; i++) {
         if (strcmp(d->name, math_fns[i].name) != 0 || args.len != 1) continue;
         VKind k = node_kind(c, call, NULL);
