@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 #include <time.h>
 
@@ -435,6 +436,18 @@ static int b_rand(Vm *vm, const VxValue *a, VxValue *out)
 {
     (void)a;
     out->f = (double)(next_u64(vm) >> 11) * 0x1.0p-53;
+    return 0;
+}
+
+/* Standard normal (mean 0, deviation 1) by Box-Muller from two draws of
+ * rand(): sqrt(-2 ln(1 - u1)) * cos(2 pi u2); 1 - u1 is in (0, 1], so the
+ * logarithm is finite.  One value per call (the sine partner is not kept,
+ * so each call consumes exactly two draws). */
+static int b_rand_normal(Vm *vm, const VxValue *a, VxValue *out)
+{
+    (void)a;
+    double u1 = (double)(next_u64(vm) >> 11) * 0x1.0p-53, u2 = (double)(next_u64(vm) >> 11) * 0x1.0p-53;
+    out->f = sqrt(-2.0 * log(1.0 - u1)) * cos(2.0 * 3.141592653589793 * u2);
     return 0;
 }
 
