@@ -65,6 +65,18 @@ int string_const(Comp *c, const char *s, uint32_t n)
     return add_const(c, v);
 }
 
+/* An immortal boxed integer, owned by the program. */
+int wide_const(Comp *c, VxWide v)
+{
+    VxWideInt *w = vx_xmalloc(sizeof *w);
+    memset(&w->h, 0, sizeof w->h);                /* rc 0: immortal */
+    w->h.kind = VX_OBJ_WIDE;
+    w->v = v;
+    vx_vec_push(&c->wides, w);
+    VxValue k = { .w = w };
+    return add_const(c, k);
+}
+
 int alloc_reg(Comp *c, VxNode *at)
 {
     if (c->freereg >= MAX_REGS) { unsupported(c, at, "a function this large"); return 0; }
@@ -700,6 +712,8 @@ VxProgram *vx_compile(VxSema *sema, const VxSource *src, VxNode *file, VxDiags *
     p->nstrings = c.strings.len;
     p->arrays = c.arrays.data;
     p->narrays = c.arrays.len;
+    p->wides = c.wides.data;
+    p->nwides = c.wides.len;
     p->descs = c.descs.data;
     p->ndescs = c.descs.len;
     bool failed = c.failed;

@@ -275,17 +275,18 @@ static bool min_max_pow(Comp *c, VxNode *call, VxDecl *d, int dst)
     if ((!is_min && !is_max && !is_pow) || args.len != 2) return false;
     int ik = VX_I64;
     VKind k = node_kind(c, args.items[0], &ik);
-    bool uns = k == K_INT && !vx_int_signed((VxIntKind)ik);
-    VxOp lt = k == K_INT ? (uns ? VX_OP_LT_U64 : VX_OP_LT_I64) : k == K_F64 ? VX_OP_LT_F64 : k == K_F32 ? VX_OP_LT_F32
-            : k == K_STR ? VX_OP_LT_STR : k == K_ARR || k == K_REC ? VX_OP_LT_OBJ : VX_OP_COUNT;
-    if (lt == VX_OP_COUNT || (is_pow && k != K_F64 && k != K_F32)) return false;
+    VxOp lt = k == K_BOOL ? VX_OP_COUNT : compare_op(k, ik, 1);
+    if (lt == VX_OP_COUNT && (k == K_ARR || k == K_REC)) lt = VX_OP_LT_OBJ;
+    if (lt == VX_OP_COUNT || (is_pow && k != K_F64 && k != K_F32 && k != K_HALF)) return false;
     int save = c->freereg;
     int a = expr(c, args.items[0]), b = expr(c, args.items[1]);
     if (is_pow) {
-        emit(c, call, k == K_F64 ? VX_OP_POW_F64 : VX_OP_POW_F32, 0, dst, a, b);
+        int pt;
+        VxOp pop = arith_op(TK_STARSTAR, k, ik, &pt);
+        emit(c, call, pop, pt, dst, a, b);
     } else {                                          /* min: b < a ? b : a;  max: a < b ? b : a */
         int t = alloc_reg(c, call);
-        emit(c, call, lt, lt == VX_OP_LT_OBJ ? put_kind(c, args.items[0]) : 0, t, is_min ? b : a, is_min ? a : b);
+        emit(c, call, lt, lt == VX_OP_LT_OBJ ? put_kind(c, args.items[0]) : ik, t, is_min ? b : a, is_min ? a : b);
         VxOp mv = is_obj_kind(k) ? VX_OP_MOVE_OBJ : VX_OP_MOVE;
         int to_a = emit_jump(c, call, VX_OP_JMPIFNOT, t);
         emit(c, call, mv, 0, dst, b, 0);
@@ -315,7 +316,7 @@ static bool pairs_call(Comp *c, VxNode *call, VxDecl *d, int dst)
 }
 
 /* wrapping_add(a, b) ... saturating_mul, and checked_add ... checked_div
- * (Some(the exact result) or None): integers up to 64 bits. */
+ * (Some(the exact result) or None), on every integer kind. */
 static bool int_arith_call(Comp *c, VxNode *call, VxDecl *d, int dst)
 {
     static const char *const modes[] = { "wrapping_", "saturating_", "checked_" };
@@ -327,17 +328,21 @@ static bool int_arith_call(Comp *c, VxNode *call, VxDecl *d, int dst)
         if (strncmp(d->name, modes[m], strlen(modes[m])) == 0)
             for (int o = 0; o < 4; o++) if (strcmp(d->name + strlen(modes[m]), ops[o]) == 0) { mode = m; op = o; }
     int ik = VX_I64;
-    if (mode < 0 || args.len != 2 || node_kind(c, args.items[0], &ik) != K_INT) return false;
+    VKind k = mode < 0 || args.len != 2 ? K_OTHER : node_kind(c, args.items[0], &ik);
+    if (k != K_INT && k != K_WIDE) return false;
+    bool wide = k == K_WIDE;
     int save = c->freereg;
-    int a = expr(c, args.items[0]), b = expr(c, args.items[1]), t = ik | op << 5;
+    int a = expr(c, args.items[0]), b = expr(c, args.items[1]), t = wide ? ik | op << 4 : ik | op << 5;
     if (mode < 2) {
-        emit(c, call, mode == 0 ? VX_OP_WRAP_ARITH : VX_OP_SAT_ARITH, t, dst, a, b);
+        if (wide) emit(c, call, VX_OP_HELPER_W, t | (mode + 1) << 6, dst, a, b);
+        else emit(c, call, mode == 0 ? VX_OP_WRAP_ARITH : VX_OP_SAT_ARITH, t, dst, a, b);
     } else {
         VxType *ot = ctype(c, call->type);
-        int ok = alloc_reg(c, call), v = alloc_reg(c, call);
-        emit(c, call, VX_OP_FITS_ARITH, t, ok, a, b);
+        int ok = alloc_reg(c, call), v = alloc_reg(c, call), at;
+        emit(c, call, wide ? VX_OP_HELPER_W : VX_OP_FITS_ARITH, t, ok, a, b);
         int to_none = emit_jump(c, call, VX_OP_JMPIFNOT, ok);
-        emit(c, call, arith_op(toks[op], K_INT, ik), ik, v, a, b);     /* cannot fail now */
+        VxOp aop = arith_op(toks[op], k, ik, &at);
+        emit(c, call, aop, at, v, a, b);              /* cannot fail now */
         finish_option(c, call, ot, v, dst, to_none);
     }
     release_to(c, call, save);
@@ -354,7 +359,7 @@ static bool c_builtin_call(Comp *c, VxNode *call, VxDecl *d, int dst)
     for (int i = 0; i < args.len; i++) if (args.items[i]->kind == VX_N_NAMED_ARG) return false;
     if (strcmp(d->name, "sort") == 0) {               /* what sema lets be Ord: numbers, strings, tuples, arrays, records */
         VKind k = kind_of(c, elem_type(c, args.items[0]), NULL);
-        if (k != K_INT && k != K_F64 && k != K_F32 && k != K_STR && k != K_ARR && k != K_REC) {
+        if (k != K_INT && k != K_WIDE && k != K_F64 && k != K_F32 && k != K_HALF && k != K_STR && k != K_ARR && k != K_REC) {
             unsupported(c, call, "sorting arrays of this type");
             return true;
         }
@@ -392,11 +397,13 @@ static void eprint_call(Comp *c, VxNode *call, int dst)
 static bool assert_eq_call(Comp *c, VxNode *call, int dst)
 {
     VxNodeList args = call->u.call.args;
-    VKind k = node_kind(c, args.items[0], NULL);
-    if (args.len != 2 || (k != K_INT && k != K_BOOL && k != K_F64 && k != K_F32 && k != K_STR)) return false;
+    int ik = VX_I64;
+    VKind k = node_kind(c, args.items[0], &ik);
+    VxOp eq = compare_op(k, ik, 0);
+    if (args.len != 2 || eq == VX_OP_COUNT) return false;
     int save = c->freereg;
     int a = expr(c, args.items[0]), b = expr(c, args.items[1]), t = alloc_reg(c, call);
-    emit(c, call, k == K_F64 ? VX_OP_EQ_F64 : k == K_F32 ? VX_OP_EQ_F32 : k == K_STR ? VX_OP_EQ_STR : VX_OP_EQ_I64, 0, t, a, b);
+    emit(c, call, eq, ik, t, a, b);
     int to_ok = emit_jump(c, call, VX_OP_JMPIF, t);
     int pk = put_kind(c, args.items[0]);
     emit(c, call, VX_OP_FMTNEW, 0, t, 0, 0);
@@ -478,10 +485,14 @@ static bool builtin_call(Comp *c, VxNode *call, VxDecl *d, int dst)
     if (strcmp(d->name, "abs") == 0 && args.len == 1 && node_kind(c, call, NULL) == K_INT) return int_abs(c, call, dst);
     for (size_t i = 0; i < sizeof math_fns / sizeof math_fns[0]; i++) {
         if (strcmp(d->name, math_fns[i].name) != 0 || args.len != 1) continue;
-        VKind k = node_kind(c, call, NULL);
-        if (k != K_F64 && k != K_F32) break;
+        int ik = VX_I64;
+        VKind k = node_kind(c, call, &ik);
+        bool iabs = math_fns[i].fn == VX_MATH_ABS && (k == K_INT || k == K_WIDE);
+        if (k != K_F64 && k != K_F32 && k != K_HALF && !iabs) break;
+        VxOp op = iabs ? VX_OP_ABS_INT : k == K_F64 ? VX_OP_MATH_F64 : k == K_F32 ? VX_OP_MATH_F32 : VX_OP_MATH_H;
+        int fn = (int)math_fns[i].fn, t = iabs ? ik : k == K_HALF ? ik | fn << 1 : fn;
         int save = c->freereg;
-        emit(c, call, k == K_F64 ? VX_OP_MATH_F64 : VX_OP_MATH_F32, math_fns[i].fn, dst, expr(c, args.items[0]), 0);
+        emit(c, call, op, t, dst, expr(c, args.items[0]), 0);
         release_to(c, call, save);
         return true;
     }

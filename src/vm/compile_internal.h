@@ -21,7 +21,10 @@
 
 enum { MAX_REGS = 65000, MAX_LOOPS = 64, MAX_PATH = 32 };
 
-typedef enum VKind { K_UNIT, K_BOOL, K_INT, K_F64, K_F32, K_STR, K_ARR, K_REC, K_FN, K_MAP, K_TENSOR, K_NEVER, K_OTHER } VKind;
+/* K_INT: integers up to 64 bits, in registers; K_WIDE: i128, u128, u256,
+ * boxed (VxWideInt objects); K_HALF: f16 and bf16, held as f32.  kind_of's
+ * `ik` is the integer kind for K_INT and K_WIDE, the VxFloatKind for K_HALF. */
+typedef enum VKind { K_UNIT, K_BOOL, K_INT, K_WIDE, K_F64, K_F32, K_HALF, K_STR, K_ARR, K_REC, K_FN, K_MAP, K_TENSOR, K_NEVER, K_OTHER } VKind;
 
 typedef struct DescKey { VxType *type; int variant; int index; } DescKey;
 
@@ -67,6 +70,7 @@ typedef struct Comp {
     VX_VEC(FuncRef) todo;             /* functions still to compile */
     VX_VEC(VxStr *) strings;
     VX_VEC(VxArr *) arrays;           /* constant arrays, made once per `const` */
+    VX_VEC(VxWideInt *) wides;        /* wide integer constants */
     VX_VEC(VxDecl *) array_decls;     /* ... and the const each was made for */
     VX_VEC(VxRecDesc *) descs;
     VX_VEC(DescKey) desc_keys;        /* (type, variant) -> descs index */
@@ -111,6 +115,7 @@ void patch_here(Comp *c, int pc);
 void jump_back(Comp *c, VxNode *at, int target);
 int add_const(Comp *c, VxValue v);
 int string_const(Comp *c, const char *s, uint32_t n);
+int wide_const(Comp *c, VxWide v);
 int alloc_reg(Comp *c, VxNode *at);
 void release_to(Comp *c, VxNode *at, int save);
 void release_on_exit(Comp *c, VxNode *at, int from, int keep);
@@ -147,7 +152,8 @@ const char *kind_words(Comp *c, VxNode *e);
 /* compile_expr.c */
 void literal(Comp *c, VxNode *e, int dst);
 bool const_array(Comp *c, VxDecl *d, int dst);
-VxOp arith_op(VxTokKind op, VKind k, int ik);
+VxOp arith_op(VxTokKind op, VKind k, int ik, int *t);
+VxOp compare_op(VKind k, int ik, int rel);
 void binary(Comp *c, VxNode *e, int dst);
 void unary(Comp *c, VxNode *e, int dst);
 void cast(Comp *c, VxNode *e, int dst);
