@@ -34,6 +34,18 @@ static const struct { const char *name; VxMathFn fn; } math_fns[] = {
     {"floor", VX_MATH_FLOOR}, {"ceil", VX_MATH_CEIL}, {"round", VX_MATH_ROUND}, {"abs", VX_MATH_ABS},
 };
 
+/* dst := t ? yes(y) : no(n), yes and no one-operand instructions (yes
+ * with type byte yt). */
+static void choose(Comp *c, VxNode *at, int t, VxOp yes, int yt, int y, VxOp no, int n, int dst)
+{
+    int to_no = emit_jump(c, at, VX_OP_JMPIFNOT, t);
+    emit(c, at, yes, yt, dst, y, 0);
+    int to_end = emit_jump(c, at, VX_OP_JMP, 0);
+    patch_here(c, to_no);
+    emit(c, at, no, 0, dst, n, 0);
+    patch_here(c, to_end);
+}
+
 /* abs(x) on an integer: x < 0 ? -x : x, the negation checked (abs of
  * the type's minimum overflows, as in Rust); unsigned x is itself. */
 static bool int_abs(Comp *c, VxNode *call, int dst)
@@ -48,12 +60,7 @@ static bool int_abs(Comp *c, VxNode *call, int dst)
         int t = alloc_reg(c, call);
         load_int(c, call, t, 0);
         emit(c, call, VX_OP_LT_I64, 0, t, x, t);
-        int to_pos = emit_jump(c, call, VX_OP_JMPIFNOT, t);
-        emit(c, call, ik == VX_I64 ? VX_OP_NEG_I64 : VX_OP_NEG_INT, ik, dst, x, 0);
-        int to_end = emit_jump(c, call, VX_OP_JMP, 0);
-        patch_here(c, to_pos);
-        emit(c, call, VX_OP_MOVE, 0, dst, x, 0);
-        patch_here(c, to_end);
+        choose(c, call, t, ik == VX_I64 ? VX_OP_NEG_I64 : VX_OP_NEG_INT, ik, x, VX_OP_MOVE, x, dst);
     }
     release_to(c, call, save);
     return true;
@@ -288,12 +295,7 @@ static bool min_max_pow(Comp *c, VxNode *call, VxDecl *d, int dst)
         int t = alloc_reg(c, call);
         emit(c, call, lt, lt == VX_OP_LT_OBJ ? put_kind(c, args.items[0]) : ik, t, is_min ? b : a, is_min ? a : b);
         VxOp mv = is_obj_kind(k) ? VX_OP_MOVE_OBJ : VX_OP_MOVE;
-        int to_a = emit_jump(c, call, VX_OP_JMPIFNOT, t);
-        emit(c, call, mv, 0, dst, b, 0);
-        int to_end = emit_jump(c, call, VX_OP_JMP, 0);
-        patch_here(c, to_a);
-        emit(c, call, mv, 0, dst, a, 0);
-        patch_here(c, to_end);
+        choose(c, call, t, mv, 0, b, mv, a, dst);
     }
     release_to(c, call, save);
     return true;
