@@ -507,6 +507,14 @@ static int b_map_value(Vm *vm, const VxValue *a, VxValue *out)
     return 0;
 }
 
+/* m[k]: the value, or a runtime error naming the missing key. */
+static int b_map_index(Vm *vm, const VxValue *a, VxValue *out)
+{
+    if (!vm_map_get(a[0].m, a[1], out)) return vm_error(vm, "key not found in map: %s", vm_error_text(vm, a[1], a[0].m->key_kind));
+    if (a[0].m->val_obj) vm_retain(out->o);
+    return 0;
+}
+
 static int b_map_get_or(Vm *vm, const VxValue *a, VxValue *out)
 {
     (void)vm;

@@ -171,7 +171,7 @@ static void option_of_builtins(Comp *c, VxNode *at, VxType *t, int args, const c
 
 /* Arguments for CALLB: each into the next register, owned (CALLB borrows
  * them; release_to drops them after).  Returns the first register. */
-static int args_to_regs(Comp *c, VxNode **args, int n)
+int args_to_regs(Comp *c, VxNode **args, int n)
 {
     int base = c->freereg;
     for (int i = 0; i < n; i++) {

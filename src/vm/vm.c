@@ -490,14 +490,21 @@ static int int_error(Vm *vm, VxNumStatus st, int op, VxIntKind k, VxValue a, VxV
     return vm_int_error(vm, st, op, k, vm_to_wide(a, k64), vm_to_wide(b, k64));
 }
 
+/* v as it prints inside a container (strings quoted), for error messages;
+ * the string is freed with every object after the error. */
+const char *vm_error_text(Vm *vm, VxValue v, int kind)
+{
+    VxStr *text = new_str(vm, 16);
+    Sink k = { vm, &text };
+    if (kind != 0xFF) put_inner(&k, v, kind);
+    return text->data;
+}
+
 /* `unwrap()` of `None`, or of `Err(e)` (e is shown when it prints). */
 static int unwrap_error(Vm *vm, const VxRec *r)
 {
     if (r->desc->n == 0) return vm_error(vm, "called `unwrap()` on `None`");
-    VxStr *text = new_str(vm, 16);                    /* freed with every object after the error */
-    Sink k = { vm, &text };
-    if (r->desc->kinds[0] != 0xFF) put_inner(&k, r->fields[0], r->desc->kinds[0]);
-    return vm_error(vm, "called `unwrap()` on an `Err` value: %s", text->data);
+    return vm_error(vm, "called `unwrap()` on an `Err` value: %s", vm_error_text(vm, r->fields[0], r->desc->kinds[0]));
 }
 
 /* ---- integers of any kind up to 64 bits ----------------------------------------------- */
