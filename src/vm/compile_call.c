@@ -12,19 +12,39 @@ int put_kind(Comp *c, VxNode *e)
     return elem_put_kind(c, e->type);
 }
 
+/* Can evaluating e change a local or print?  (Literals and names cannot.) */
+static bool inert(Comp *c, VxNode *e)
+{
+    return e->kind == VX_N_STRING || e->kind == VX_N_INT || e->kind == VX_N_FLOAT || e->kind == VX_N_BOOL || local_of(c, e) >= 0;
+}
+
+/* print(a, b): every argument is evaluated before anything is written, so
+ * output made while computing b comes first (as in Rust and Python); a
+ * variable is copied when a later argument could change it. */
 static void print_call(Comp *c, VxNode *call, VxDecl *d)
 {
     VxNodeList args = call->u.call.args;
+    int save = c->freereg, reg[256];
+    if (args.len > 256) { unsupported(c, call, "printing more than 256 values"); return; }
+    int later_effects = 0;                            /* index past the last argument with effects */
+    for (int i = 0; i < args.len; i++) if (!inert(c, args.items[i])) later_effects = i + 1;
+    for (int i = 0; i < args.len; i++) {
+        VxNode *a = args.items[i];
+        if (a->kind == VX_N_STRING) continue;
+        if (put_kind(c, a) < 0) { unsupported(c, a, "printing of this type"); return; }
+        if (local_of(c, a) >= 0 && i < later_effects - 1) {
+            reg[i] = alloc_reg(c, a);
+            expr_to(c, a, reg[i]);
+            c->owned[reg[i]] = is_obj(c, a);
+        } else reg[i] = expr(c, a);
+    }
     for (int i = 0; i < args.len; i++) {
         VxNode *a = args.items[i];
         if (i) emit(c, call, VX_OP_PUTK, 0, 0, string_const(c, " ", 1), 0);
-        if (a->kind == VX_N_STRING) { emit(c, a, VX_OP_PUTK, 0, 0, string_const(c, a->u.str.value, a->u.str.len), 0); continue; }
-        int k = put_kind(c, a);
-        if (k < 0) { unsupported(c, a, "printing of this type"); return; }
-        int save = c->freereg;
-        emit(c, a, VX_OP_PUT, k, expr(c, a), 0, 0);
-        release_to(c, a, save);
+        if (a->kind == VX_N_STRING) emit(c, a, VX_OP_PUTK, 0, 0, string_const(c, a->u.str.value, a->u.str.len), 0);
+        else emit(c, a, VX_OP_PUT, put_kind(c, a), reg[i], 0, 0);
     }
+    release_to(c, call, save);
     if (strcmp(d->name, "println") == 0) emit(c, call, VX_OP_PUTK, 0, 0, string_const(c, "\n", 1), 0);
 }
 
