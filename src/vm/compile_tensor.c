@@ -309,6 +309,15 @@ static void A_f64(Call *k, const char *n) { VxNode *a = P(k, n); if (a) arg_f64(
 static void A_i64(Call *k, const char *n) { VxNode *a = P(k, n); if (a) arg_i64(k->c, a); }
 static void A_first(Call *k) { if (k->method) arg_obj(k->c, k->self); else A_obj(k, k->d->param_names[0]); }
 
+/* A random op's seed: the one written, else a draw from the global
+ * generator (manual_seed), so that two calls give different tensors. */
+static void A_seed(Call *k)
+{
+    VxNode *seed = given(k->d, k->args, k->method, "seed");
+    if (seed) { arg_i64(k->c, seed); return; }
+    op_to(k->c, k->at, VX_TOP_DRAW_SEED, 0, alloc_reg(k->c, k->at));
+}
+
 static void A_dtype(Call *k, VxType *t)
 {
     int dt = tensor_dtype(k->c, t);
@@ -333,7 +342,7 @@ static void reduction(Call *k, int code)
 static const struct { const char *name; int code; } unary_names[] = {
     {"exp", VX_TU_EXP}, {"log", VX_TU_LOG}, {"sqrt", VX_TU_SQRT}, {"rsqrt", VX_TU_RSQRT}, {"tanh", VX_TU_TANH},
     {"sigmoid", VX_TU_SIGMOID}, {"relu", VX_TU_RELU}, {"gelu", VX_TU_GELU}, {"silu", VX_TU_SILU},
-    {"softplus", VX_TU_SOFTPLUS}, {"abs", VX_TU_ABS} };
+    {"softplus", VX_TU_SOFTPLUS}, {"abs", VX_TU_ABS}, {"gelu_tanh", VX_TU_GELU_TANH} };
 
 static const struct { const char *name; int code; } reduce_names[] = {
     {"sum", VX_TR_SUM}, {"mean", VX_TR_MEAN}, {"prod", VX_TR_PROD}, {"max", VX_TR_MAX}, {"min", VX_TR_MIN},
@@ -398,11 +407,11 @@ static int creation(Call *k, const char *n, VxType *ret)
     if (strcmp(n, "full") == 0) { A_obj(k, "shape"); A_f64(k, "value"); A_dtype(k, ret); return VX_TOP_FULL; }
     if (strcmp(n, "randn") == 0 || strcmp(n, "uniform") == 0) {
         A_obj(k, "shape");
-        A_i64(k, "seed");
+        A_seed(k);
         A_dtype(k, ret);
         return n[0] == 'r' ? VX_TOP_RANDN : VX_TOP_RAND;
     }
-    if (strcmp(n, "randint_tensor") == 0) { A_i64(k, "low"); A_i64(k, "high"); A_obj(k, "shape"); A_i64(k, "seed"); A_dtype(k, ret); return VX_TOP_RANDINT; }
+    if (strcmp(n, "randint_tensor") == 0) { A_i64(k, "low"); A_i64(k, "high"); A_obj(k, "shape"); A_seed(k); A_dtype(k, ret); return VX_TOP_RANDINT; }
     if (strcmp(n, "arange") == 0) {
         A_f64(k, "start");
         A_f64(k, "end");
@@ -422,6 +431,54 @@ static int creation(Call *k, const char *n, VxType *ret)
     return -1;
 }
 
+/* parameters(model) / named_parameters(model): the walk is at run time
+ * (tensor_params.c); a model that is no object holds no tensors. */
+static int params_call(Call *k, bool named, VxType *ret)
+{
+    VxNode *m = P(k, "model");
+    if (!m) return -1;
+    arg_obj(k->c, m);
+    arg_int(k->c, k->at, is_obj(k->c, m) | named << 1);
+    if (named) emit(k->c, k->at, VX_OP_LOADK, 0, alloc_reg(k->c, k->at), desc_const(k->c, ret->u.arr.elem, 0), 0);
+    else arg_int(k->c, k->at, 0);
+    return VX_TOP_PARAMS;
+}
+
+/* The nn functions of tensor_nn.h, the global generator and parameters. */
+static int nn_call(Call *k, const char *n, VxType *ret)
+{
+    if (strcmp(n, "softmax") == 0 || strcmp(n, "log_softmax") == 0) {
+        A_first(k);
+        A_i64(k, "dim");
+        arg_int(k->c, k->at, n[0] == 'l');
+        return VX_TOP_SOFTMAX;
+    }
+    if (strcmp(n, "layer_norm") == 0) { A_first(k); A_obj(k, "weight"); A_obj(k, "bias"); A_f64(k, "eps"); return VX_TOP_LAYER_NORM; }
+    if (strcmp(n, "rms_norm") == 0) { A_first(k); A_obj(k, "weight"); A_f64(k, "eps"); return VX_TOP_RMS_NORM; }
+    if (strcmp(n, "embedding") == 0) { A_obj(k, "weight"); A_obj(k, "indices"); return VX_TOP_EMBEDDING; }
+    if (strcmp(n, "cross_entropy") == 0) {
+        A_obj(k, "logits");
+        A_obj(k, "targets");
+        A_i64(k, "ignore_index");
+        A_f64(k, "label_smoothing");
+        return VX_TOP_CROSS_ENTROPY;
+    }
+    if (strcmp(n, "mse_loss") == 0) { A_obj(k, "pred"); A_obj(k, "target"); return VX_TOP_MSE_LOSS; }
+    if (strcmp(n, "dropout") == 0) { A_first(k); A_f64(k, "p"); A_i64(k, "training"); A_seed(k); return VX_TOP_DROPOUT; }
+    if (strcmp(n, "scaled_dot_product_attention") == 0) {
+        A_obj(k, "q");
+        A_obj(k, "k");
+        A_obj(k, "v");
+        A_i64(k, "causal");
+        return VX_TOP_SDPA;
+    }
+    if (strcmp(n, "manual_seed") == 0) { A_i64(k, "seed"); return VX_TOP_MANUAL_SEED; }
+    if (strcmp(n, "multinomial") == 0) { A_obj(k, "probs"); return VX_TOP_MULTINOMIAL; }
+    if (strcmp(n, "copy_") == 0) { A_first(k); A_obj(k, "src"); return VX_TOP_COPY; }
+    if (strcmp(n, "parameters") == 0 || strcmp(n, "named_parameters") == 0) return params_call(k, n[0] == 'n', ret);
+    return -1;
+}
+
 static bool tensor_call(Call *k, const char *name, VxType *ret, int dst)
 {
     Comp *c = k->c;
@@ -435,6 +492,7 @@ static bool tensor_call(Call *k, const char *name, VxType *ret, int dst)
     }
     if (strcmp(name, "where_") == 0 || strcmp(name, "select") == 0) op = where_call(k, ret);
     if (op < 0 && !k->method) op = creation(k, name, ret);
+    if (op < 0) op = nn_call(k, name, ret);
     if (op < 0) op = common(k, name, ret);
     if (op < 0) { c->freereg = save; return false; }
     if (c->freereg - base != vx_tensor_op_nargs[op]) { unsupported(c, k->at, "this tensor call"); return true; }
@@ -447,7 +505,10 @@ static bool tensor_call(Call *k, const char *name, VxType *ret, int dst)
 bool ct_call(Comp *c, VxNode *call, VxDecl *d, int dst)
 {
     VxNodeList args = call->u.call.args;
+    static const char *const no_tensor_args[] = { "manual_seed", "parameters", "named_parameters" };
     bool any = ct_is_tensor(c, call);
+    for (size_t i = 0; i < sizeof no_tensor_args / sizeof no_tensor_args[0] && !any; i++)
+        any = strcmp(d->name, no_tensor_args[i]) == 0;
     for (int i = 0; i < args.len && !any; i++) {
         VxNode *a = args.items[i]->kind == VX_N_NAMED_ARG ? args.items[i]->u.named_arg.value : args.items[i];
         any = ct_is_tensor(c, a) || (node_kind(c, a, NULL) == K_ARR && kind_of(c, elem_type(c, a), NULL) == K_TENSOR);

@@ -27,7 +27,10 @@
     X(REQUIRES_GRAD, 1) X(BACKWARD, 1) X(GRAD, 1) X(ZERO_GRAD, 1)                              \
     X(NO_GRAD_PUSH, 0) X(NO_GRAD_POP, 0)                                                       \
     X(ITEM, 1) X(NUMEL, 1) X(SHAPE, 1) X(DTYPE, 1) X(GET, 2) X(SET, 3) X(SLICE, 2)            \
-    X(IOP, 4) X(CAT, 3) X(NN, 4)
+    X(IOP, 4) X(CAT, 3)                                                                        \
+    X(SOFTMAX, 3) X(LAYER_NORM, 4) X(RMS_NORM, 3) X(EMBEDDING, 2) X(CROSS_ENTROPY, 4)          \
+    X(MSE_LOSS, 2) X(DROPOUT, 4) X(SDPA, 4) X(DRAW_SEED, 0) X(MANUAL_SEED, 1)                  \
+    X(MULTINOMIAL, 1) X(COPY, 2) X(PARAMS, 3)
 
 typedef enum VxTensorOp {
 #define VX_TOP_(name, n) VX_TOP_##name,
@@ -45,7 +48,7 @@ typedef enum VxTBin { VX_TB_ADD, VX_TB_SUB, VX_TB_MUL, VX_TB_DIV, VX_TB_POW, VX_
                       VX_TB_EQ, VX_TB_NE, VX_TB_LT, VX_TB_LE, VX_TB_GT, VX_TB_GE, VX_TB_COUNT } VxTBin;
 
 typedef enum VxTUnary { VX_TU_NEG, VX_TU_EXP, VX_TU_LOG, VX_TU_SQRT, VX_TU_RSQRT, VX_TU_TANH, VX_TU_SIGMOID,
-                        VX_TU_RELU, VX_TU_GELU, VX_TU_SILU, VX_TU_SOFTPLUS, VX_TU_ABS, VX_TU_COUNT } VxTUnary;
+                        VX_TU_RELU, VX_TU_GELU, VX_TU_SILU, VX_TU_SOFTPLUS, VX_TU_ABS, VX_TU_GELU_TANH, VX_TU_COUNT } VxTUnary;
 
 /* REDUCE(t, op, dim, has_dim, keepdim, correction): over `dim`, or over
  * every element when has_dim is 0. */
