@@ -109,10 +109,14 @@ fuzz: build/fuzz/fuzz_parse build/fuzz/fuzz_check
 $(BUILD)/bench_parse: $(OBJ) bench/parse/bench_parse.c
 	$(CC) $(CFLAGS) -Isrc -o $@ $^ $(LDLIBS)
 
-bench: $(BUILD)/vortex $(BUILD)/bench_parse
+$(BUILD)/bench_tensor: $(TENSOR_SRC:%.c=$(BUILD)/%.o) bench/tensor/bench_tensor.c
+	$(CC) $(CFLAGS) -Isrc -o $@ $^ $(LDLIBS)
+
+bench: $(BUILD)/vortex $(BUILD)/bench_parse $(BUILD)/bench_tensor
 	@bash bench/parse/run.sh $(BUILD)/bench_parse
 	@bash bench/types/run.sh $(BUILD)/vortex
 	@bash bench/vm/run.sh $(BUILD)/vortex
+	@bash bench/tensor/run.sh $(BUILD)/bench_tensor
 
 demo: vortex
 	@bash examples/tour.sh ./vortex
