@@ -479,6 +479,80 @@ static int nn_call(Call *k, const char *n, VxType *ret)
     return -1;
 }
 
+static void arg_f64k(Comp *c, VxNode *at, double v)
+{
+    VxValue k = { .f = v };
+    emit(c, at, VX_OP_LOADK, 0, alloc_reg(c, at), add_const(c, k), 0);
+}
+
+/* SGD, Adam, AdamW, clip_grad_norm, lr_*, save/load_safetensors. */
+static int optim_call(Call *k, const char *n, VxType *ret)
+{
+    Comp *c = k->c;
+    if (strcmp(n, "SGD") == 0) {
+        A_obj(k, "params");
+        arg_int(c, k->at, VX_TO_SGD);
+        A_f64(k, "lr");
+        A_f64(k, "momentum");
+        A_i64(k, "nesterov");
+        arg_f64k(c, k->at, 0);
+        A_f64(k, "weight_decay");
+        return VX_TOP_OPTIM_NEW;
+    }
+    if (strcmp(n, "Adam") == 0 || strcmp(n, "AdamW") == 0) {
+        A_obj(k, "params");
+        arg_int(c, k->at, n[4] ? VX_TO_ADAMW : VX_TO_ADAM);
+        A_f64(k, "lr");
+        A_f64(k, "beta1");
+        A_f64(k, "beta2");
+        A_f64(k, "eps");
+        A_f64(k, "weight_decay");
+        return VX_TOP_OPTIM_NEW;
+    }
+    if (strcmp(n, "clip_grad_norm") == 0) { A_obj(k, "params"); A_f64(k, "max_norm"); return VX_TOP_CLIP_GRAD; }
+    if (strcmp(n, "lr_cosine") == 0 || strcmp(n, "lr_linear") == 0) {
+        arg_int(c, k->at, n[3] == 'c' ? VX_TS_COSINE : VX_TS_LINEAR);
+        A_f64(k, "base");
+        A_i64(k, "step");
+        A_i64(k, "warmup");
+        A_i64(k, "total");
+        A_f64(k, "min_lr");
+        return VX_TOP_LR_SCHED;
+    }
+    if (strcmp(n, "lr_step") == 0) {
+        arg_int(c, k->at, VX_TS_STEP);
+        A_f64(k, "base");
+        A_i64(k, "step");
+        A_i64(k, "step_size");
+        arg_int(c, k->at, 0);
+        A_f64(k, "gamma");
+        return VX_TOP_LR_SCHED;
+    }
+    if (strcmp(n, "save_safetensors") == 0) { A_obj(k, "path"); A_obj(k, "named"); return VX_TOP_SAVE_ST; }
+    if (strcmp(n, "load_safetensors") == 0) {
+        A_obj(k, "path");
+        emit(c, k->at, VX_OP_LOADK, 0, alloc_reg(c, k->at), desc_const(c, ret->u.arr.elem, 0), 0);
+        return VX_TOP_LOAD_ST;
+    }
+    return -1;
+}
+
+/* opt.step(), opt.zero_grad(), opt.set_lr(lr), opt.lr(), opt.save(path), opt.load(path). */
+static int optim_method(Call *k, const char *n)
+{
+    static const char *const names[VX_TM_COUNT] = { "step", "zero_grad", "set_lr", "lr", "save", "load" };
+    for (int m = 0; m < VX_TM_COUNT; m++) {
+        if (strcmp(n, names[m]) != 0) continue;
+        A_first(k);
+        arg_int(k->c, k->at, m);
+        if (m == VX_TM_SET_LR) A_f64(k, "lr");
+        else if (m == VX_TM_SAVE || m == VX_TM_LOAD) A_obj(k, "path");
+        else arg_int(k->c, k->at, 0);
+        return VX_TOP_OPTIM;
+    }
+    return -1;
+}
+
 static bool tensor_call(Call *k, const char *name, VxType *ret, int dst)
 {
     Comp *c = k->c;
@@ -490,9 +564,14 @@ static bool tensor_call(Call *k, const char *name, VxType *ret, int dst)
         else binary_op(c, k->at, a, b, name[1] == 'a' ? VX_TB_MAXIMUM : VX_TB_MINIMUM, dst);
         return true;
     }
-    if (strcmp(name, "where_") == 0 || strcmp(name, "select") == 0) op = where_call(k, ret);
+    if (k->method && node_kind(c, k->self, NULL) == K_HANDLE) {
+        op = optim_method(k, name);
+        if (op < 0) { c->freereg = save; return false; }
+    }
+    if (op < 0 && (strcmp(name, "where_") == 0 || strcmp(name, "select") == 0)) op = where_call(k, ret);
     if (op < 0 && !k->method) op = creation(k, name, ret);
     if (op < 0) op = nn_call(k, name, ret);
+    if (op < 0 && !k->method) op = optim_call(k, name, ret);
     if (op < 0) op = common(k, name, ret);
     if (op < 0) { c->freereg = save; return false; }
     if (c->freereg - base != vx_tensor_op_nargs[op]) { unsupported(c, k->at, "this tensor call"); return true; }
@@ -505,7 +584,8 @@ static bool tensor_call(Call *k, const char *name, VxType *ret, int dst)
 bool ct_call(Comp *c, VxNode *call, VxDecl *d, int dst)
 {
     VxNodeList args = call->u.call.args;
-    static const char *const no_tensor_args[] = { "manual_seed", "parameters", "named_parameters" };
+    static const char *const no_tensor_args[] = { "manual_seed", "parameters", "named_parameters", "lr_cosine", "lr_linear",
+                                                  "lr_step", "save_safetensors", "load_safetensors" };
     bool any = ct_is_tensor(c, call);
     for (size_t i = 0; i < sizeof no_tensor_args / sizeof no_tensor_args[0] && !any; i++)
         any = strcmp(d->name, no_tensor_args[i]) == 0;
@@ -521,7 +601,7 @@ bool ct_call(Comp *c, VxNode *call, VxDecl *d, int dst)
 bool ct_method(Comp *c, VxNode *e, int dst)
 {
     VxNode *recv = e->u.method.recv;
-    if (!ct_is_tensor(c, recv)) return false;
+    if (!ct_is_tensor(c, recv) && node_kind(c, recv, NULL) != K_HANDLE) return false;
     VxDecl *m = vx_sema_method(c->sema, deref_type(c, recv->type), e->u.method.name);
     if (!m || !m->builtin) return false;
     Call k = { c, e, m, e->u.method.args, true, recv };

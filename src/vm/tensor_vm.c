@@ -478,6 +478,8 @@ int vm_tensor_op(Vm *vm, int op, const VxValue *a, int nargs, VxValue *out)
     case VX_TOP_IOP: return in_place(vm, a);
     case VX_TOP_CAT: return cat(vm, a[0].a, a[1].i, a[2].i != 0, out);
     case VX_TOP_PARAMS: return vm_tensor_params(vm, a, out);
+    case VX_TOP_OPTIM_NEW: case VX_TOP_OPTIM: case VX_TOP_CLIP_GRAD: case VX_TOP_LR_SCHED: case VX_TOP_SAVE_ST:
+    case VX_TOP_LOAD_ST: return vm_tensor_optim_op(vm, op, a, out);
     default: return vm_tensor_nn_op(vm, op, a, out);
     }
 }
@@ -522,6 +524,7 @@ void vm_tensor_free_parts(VxObj *o)
 
 void vm_tensor_release_all(void)
 {
+    vm_handle_release_all();                          /* optimizers hold tensors */
     while (live_tensors.next != &live_tensors) vm_tensor_free_parts(&live_tensors.next->h);
 }
 

@@ -32,6 +32,14 @@ int vm_lib_status(Vm *vm, int rc);
  * checked. */
 int vm_tensor_dim(Vm *vm, const VxTensor *t, int64_t d, int extra, int *out);
 
+/* out := a new handle value owning p (handle.c). */
+void vm_new_handle(Vm *vm, void *p, const VxHandleType *type, VxValue *out);
+void vm_handle_release_all(void);
+
+/* The optimizer, clipping, schedule and safetensors operations
+ * (tensor_optim_vm.c). */
+int vm_tensor_optim_op(Vm *vm, int op, const VxValue *a, VxValue *out);
+
 /* The operations from SOFTMAX on (tensor_nn_vm.c). */
 int vm_tensor_nn_op(Vm *vm, int op, const VxValue *a, VxValue *out);
 /* PARAMS(model, named, desc) (tensor_params.c). */
