@@ -91,13 +91,13 @@ FUZZ_CC ?= clang
 build/fuzz/fuzz_parse: $(FRONT_SRC) tests/fuzz/fuzz_parse.c
 	@bash tools/ensure-deps.sh fuzz
 	@mkdir -p build/fuzz
-	$(FUZZ_CC) $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^ -lm
+	$(FUZZ_CC) $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^ $(LDLIBS)
 
 # The type checker's target needs everything the checker links, and the prelude.
 build/fuzz/fuzz_check: $(SRC) $(BUILD)/gen/prelude.c $(BUILD)/gen/std.c tests/fuzz/fuzz_check.c
 	@bash tools/ensure-deps.sh fuzz
 	@mkdir -p build/fuzz
-	$(FUZZ_CC) $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^ -lm
+	$(FUZZ_CC) $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^ $(LDLIBS)
 
 # FUZZ_TIME seconds for each target: the parser, then the type checker.
 fuzz: build/fuzz/fuzz_parse build/fuzz/fuzz_check

@@ -183,7 +183,18 @@ int desc_const(Comp *c, VxType *t, int v)
 }
 
 /* The element type of an array-typed node. */
-VxType *elem_type(Comp *c, VxNode *e) { return deref_type(c, e->type)->u.arr.elem; }
+VxType *elem_type(Comp *c, VxNode *e)
+{
+    VxType *t = deref_type(c, e->type);
+    return is_range(c, t) ? ctype(c, t->u.adt.args[0]) : t->u.arr.elem;
+}
+
+/* Range<T>: what `a..b` makes as a value (a record of start and end). */
+bool is_range(Comp *c, VxType *t)
+{
+    t = deref_type(c, t);
+    return t->kind == VX_T_ADT && t->u.adt.decl == vx_sema_global(c->sema, "Range");
+}
 
 const char *kind_words(Comp *c, VxNode *e)
 {
