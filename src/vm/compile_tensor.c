@@ -444,94 +444,73 @@ static int params_call(Call *k, bool named, VxType *ret)
     return VX_TOP_PARAMS;
 }
 
-/* The nn functions of tensor_nn.h, the global generator and parameters. */
+/* Arguments by a spec of space-separated parameters, each with its kind
+ * first: "x:" the receiver or first argument, "o:" an object, "f:" an
+ * f64, "i:" an i64, "s:" a seed (A_seed), "#:" the integer that follows. */
+static void A_spec(Call *k, const char *spec)
+{
+    char name[64];
+    for (const char *p = spec; *p;) {
+        char kind = p[0];
+        size_t n = strcspn(p + 2, " ");
+        if (n >= sizeof name) n = sizeof name - 1;
+        memcpy(name, p + 2, n);
+        name[n] = 0;
+        switch (kind) {
+        case 'x': A_first(k); break;
+        case 'o': A_obj(k, name); break;
+        case 'f': A_f64(k, name); break;
+        case 'i': A_i64(k, name); break;
+        case 's': A_seed(k); break;
+        default: arg_int(k->c, k->at, strtoll(name, NULL, 10)); break;
+        }
+        p += 2 + n;
+        while (*p == ' ') p++;
+    }
+}
+
+/* The specs below spell these codes as numbers. */
+_Static_assert(VX_TO_SGD == 0 && VX_TO_ADAM == 1 && VX_TO_ADAMW == 2 && VX_TS_STEP == 1 && VX_TS_COSINE == 2 &&
+               VX_TS_LINEAR == 3, "optimizer and schedule codes");
+
+/* The nn functions of tensor_nn.h, the global generator, copy_, the
+ * optimizers and schedules, and the weight files. */
+static const struct { const char *name; int op; const char *spec; } spec_calls[] = {
+    {"softmax", VX_TOP_SOFTMAX, "x: i:dim #:0"},
+    {"log_softmax", VX_TOP_SOFTMAX, "x: i:dim #:1"},
+    {"layer_norm", VX_TOP_LAYER_NORM, "x: o:weight o:bias f:eps"},
+    {"rms_norm", VX_TOP_RMS_NORM, "x: o:weight f:eps"},
+    {"embedding", VX_TOP_EMBEDDING, "o:weight o:indices"},
+    {"cross_entropy", VX_TOP_CROSS_ENTROPY, "o:logits o:targets i:ignore_index f:label_smoothing"},
+    {"mse_loss", VX_TOP_MSE_LOSS, "o:pred o:target"},
+    {"dropout", VX_TOP_DROPOUT, "x: f:p i:training s:"},
+    {"scaled_dot_product_attention", VX_TOP_SDPA, "o:q o:k o:v i:causal"},
+    {"manual_seed", VX_TOP_MANUAL_SEED, "i:seed"},
+    {"multinomial", VX_TOP_MULTINOMIAL, "o:probs"},
+    {"copy_", VX_TOP_COPY, "x: o:src"},
+    /* SGD's third hyperparameter is unused; nesterov is an i64 (a bool default has no f64 form) */
+    {"SGD", VX_TOP_OPTIM_NEW, "o:params #:0 f:lr f:momentum i:nesterov #:0 f:weight_decay"},
+    {"Adam", VX_TOP_OPTIM_NEW, "o:params #:1 f:lr f:beta1 f:beta2 f:eps f:weight_decay"},
+    {"AdamW", VX_TOP_OPTIM_NEW, "o:params #:2 f:lr f:beta1 f:beta2 f:eps f:weight_decay"},
+    {"clip_grad_norm", VX_TOP_CLIP_GRAD, "o:params f:max_norm"},
+    {"lr_cosine", VX_TOP_LR_SCHED, "#:2 f:base i:step i:warmup i:total f:min_lr"},
+    {"lr_linear", VX_TOP_LR_SCHED, "#:3 f:base i:step i:warmup i:total f:min_lr"},
+    {"lr_step", VX_TOP_LR_SCHED, "#:1 f:base i:step i:step_size #:0 f:gamma"},
+    {"save_safetensors", VX_TOP_SAVE_ST, "o:path o:named"},
+};
+
 static int nn_call(Call *k, const char *n, VxType *ret)
 {
-    if (strcmp(n, "softmax") == 0 || strcmp(n, "log_softmax") == 0) {
-        A_first(k);
-        A_i64(k, "dim");
-        arg_int(k->c, k->at, n[0] == 'l');
-        return VX_TOP_SOFTMAX;
-    }
-    if (strcmp(n, "layer_norm") == 0) { A_first(k); A_obj(k, "weight"); A_obj(k, "bias"); A_f64(k, "eps"); return VX_TOP_LAYER_NORM; }
-    if (strcmp(n, "rms_norm") == 0) { A_first(k); A_obj(k, "weight"); A_f64(k, "eps"); return VX_TOP_RMS_NORM; }
-    if (strcmp(n, "embedding") == 0) { A_obj(k, "weight"); A_obj(k, "indices"); return VX_TOP_EMBEDDING; }
-    if (strcmp(n, "cross_entropy") == 0) {
-        A_obj(k, "logits");
-        A_obj(k, "targets");
-        A_i64(k, "ignore_index");
-        A_f64(k, "label_smoothing");
-        return VX_TOP_CROSS_ENTROPY;
-    }
-    if (strcmp(n, "mse_loss") == 0) { A_obj(k, "pred"); A_obj(k, "target"); return VX_TOP_MSE_LOSS; }
-    if (strcmp(n, "dropout") == 0) { A_first(k); A_f64(k, "p"); A_i64(k, "training"); A_seed(k); return VX_TOP_DROPOUT; }
-    if (strcmp(n, "scaled_dot_product_attention") == 0) {
-        A_obj(k, "q");
-        A_obj(k, "k");
-        A_obj(k, "v");
-        A_i64(k, "causal");
-        return VX_TOP_SDPA;
-    }
-    if (strcmp(n, "manual_seed") == 0) { A_i64(k, "seed"); return VX_TOP_MANUAL_SEED; }
-    if (strcmp(n, "multinomial") == 0) { A_obj(k, "probs"); return VX_TOP_MULTINOMIAL; }
-    if (strcmp(n, "copy_") == 0) { A_first(k); A_obj(k, "src"); return VX_TOP_COPY; }
+    for (size_t i = 0; i < sizeof spec_calls / sizeof spec_calls[0]; i++)
+        if (strcmp(n, spec_calls[i].name) == 0 && (spec_calls[i].op == VX_TOP_COPY) == k->method) {
+            A_spec(k, spec_calls[i].spec);
+            return spec_calls[i].op;
+        }
+    if (k->method) return -1;
     if (strcmp(n, "parameters") == 0 || strcmp(n, "named_parameters") == 0) return params_call(k, n[0] == 'n', ret);
-    return -1;
-}
-
-static void arg_f64k(Comp *c, VxNode *at, double v)
-{
-    VxValue k = { .f = v };
-    emit(c, at, VX_OP_LOADK, 0, alloc_reg(c, at), add_const(c, k), 0);
-}
-
-/* SGD, Adam, AdamW, clip_grad_norm, lr_*, save/load_safetensors. */
-static int optim_call(Call *k, const char *n, VxType *ret)
-{
-    Comp *c = k->c;
-    if (strcmp(n, "SGD") == 0) {
-        A_obj(k, "params");
-        arg_int(c, k->at, VX_TO_SGD);
-        A_f64(k, "lr");
-        A_f64(k, "momentum");
-        A_i64(k, "nesterov");
-        arg_f64k(c, k->at, 0);
-        A_f64(k, "weight_decay");
-        return VX_TOP_OPTIM_NEW;
-    }
-    if (strcmp(n, "Adam") == 0 || strcmp(n, "AdamW") == 0) {
-        A_obj(k, "params");
-        arg_int(c, k->at, n[4] ? VX_TO_ADAMW : VX_TO_ADAM);
-        A_f64(k, "lr");
-        A_f64(k, "beta1");
-        A_f64(k, "beta2");
-        A_f64(k, "eps");
-        A_f64(k, "weight_decay");
-        return VX_TOP_OPTIM_NEW;
-    }
-    if (strcmp(n, "clip_grad_norm") == 0) { A_obj(k, "params"); A_f64(k, "max_norm"); return VX_TOP_CLIP_GRAD; }
-    if (strcmp(n, "lr_cosine") == 0 || strcmp(n, "lr_linear") == 0) {
-        arg_int(c, k->at, n[3] == 'c' ? VX_TS_COSINE : VX_TS_LINEAR);
-        A_f64(k, "base");
-        A_i64(k, "step");
-        A_i64(k, "warmup");
-        A_i64(k, "total");
-        A_f64(k, "min_lr");
-        return VX_TOP_LR_SCHED;
-    }
-    if (strcmp(n, "lr_step") == 0) {
-        arg_int(c, k->at, VX_TS_STEP);
-        A_f64(k, "base");
-        A_i64(k, "step");
-        A_i64(k, "step_size");
-        arg_int(c, k->at, 0);
-        A_f64(k, "gamma");
-        return VX_TOP_LR_SCHED;
-    }
-    if (strcmp(n, "save_safetensors") == 0) { A_obj(k, "path"); A_obj(k, "named"); return VX_TOP_SAVE_ST; }
     if (strcmp(n, "load_safetensors") == 0) {
         A_obj(k, "path");
-        emit(c, k->at, VX_OP_LOADK, 0, alloc_reg(c, k->at), desc_const(c, ret->u.arr.elem, 0), 0);
+        emit(k->c, k->at, VX_OP_LOADK, 0, alloc_reg(k->c, k->at), desc_const(k->c, ret->u.arr.elem, 0), 0);
         return VX_TOP_LOAD_ST;
     }
     return -1;
@@ -571,7 +550,6 @@ static bool tensor_call(Call *k, const char *name, VxType *ret, int dst)
     if (op < 0 && (strcmp(name, "where_") == 0 || strcmp(name, "select") == 0)) op = where_call(k, ret);
     if (op < 0 && !k->method) op = creation(k, name, ret);
     if (op < 0) op = nn_call(k, name, ret);
-    if (op < 0 && !k->method) op = optim_call(k, name, ret);
     if (op < 0) op = common(k, name, ret);
     if (op < 0) { c->freereg = save; return false; }
     if (c->freereg - base != vx_tensor_op_nargs[op]) { unsupported(c, k->at, "this tensor call"); return true; }
