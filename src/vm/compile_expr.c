@@ -269,10 +269,12 @@ static void logic(Comp *c, VxNode *e, int dst)
 static bool impl_operator(Comp *c, VxNode *e, VxNode *lhs, VxNode *rhs, const char *method, int dst)
 {
     if (node_kind(c, lhs, NULL) != K_REC) return false;
-    VxDecl *m = vx_sema_operator(c->sema, deref_type(c, lhs->type), rhs ? ctype(c, rhs->type) : NULL, method);
-    if (!m || m->ngenerics || m->impl->ngenerics) return false;
+    VxType *targs[16];
+    int ntargs = 0;
+    VxDecl *m = vx_sema_operator(c->sema, deref_type(c, lhs->type), rhs ? ctype(c, rhs->type) : NULL, method, targs, 16, &ntargs);
+    if (!m || m->ngenerics || ntargs != m->impl->ngenerics) return false;   /* an impl's parameters only (`impl<T> Add for V2<T>`) */
     VxNode *argv[2] = { lhs, rhs };
-    emit_call(c, e, m, NULL, 0, argv, dst);
+    emit_call(c, e, m, targs, ntargs, argv, dst);
     return true;
 }
 
