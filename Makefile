@@ -14,7 +14,8 @@ BUILD   ?= build/release
 FRONT_SRC := $(wildcard src/util/*.c src/front/*.c)
 TENSOR_SRC := $(wildcard src/tensor/*.c src/backend/cpu/*.c) src/vm/num.c
 SRC     := $(FRONT_SRC) $(wildcard src/sema/*.c src/vm/*.c src/tensor/*.c src/backend/cpu/*.c)
-OBJ     := $(SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/prelude.o
+STD_MODULES := $(filter-out lib/std/prelude.vx,$(wildcard lib/std/*.vx))
+OBJ     := $(SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/prelude.o $(BUILD)/gen/std.o
 DEP     := $(OBJ:.o=.d)
 
 FUZZ_TIME ?= 60
@@ -53,7 +54,12 @@ $(BUILD)/gen/prelude.c: lib/std/prelude.vx tools/embed.sh
 	@mkdir -p $(dir $@)
 	sh tools/embed.sh vx_prelude_source $< > $@
 
-$(BUILD)/gen/prelude.o: $(BUILD)/gen/prelude.c
+# So is every other lib/std/X.vx, as the module `std.X` (a table of texts).
+$(BUILD)/gen/std.c: $(STD_MODULES) tools/embed.sh tools/embed_std.sh
+	@mkdir -p $(dir $@)
+	sh tools/embed_std.sh $(STD_MODULES) > $@
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 UNIT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit/*.c))
@@ -88,7 +94,7 @@ build/fuzz/fuzz_parse: $(FRONT_SRC) tests/fuzz/fuzz_parse.c
 	$(FUZZ_CC) $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^ -lm
 
 # The type checker's target needs everything the checker links, and the prelude.
-build/fuzz/fuzz_check: $(SRC) $(BUILD)/gen/prelude.c tests/fuzz/fuzz_check.c
+build/fuzz/fuzz_check: $(SRC) $(BUILD)/gen/prelude.c $(BUILD)/gen/std.c tests/fuzz/fuzz_check.c
 	@bash tools/ensure-deps.sh fuzz
 	@mkdir -p build/fuzz
 	$(FUZZ_CC) $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^ -lm
