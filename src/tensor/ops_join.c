@@ -95,20 +95,25 @@ static int fill(VxTensor *out, VxTensor *const *ts, int n, int dim, bool stack)
     return rc;
 }
 
-/* The joined shape: ts[0]'s with dim's size summed (cat) or n inserted. */
+/* The joined shape: ts[0]'s with dim's size summed (cat) or n inserted
+ * (stack); normalises *dim.  Returns the result's ndim or -1. */
 static int joined_shape(VxTensor *const *ts, int n, int *dim, bool stack, int64_t *shape, const char *what)
 {
-    VxTensor probe = *ts[0];                /* for the dim check: the result's ndim */
-    probe.ndim += stack;
-    if (probe.ndim == 0 || probe.ndim > VX_MAX_DIMS) {
+    int nd = ts[0]->ndim + stack, d = *dim < 0 ? *dim + nd : *dim;
+    if (nd == 0 || nd > VX_MAX_DIMS) {
         vx_tensor_set_error("cannot %s %s: %s", what, VX_TNAME(ts[0]),
-                            probe.ndim ? "too many dimensions" : "zero-dimensional tensors cannot be concatenated");
+                            nd ? "too many dimensions" : "zero-dimensional tensors cannot be concatenated");
         return -1;
     }
-    if ((*dim = vx__norm_dim(&probe, *dim, what)) < 0 || check_inputs(ts, n, stack ? -1 : *dim, what) < 0) return -1;
-    for (int d = 0, j = 0; d < probe.ndim; d++) shape[d] = stack && d == *dim ? n : ts[0]->shape[j++];
-    if (!stack) for (int i = 1; i < n; i++) shape[*dim] += ts[i]->shape[*dim];
-    return probe.ndim;
+    if (d < 0 || d >= nd) {
+        vx_tensor_set_error("cannot %s %s: dimension %d is out of range for %d dimensions", what, VX_TNAME(ts[0]), *dim, nd);
+        return -1;
+    }
+    if (check_inputs(ts, n, stack ? -1 : d, what) < 0) return -1;
+    for (int i = 0, j = 0; i < nd; i++) shape[i] = stack && i == d ? n : ts[0]->shape[j++];
+    if (!stack) for (int i = 1; i < n; i++) shape[d] += ts[i]->shape[d];
+    *dim = d;
+    return nd;
 }
 
 static VxTensor *join(VxTensor *const *ts, int n, int dim, bool stack)
