@@ -71,7 +71,9 @@ static VxTensor *bw_conv(VxNode *n, VxTensor *g, int i)
     as_4d(&s, n->inputs[0], n->inputs[1], n->ip[7], &x4, &w4);
     if (!x4 || !w4 || conv_geometry(x4, w4, n->ip, p) < 0) return vx__done(&s, NULL);
     int64_t N = x4->shape[0], O = w4->shape[0], ckg = w4->shape[1] * p[0] * p[1], L = p[8] * p[9];
-    VxTensor *g4 = vx__keep(&s, vx_reshape(g, (int64_t[]){ N, G, O / G, L }, 4));
+    /* contiguous: a broadcast seed (stride 0) would keep the matmuls off BLAS */
+    VxTensor *gc0 = vx__keep(&s, vx_contiguous(g));
+    VxTensor *g4 = vx__keep(&s, vx_reshape(gc0, (int64_t[]){ N, G, O / G, L }, 4));
     if (i == 1) {
         VxTensor *cols = vx__keep(&s, im2col(x4, p));
         VxTensor *cg = vx__keep(&s, vx_reshape(cols, (int64_t[]){ N, G, ckg, L }, 4));
