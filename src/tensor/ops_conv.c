@@ -5,6 +5,8 @@
  * the weights as [G, O/G, CK/G], so one broadcast matmul does all groups.
  * conv1d is conv2d with a height of 1.  Backward functions recompute the
  * columns from x rather than keeping them alive with the graph. */
+#include <math.h>
+
 #include "shape_internal.h"
 
 /* Output size along one axis; < 1 when the window does not fit. */
@@ -172,8 +174,11 @@ static VxTensor *bw_max_pool(VxNode *n, VxTensor *g, int i)
     flat.ndim = 3;
     flat.shape[2] = x->shape[2] * x->shape[3];
     VxScope s = {0};
-    VxTensor *gf = vx__keep(&s, vx_reshape(g, ps, 3)), *ix = vx__keep(&s, vx_reshape(n->saved, ps, 3));
-    return vx__done(&s, gf && ix ? vx__scatter_zeros(&flat, 2, ix, gf) : NULL);
+    /* a window entirely in the padding has index -1 and no gradient */
+    VxTensor *ix = vx__keep(&s, vx_reshape(n->saved, ps, 3)), *hit = vx__keep(&s, vx_ge_s(ix, 0));
+    VxTensor *gf = vx__keep(&s, vx_reshape(g, ps, 3)), *z = vx__keep(&s, vx_scalar(0, g->dtype));
+    VxTensor *gm = vx__keep(&s, vx_where(hit, gf, z)), *safe = vx__keep(&s, vx_clamp(ix, 0, INFINITY));
+    return vx__done(&s, gm && safe ? vx__scatter_zeros(&flat, 2, safe, gm) : NULL);
 }
 
 VxTensor *vx_max_pool2d(VxTensor *x, int kh, int kw, int sh, int sw, int ph, int pw,

@@ -66,8 +66,9 @@ int vx_topk(VxTensor *t, int64_t k, int dim, bool largest, bool sorted,
  * Pools take x [N, C, H, W]; stride 0 means the kernel size (torch's
  * stride=None); padding is at most half the kernel.  max_pool2d can also
  * return the flat h * W + w index of each maximum (i64, indices may be
- * NULL); avg_pool2d divides by the whole window (count_include_pad) or by
- * the elements inside the input. */
+ * NULL; a window entirely in the padding gives -inf and index -1);
+ * avg_pool2d divides by the whole window (count_include_pad) or by the
+ * elements inside the input. */
 VxTensor *vx_conv1d(VxTensor *x, VxTensor *w, VxTensor *bias, int stride, int padding, int dilation, int groups);
 VxTensor *vx_conv2d(VxTensor *x, VxTensor *w, VxTensor *bias, int stride_h, int stride_w,
                     int pad_h, int pad_w, int dil_h, int dil_w, int groups);

@@ -180,6 +180,17 @@ TEST(tensor_shape_conv_forward)
     CHECK(SAME(ap, want_apool) && SHAPE_IS(ap, 1, 2, 3, 3));
     VxTensor *apx2 = vx_avg_pool2d(xa, 3, 2, 2, 2, 1, 1, false);
     CHECK(SAME(apx2, want_apoolx) && SHAPE_IS(apx, 1, 2, 2, 3));  /* stride 0: the kernel size */
+    VxTensor *x33 = FM(1, 1, 3, 3), *ie = NULL, *me = vx_max_pool2d(x33, 2, 2, 1, 1, 1, 1, 4, 4, false, &ie);
+    double mv = 0, iv = 0;
+    CHECK(me && vx_tensor_item_f64(me, &mv) == 0 && vx_tensor_item_f64(ie, &iv) == 0 && mv == -INFINITY && iv == -1);
+    vx_tensor_release(me); vx_tensor_release(ie);
+    vx_tensor_set_requires_grad(x33, true);     /* a window in the padding only: no gradient, no stray write */
+    me = vx_max_pool2d(x33, 2, 2, 1, 1, 1, 1, 4, 4, false, NULL);
+    VxTensor *g33 = me && vx_backward(me, NULL) == 0 ? vx_tensor_grad(x33) : NULL, *a33 = g33 ? vx_abs(g33) : NULL;
+    VxTensor *s33 = a33 ? vx_sum(a33, NULL, 0, false) : NULL;
+    CHECK(s33 && vx_tensor_item_f64(s33, &mv) == 0 && mv == 0);
+    VxTensor *e33[] = { me, g33, a33, s33, x33 };
+    release_all(e33, 5);
     VxTensor *xf = vx_to(x, VX_F32), *wf = vx_to(w, VX_F32), *bf = vx_to(b, VX_F32), *yf = vx_conv2d(xf, wf, bf, 1, 2, 1, 0, 1, 1, 1);
     CHECK(yf && yf->dtype == VX_F32 && same(yf, want_conv2d, 30, 1e-5));
     VxTensor *all[] = { x, w0, w, b, y, xg, wg, yg, x1, w1, y1, xp, ix, mp, xd, ixd, md, xa, ap, apx, apx2, xf, wf, bf, yf };
