@@ -422,10 +422,12 @@ static bool assert_eq_call(Comp *c, VxNode *call, int dst)
     int ik = VX_I64;
     VKind k = node_kind(c, args.items[0], &ik);
     VxOp eq = compare_op(k, ik, 0);
+    bool deep = eq == VX_OP_COUNT && (k == K_ARR || k == K_REC);   /* arrays, tuples, records: compare.c */
+    if (deep) eq = VX_OP_EQ_OBJ;
     if (args.len != 2 || eq == VX_OP_COUNT) return false;
     int save = c->freereg;
     int a = expr(c, args.items[0]), b = expr(c, args.items[1]), t = alloc_reg(c, call);
-    emit(c, call, eq, ik, t, a, b);
+    emit(c, call, eq, deep ? put_kind(c, args.items[0]) : ik, t, a, b);
     int to_ok = emit_jump(c, call, VX_OP_JMPIF, t);
     int pk = put_kind(c, args.items[0]);
     emit(c, call, VX_OP_FMTNEW, 0, t, 0, 0);
@@ -497,9 +499,21 @@ static bool builtin_call(Comp *c, VxNode *call, VxDecl *d, int dst)
     if (strcmp(d->name, "assert") == 0 && args.len >= 1) {
         VxNode *msg = args.len > 1 ? args.items[1] : NULL;
         if (msg && msg->kind == VX_N_NAMED_ARG) msg = msg->u.named_arg.value;
-        if (msg && msg->kind != VX_N_STRING) { unsupported(c, msg, "assert messages that are not string literals"); return true; }
-        int k = msg ? string_const(c, msg->u.str.value, msg->u.str.len) : string_const(c, "assertion failed", 16);
         int save = c->freereg;
+        if (msg && msg->kind != VX_N_STRING) {          /* a computed message: built only when the assertion fails */
+            int t = alloc_reg(c, call);
+            expr_to(c, args.items[0], t);
+            int to_ok = emit_jump(c, call, VX_OP_JMPIF, t);
+            emit(c, call, VX_OP_FMTNEW, 0, t, 0, 0);
+            emit(c, call, VX_OP_FMTK, 0, t, string_const(c, "assertion failed: ", 18), 0);
+            emit(c, call, VX_OP_FMTPUT, VX_PUT_STR, t, expr(c, msg), 0xFFFF);
+            emit(c, call, VX_OP_FAIL, 0, t, 0, 0);
+            for (int r = save; r < c->freereg; r++) c->owned[r] = false;   /* set only on the failing path, which never returns */
+            patch_here(c, to_ok);
+            release_to(c, call, save);
+            return true;
+        }
+        int k = msg ? string_const(c, msg->u.str.value, msg->u.str.len) : string_const(c, "assertion failed", 16);
         emit(c, call, VX_OP_ASSERT, 0, expr(c, args.items[0]), k, 0);
         release_to(c, call, save);
         return true;
