@@ -459,6 +459,13 @@ int vm_error(Vm *vm, const char *fmt, ...)
     return report_error(vm, msg);
 }
 
+/* One line of the stack trace: the function and where it is. */
+static size_t trace_frame(char *trace, size_t len, size_t cap, const Frame *fr)
+{
+    VxPos p = vx_source_pos(fr->f->src, fr->f->spans[fr->pc - fr->f->code].start);
+    return len + (size_t)snprintf(trace + len, cap - len, "\n        %s at %s:%d:%d", fr->f->name, fr->f->src->path, p.line, p.col);
+}
+
 static int report_error(Vm *vm, const char *msg)
 {
     flush_out(vm);
@@ -466,20 +473,21 @@ static int report_error(Vm *vm, const char *msg)
     VxSpan at = top->f->spans[top->pc - top->f->code];
     VxDiag *g = vx_diag(vm->diags, VX_ERROR, top->f->src, at, "%s", msg);
     /* The call stack, innermost first; a run of identical frames (deep
-     * recursion) is shown once with its count. */
+     * recursion) is shown once with its count.  Past 12 lines the rest is
+     * counted, and the outermost frame (main) still shown. */
     char trace[2048] = "stack trace, innermost call first:";
     size_t len = strlen(trace);
-    int shown = 0;
-    for (int i = vm->nframes - 1; i >= 0 && shown < 12 && len < sizeof trace - 200; shown++) {
+    int shown = 0, i = vm->nframes - 1;
+    for (; i >= 0 && shown < 12 && len < sizeof trace - 400; shown++) {
         Frame *fr = &vm->frames[i];
         int j = i;
         while (j > 0 && vm->frames[j - 1].f == fr->f && vm->frames[j - 1].pc == fr->pc) j--;
-        VxPos p = vx_source_pos(fr->f->src, fr->f->spans[fr->pc - fr->f->code].start);
-        len += (size_t)snprintf(trace + len, sizeof trace - len, "\n        %s at %s:%d:%d", fr->f->name,
-                                fr->f->src->path, p.line, p.col);
+        len = trace_frame(trace, len, sizeof trace, fr);
         if (i - j > 0) len += (size_t)snprintf(trace + len, sizeof trace - len, " (and %d more calls like it)", i - j);
         i = j - 1;
     }
+    if (i > 0) len += (size_t)snprintf(trace + len, sizeof trace - len, "\n        ... %d more calls ...", i);
+    if (i >= 0) len = trace_frame(trace, len, sizeof trace, &vm->frames[0]);
     vx_diag_note(vm->diags, g, "%s", trace);
     vx_diags_flush(vm->diags);
     free_all_objects(vm);                 /* what the stopped program still held */
