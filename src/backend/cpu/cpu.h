@@ -24,6 +24,11 @@ typedef struct VxLoop {
 } VxLoop;
 void vx__loop_init(VxLoop *l, const VxTensor *shape_of, const VxTensor *const *ops, int nops);
 
+/* Storage allocation with a bounded cache of freed large blocks (cpu_cache.c). */
+void *vx_cpu_alloc(size_t n);
+void vx_cpu_free(void *p, size_t n);
+void vx_cpu_cache_trim(void);
+
 int vx_cpu_unary(VxUnaryOp op, int deriv, VxTensor *dst, const VxTensor *x, const double *params);
 int vx_cpu_binary(VxBinaryOp op, VxTensor *dst, const VxTensor *a, const VxTensor *b);
 int vx_cpu_where(VxTensor *dst, const VxTensor *cond, const VxTensor *a, const VxTensor *b);
