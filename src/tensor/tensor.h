@@ -355,6 +355,9 @@ typedef struct VxBackend {
     int (*fill)(VxTensor *dst, double value);
     /* deriv 0: dst = op(x); deriv 1: dst = op'(x), for backward passes */
     int (*unary)(VxUnaryOp op, int deriv, VxTensor *dst, const VxTensor *x, const double *params);
+    /* dx = g * op'(x) in one pass (g, dx: x's shape; dx has g's dtype);
+     * may be NULL, then backward runs unary (deriv 1) and a multiply */
+    int (*unary_grad)(VxUnaryOp op, VxTensor *dx, const VxTensor *x, const VxTensor *g, const double *params);
     int (*binary)(VxBinaryOp op, VxTensor *dst, const VxTensor *a, const VxTensor *b);
     int (*where)(VxTensor *dst, const VxTensor *cond, const VxTensor *a, const VxTensor *b);
     /* x has dst->ndim + nreduce dims: dst's dims, then the reduced ones.

@@ -8,6 +8,7 @@
 
 #include "../../src/backend/cpu/cpu_fastmath.h"
 #include "../../src/tensor/tensor.h"
+#include "../../src/tensor/tensor_nn.h"
 #include "unit.h"
 
 static VxMemStats mem(void)
@@ -88,4 +89,94 @@ TEST(fast_exp_erf_gelu_max_ulp)
     CHECK(isnan(vx_expf_fast(NAN)) && isnan(vx_erff_fast(NAN)) && isnan(vx_gelu_fast(NAN)));
     CHECK(vx_erff_fast(INFINITY) == 1.0f && vx_erff_fast(-INFINITY) == -1.0f);
     CHECK(vx_gelu_fast(-INFINITY) == 0 || isnan(vx_gelu_fast(-INFINITY)));
+}
+
+/* ---- row kernels: the f32 fast path against the f64 path ----------------- */
+
+enum { ROWS = 5, NOPS = 6 };
+
+/* op k of x [ROWS, n] (rows last) -> y; CE reduces to a scalar. */
+static VxTensor *row_op(int k, VxTensor *x, VxTensor *w, VxTensor *b, VxTensor *tgt)
+{
+    int64_t ns[1] = { vx_tensor_dim(x, -1) };
+    switch (k) {
+    case 0: return vx_softmax(x, -1);
+    case 1: return vx_log_softmax(x, -1);
+    case 2: return vx_layer_norm(x, ns, 1, w, b, 1e-5);
+    case 3: return vx_rms_norm(x, ns, 1, w, 1e-5);
+    case 4: return vx_gelu(x);
+    default: return vx_cross_entropy(x, tgt, -100, k == 5 ? 0.0 : 0.1, VX_REDUCTION_SUM);
+    }
+}
+
+/* Largest |a - b| over two [ROWS, n] tensors (or scalars), relative to 1 + |b|. */
+static double max_diff(const VxTensor *a, const VxTensor *b, int64_t n)
+{
+    double m = 0;
+    bool scalar = vx_tensor_ndim(b) == 0;
+    for (int64_t r = 0; r < (scalar ? 1 : ROWS); r++)
+        for (int64_t c = 0; c < (scalar ? 1 : n); c++) {
+            int64_t idx[2] = { r, c };
+            double u, v;
+            if (vx_tensor_get_f64(a, idx, &u) < 0 || vx_tensor_get_f64(b, idx, &v) < 0) return 1e30;
+            m = fmax(m, fabs(u - v) / (1 + fabs(v)));
+        }
+    return m;
+}
+
+/* y = op(x) and dx of sum(y * r), x [ROWS, n] of dtype dt (a transposed
+ * view when transposed: its rows are strided, so the fast path must not
+ * take it). */
+static int run_op(int k, VxTensor *x64, VxTensor *r64, VxDtype dt, bool transposed, VxTensor **y, VxTensor **dx)
+{
+    int64_t n = vx_tensor_dim(x64, 1), sv[1] = { n }, st[1] = { ROWS };
+    VxTensor *x, *xt = NULL;
+    if (transposed) {
+        VxTensor *t64 = vx_transpose(x64, 0, 1), *tc = vx_to(t64, VX_F64), *c = vx_mul_s(tc, 1.0);
+        xt = vx_to(c, dt);                                   /* [n, ROWS] contiguous */
+        vx_tensor_set_requires_grad(xt, true);
+        x = vx_transpose(xt, 0, 1);
+        vx_tensor_release(t64); vx_tensor_release(tc); vx_tensor_release(c);
+    } else {
+        VxTensor *c = vx_mul_s(x64, 1.0);
+        x = vx_to(c, dt);
+        vx_tensor_release(c);
+    }
+    VxTensor *leaf = transposed ? xt : x;
+    if (!transposed) vx_tensor_set_requires_grad(x, true);
+    VxTensor *w = vx_ones(sv, 1, dt), *b = vx_zeros(sv, 1, dt), *tgt = vx_randint(0, n, st, 1, VX_I64, 9);
+    VxTensor *r = vx_to(r64, dt), *out = row_op(k, x, w, b, tgt);
+    VxTensor *prod = k >= 5 ? vx_tensor_retain(out) : vx_mul(out, r), *loss = vx_sum(prod, NULL, 0, false);
+    int rc = loss ? vx_backward(loss, NULL) : -1;
+    VxTensor *g = rc == 0 ? vx_tensor_grad(leaf) : NULL;
+    *y = out;
+    *dx = g && transposed ? vx_transpose(g, 0, 1) : vx_tensor_retain(g);
+    VxTensor *all[] = { x, xt, w, b, tgt, r, prod, loss, g };
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++) vx_tensor_release(all[i]);
+    return rc;
+}
+
+/* Every row op, forward and backward, at row lengths around the vector
+ * widths (4, 8, 16 lanes) and beyond: f32 contiguous (fast path) and f32
+ * transposed (f64 scratch path) both agree with f64 to f32 accuracy. */
+TEST(f32_row_kernels_match_f64)
+{
+    static const int64_t lens[] = { 1, 3, 4, 7, 15, 16, 17, 31, 33, 65, 257 };
+    for (size_t li = 0; li < sizeof lens / sizeof *lens; li++)
+        for (int k = 0; k < NOPS + 1; k++) {
+            int64_t s[2] = { ROWS, lens[li] };
+            VxTensor *x64 = vx_randn(s, 2, VX_F64, 100 + li), *r64 = vx_randn(s, 2, VX_F64, 200 + li);
+            VxTensor *ref, *dref, *y, *dy, *yt, *dyt;
+            CHECK(run_op(k, x64, r64, VX_F64, false, &ref, &dref) == 0);
+            CHECK(run_op(k, x64, r64, VX_F32, false, &y, &dy) == 0);
+            CHECK(run_op(k, x64, r64, VX_F32, true, &yt, &dyt) == 0);
+            double e[4] = { max_diff(y, ref, lens[li]), max_diff(dy, dref, lens[li]),
+                            max_diff(yt, ref, lens[li]), max_diff(dyt, dref, lens[li]) };
+            if (e[0] > 2e-6 || e[1] > 2e-6 || e[2] > 2e-6 || e[3] > 2e-6)
+                printf("  row op %d, n %lld: errors %g %g %g %g\n", k, (long long)lens[li], e[0], e[1], e[2], e[3]);
+            VxTensor *all[] = { x64, r64, ref, dref, y, dy, yt, dyt };
+            for (size_t i = 0; i < sizeof all / sizeof *all; i++) vx_tensor_release(all[i]);
+            CHECK(e[0] <= 2e-6 && e[1] <= 2e-6 && e[2] <= 2e-6 && e[3] <= 2e-6);
+        }
+    CHECK(vx_tensor_live_tensors() == 0);
 }

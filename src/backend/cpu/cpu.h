@@ -31,6 +31,7 @@ void vx_cpu_free(void *p, size_t n);
 void vx_cpu_cache_trim(void);
 
 int vx_cpu_unary(VxUnaryOp op, int deriv, VxTensor *dst, const VxTensor *x, const double *params);
+int vx_cpu_unary_grad(VxUnaryOp op, VxTensor *dx, const VxTensor *x, const VxTensor *g, const double *params);
 int vx_cpu_binary(VxBinaryOp op, VxTensor *dst, const VxTensor *a, const VxTensor *b);
 int vx_cpu_where(VxTensor *dst, const VxTensor *cond, const VxTensor *a, const VxTensor *b);
 int vx_cpu_reduce(VxReduceOp op, VxTensor *dst, const VxTensor *x, int nreduce, double param);

@@ -98,6 +98,7 @@ const VxBackend vx_cpu_backend = {
     .copy = cpu_copy,
     .fill = cpu_fill,
     .unary = vx_cpu_unary,
+    .unary_grad = vx_cpu_unary_grad,
     .binary = vx_cpu_binary,
     .where = vx_cpu_where,
     .reduce = vx_cpu_reduce,
