@@ -5,8 +5,7 @@
  * per operand element and one write per result element, no temporaries. */
 #include <math.h>
 
-#include "cpu.h"                             /* first: its vectoriser pragma covers cpu_fastmath.h */
-#include "cpu_fastmath.h"
+#include "cpu.h"
 
 typedef double (*FloatFn)(double x, const double *p);
 
@@ -87,8 +86,6 @@ static int64_t int_unary(VxUnaryOp op, int64_t x, const double *p)
             for (int64_t i = 0; i < n; i++) d[i] = -x[i];                                   \
         else if (sd == 1 && sx == 1 && op == VX_OP_RELU && f == f_relu)                     \
             for (int64_t i = 0; i < n; i++) d[i] = x[i] > 0 ? x[i] : x[i] != x[i] ? x[i] : 0; \
-        else if (sizeof(T) == 4 && sd == 1 && sx == 1 && f == f_gelu)                       \
-            for (int64_t i = 0; i < n; i++) d[i] = (T)vx_gelu_fast((float)x[i]);             \
         else if (sd == 1 && sx == 1)                                                        \
             for (int64_t i = 0; i < n; i++) d[i] = (T)f((double)x[i], p);                   \
         else                                                                                \
@@ -135,15 +132,12 @@ int vx_cpu_unary(VxUnaryOp op, int deriv, VxTensor *dst, const VxTensor *x, cons
     return 0;
 }
 
-/* dx = g * f'(x) on f32 / f64 runs; f32 gelu through cpu_fastmath.h. */
+/* dx = g * f'(x) on f32 / f64 runs, f' in f64, one rounding. */
 #define UNARY_GRAD_RUN(T, NAME)                                                               \
     static void NAME(FloatFn df, T *d, const T *x, const T *g, int64_t n, int64_t sd,         \
                      int64_t sx, int64_t sg, const double *p)                                  \
     {                                                                                         \
-        if (sizeof(T) == 4 && sd == 1 && sx == 1 && sg == 1 && df == d_gelu)                  \
-            for (int64_t i = 0; i < n; i++) d[i] = (T)(g[i] * vx_gelu_grad_fast((float)x[i])); \
-        else                                                                                  \
-            for (int64_t i = 0; i < n; i++)                                                   \
+        for (int64_t i = 0; i < n; i++)                                                   \
                 d[i * sd] = (T)((double)g[i * sg] * df((double)x[i * sx], p));                \
     }
 UNARY_GRAD_RUN(float, unary_grad_f32)
