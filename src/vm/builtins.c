@@ -536,10 +536,11 @@ static VxStr *slurp(Vm *vm, const VxStr *path, const char *what)
     if (!f) { vm_error(vm, "%s: cannot read \"%.200s\": %s", what, path->data, strerror(errno)); return NULL; }
     VxStr *s = vm_new_str(vm, 4096);
     char buf[65536];
+    errno = 0;
     for (size_t n; (n = fread(buf, 1, sizeof buf, f)) > 0; ) s = vm_str_append(vm, s, buf, n);
-    bool bad = ferror(f);
+    int bad = ferror(f) ? (errno ? errno : EIO) : 0;   /* a directory opens, then fails with EISDIR */
     fclose(f);
-    if (bad) { vm_error(vm, "%s: error reading \"%.200s\"", what, path->data); return NULL; }
+    if (bad) { vm_error(vm, "%s: cannot read \"%.200s\": %s", what, path->data, strerror(bad)); return NULL; }
     return s;
 }
 
