@@ -194,21 +194,22 @@ static void patch_all_here(Comp *c, IntVec *jumps)
 }
 
 /* p, or each alternative of p = q | r | ...: a miss falls through to the
- * next alternative, the last one's to `misses`; with bs, the alternative
- * that matched binds the names. */
+ * next alternative, the last one's to `misses` (NULL: the value is known
+ * to match, so the last alternative is not tested); with bs, the
+ * alternative that matched binds the names. */
 static void match_alternatives(Comp *c, VxNode *p, int r, IntVec *misses, Bindings *bs)
 {
     VxNodeList alts = p->kind == VX_N_PAT_OR ? p->u.list.elems : (VxNodeList){ &p, 1 };
     IntVec hits = {0};
     for (int a = 0; a < alts.len; a++) {
         IntVec alt_misses = {0};
-        pattern_test(c, alts.items[a], r, &alt_misses);
+        if (misses || a + 1 < alts.len) pattern_test(c, alts.items[a], r, &alt_misses);
         if (bs) pattern_bind(c, alts.items[a], r, bs);
         if (a + 1 < alts.len) {
             vx_vec_push(&hits, emit_jump(c, alts.items[a], VX_OP_JMP, 0));
             patch_all_here(c, &alt_misses);
         } else {
-            for (int m = 0; m < alt_misses.len; m++) vx_vec_push(misses, alt_misses.data[m]);
+            for (int m = 0; misses && m < alt_misses.len; m++) vx_vec_push(misses, alt_misses.data[m]);
             vx_vec_free(&alt_misses);
         }
     }
@@ -265,8 +266,8 @@ void pattern_bind(Comp *c, VxNode *p, int r, Bindings *bs)
         if (!names_variant(c, p)) bind_one(c, p, bs, p->u.pat_ident.name, p->u.pat_ident.mut, p->type, r);
         return;
     }
-    if (p->kind == VX_N_PAT_OR) {
-        if (binds_names(c, p)) unsupported(c, p, "`|` patterns that bind names inside other patterns");
+    if (p->kind == VX_N_PAT_OR) {                    /* the tests found that some alternative matches: */
+        if (binds_names(c, p)) match_alternatives(c, p, r, NULL, bs);  /* the first that does binds */
         return;
     }
     SubPat parts[64];
