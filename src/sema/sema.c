@@ -314,12 +314,13 @@ VxDecl *vx_sema_method_inst(VxSema *s, VxType *recv, const char *name, VxType **
     vx_types_rollback(s->types, mark);
     return m;
 }
-VxDecl *vx_sema_operator(VxSema *s, VxType *l, VxType *r, const char *method)
+VxDecl *vx_sema_operator(VxSema *s, VxType *l, VxType *r, const char *method, VxType **impl_args, int cap, int *n)
 {
     VxType **args;
-    int n;
     size_t mark = vx_types_mark(s->types);
-    VxDecl *m = find_operator(s, l, intern(s, method), r, &args, &n);
+    VxDecl *m = find_operator(s, l, intern(s, method), r, &args, n);
+    if (*n > cap) m = NULL;
+    for (int i = 0; m && i < *n; i++) impl_args[i] = vx_zonk(s->types, args[i], true);
     vx_types_rollback(s->types, mark);
     return m;
 }

@@ -124,8 +124,9 @@ VxDecl *vx_sema_method(VxSema *s, VxType *recv, const char *name);
 /* The same, with the arguments of the impl that provides it (`T` of
  * `impl<T> Stack<T>` for a `Stack<i64>` receiver: i64) in impl_args[0..*n). */
 VxDecl *vx_sema_method_inst(VxSema *s, VxType *recv, const char *name, VxType **impl_args, int cap, int *n);
-/* The impl method behind `l OP r` (r NULL: unary; method "add", "neg", "index", ...), or NULL. */
-VxDecl *vx_sema_operator(VxSema *s, VxType *l, VxType *r, const char *method);
+/* The impl method behind `l OP r` (r NULL: unary; method "add", "neg", "index", ...), or NULL;
+ * with its impl's arguments, as vx_sema_method_inst gives them. */
+VxDecl *vx_sema_operator(VxSema *s, VxType *l, VxType *r, const char *method, VxType **impl_args, int cap, int *n);
 /* `Type::function`: the associated function a two-segment path names, or NULL. */
 VxDecl *vx_sema_assoc_fn(VxSema *s, VxNode *path);
 /* The type arguments of the generic function called at `site` (in terms

@@ -200,11 +200,13 @@ static VxDecl *assoc_fn(Sema *s, VxNode *e, VxType **sig_out)
     int n;
     VxDecl *m = find_method(s, self, intern(s, segs.items[1]->u.seg.name), &iargs, &n);
     if (!m || !m->sig) return NULL;
-    VxType *sig = m->impl && m->impl->kind == VX_D_IMPL ? vx_subst(s->types, m->sig, m->impl, iargs, n) : m->sig;
+    /* an impl's function, or a trait's default one (iargs: the trait's arguments, then Self) */
+    bool outer = m->impl && (m->impl->kind == VX_D_IMPL || n == m->impl->ngenerics + 1);
+    VxType *sig = outer ? vx_subst(s->types, m->sig, m->impl, iargs, n) : m->sig;
     VxType **margs;
     sig = instantiate(s, m, sig, &margs);
     defer_bounds(s, m, margs, e->span);
-    record_call(s, m, iargs, m->impl && m->impl->kind == VX_D_IMPL ? n : 0, margs, m->ngenerics);
+    record_call(s, m, iargs, outer ? n : 0, margs, m->ngenerics);
     *sig_out = sig;
     return m;
 }
@@ -337,7 +339,7 @@ static VxType *method_sig(Sema *s, VxDecl *m, VxType *recv, VxType **iargs, int 
         VxDecl *tr = m->impl;
         VxType *targs[65];
         int tn = tr->ngenerics < 64 ? tr->ngenerics : 64;
-        for (int i = 0; i < tn; i++) targs[i] = vx_t_fresh(s->types, VX_LIT_NONE);
+        for (int i = 0; i < tn; i++) targs[i] = n == tr->ngenerics + 1 ? iargs[i] : vx_t_fresh(s->types, VX_LIT_NONE);   /* from the impl */
         targs[tn] = recv;
         sig = vx_subst(s->types, sig, tr, targs, tn + 1);
         outer = vx_arena_dup(&s->arena, targs, sizeof(VxType *) * (size_t)(tn + 1));

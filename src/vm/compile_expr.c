@@ -269,10 +269,12 @@ static void logic(Comp *c, VxNode *e, int dst)
 static bool impl_operator(Comp *c, VxNode *e, VxNode *lhs, VxNode *rhs, const char *method, int dst)
 {
     if (node_kind(c, lhs, NULL) != K_REC) return false;
-    VxDecl *m = vx_sema_operator(c->sema, deref_type(c, lhs->type), rhs ? ctype(c, rhs->type) : NULL, method);
-    if (!m || m->ngenerics || m->impl->ngenerics) return false;
+    VxType *targs[64];
+    int n = 0;
+    VxDecl *m = vx_sema_operator(c->sema, deref_type(c, lhs->type), rhs ? ctype(c, rhs->type) : NULL, method, targs, 64, &n);
+    if (!m || m->ngenerics) return false;               /* own type parameters: an operator gives none */
     VxNode *argv[2] = { lhs, rhs };
-    emit_call(c, e, m, NULL, 0, argv, dst);
+    emit_call(c, e, m, targs, n, argv, dst);
     return true;
 }
 
