@@ -362,6 +362,7 @@ void vx_sema_set_file(VxSema *s, const VxSource *src) { s->src = src; }
 VxTypes *vx_sema_types(VxSema *s) { return s->types; }
 VxType *vx_sema_type(VxSema *s, VxType *t) { return t ? vx_zonk(s->types, t, true) : vx_t_error(s->types); }
 VxDecl *vx_sema_global(VxSema *s, const char *name) { return lookup_global(s, intern(s, name)); }
+VxDecl *vx_sema_prelude_enum(VxSema *s, bool result) { return result ? s->result : s->option; }
 
 int vx_sema_instances(VxSema *s, VxDecl ***decls, VxType ****args, int **nargs)
 {

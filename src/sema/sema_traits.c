@@ -49,7 +49,7 @@ static int builtin_rule(Sema *s, VxType *t, VxDecl *tr)
     case VX_T_TENSOR: return num || disp || copy;
     case VX_T_MAP: return disp && all_args(s, t->u.tuple.elems, 2, tr);
     case VX_T_ADT:
-        if ((t->u.adt.decl == s->option || t->u.adt.decl == s->result) && (eq || disp || copy))
+        if ((t->u.adt.decl == s->option || t->u.adt.decl == s->result) && (eq || ord || disp || copy))
             return all_args(s, t->u.adt.args, t->u.adt.n, tr);
         return -1;
     default: return -1;

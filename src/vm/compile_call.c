@@ -702,7 +702,7 @@ bool option_like(Comp *c, VxType *t)
 {
     t = deref_type(c, t);
     if (t->kind != VX_T_ADT) return false;
-    return t->u.adt.decl == vx_sema_global(c->sema, "Option") || t->u.adt.decl == vx_sema_global(c->sema, "Result");
+    return t->u.adt.decl == vx_sema_prelude_enum(c->sema, false) || t->u.adt.decl == vx_sema_prelude_enum(c->sema, true);
 }
 
 /* hashmap_get(m, k).unwrap_or(d): one lookup, no Option made. */

@@ -153,6 +153,7 @@ int desc_const(Comp *c, VxType *t, int v)
     d->is_tuple = t->kind == VX_T_TUPLE;
     d->is_enum = t->kind == VX_T_ADT && t->u.adt.decl->kind == VX_D_ENUM;
     d->tag = (uint32_t)v;
+    d->order = d->is_enum && t->u.adt.decl == vx_sema_prelude_enum(c->sema, false) ? (uint32_t)!v : (uint32_t)v;  /* the prelude: Some, None */
     d->field_names = vx_xmalloc(sizeof(char *) * (size_t)(n ? n : 1));
     d->kinds = vx_xmalloc((size_t)(n ? n : 1));
     d->name = d->is_tuple ? "" : d->is_enum ? t->u.adt.decl->variants[v].name : t->u.adt.decl->name;
