@@ -114,8 +114,9 @@ int vx_sema_errors(const VxSema *s);
 VxType *vx_sema_type(VxSema *s, VxType *t);        /* final type: variables resolved, literals defaulted */
 VxTypes *vx_sema_types(VxSema *s);
 VxDecl *vx_sema_global(VxSema *s, const char *name);
-/* The prelude's `Option` (result: `Result`), even where the program declares its own. */
-VxDecl *vx_sema_prelude_enum(VxSema *s, bool result);
+/* A type the prelude declares, even where the program declares its own of that name. */
+typedef enum VxPreludeType { VX_PRELUDE_OPTION, VX_PRELUDE_RESULT, VX_PRELUDE_RANGE, VX_PRELUDE_RANGE_INCL, VX_PRELUDE_RANGE_FROM } VxPreludeType;
+VxDecl *vx_sema_prelude(VxSema *s, VxPreludeType which);
 /* Names (vx_sema_global, _variant, _assoc_fn) are looked up in this file's
  * module from now on: the file of the function being compiled. */
 void vx_sema_set_file(VxSema *s, const VxSource *src);

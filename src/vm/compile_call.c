@@ -702,7 +702,7 @@ bool option_like(Comp *c, VxType *t)
 {
     t = deref_type(c, t);
     if (t->kind != VX_T_ADT) return false;
-    return t->u.adt.decl == vx_sema_prelude_enum(c->sema, false) || t->u.adt.decl == vx_sema_prelude_enum(c->sema, true);
+    return t->u.adt.decl == vx_sema_prelude(c->sema, VX_PRELUDE_OPTION) || t->u.adt.decl == vx_sema_prelude(c->sema, VX_PRELUDE_RESULT);
 }
 
 /* hashmap_get(m, k).unwrap_or(d): one lookup, no Option made. */

@@ -669,16 +669,13 @@ static void assign_field(Comp *c, VxNode *e)
     release_to(c, e, save);
 }
 
-/* `a..b` as a value: a Range record of start and end.  `a..=b` and
- * ranges with a missing bound are only loops' and slices' syntax. */
+/* `a..b`, `a..=b`, `a..` as values: Range, RangeInclusive, RangeFrom
+ * records of their bounds.  `..b` is only slicing syntax. */
 void range_value(Comp *c, VxNode *e, int dst)
 {
-    if (e->u.range.inclusive || !e->u.range.lo || !e->u.range.hi) {
-        unsupported(c, e, "inclusive or open ranges as values (loop over them directly, or write `a..b`)");
-        return;
-    }
+    if (!e->u.range.lo) { unsupported(c, e, "ranges without a start as values (they only slice: `a[..n]`)"); return; }
     VxType *t = ctype(c, e->type);
     if (kind_of(c, t, NULL) != K_REC) { unsupported(c, e, kind_words(c, e)); return; }
     VxNode *bounds[2] = { e->u.range.lo, e->u.range.hi };
-    new_record(c, e, bounds, 2, t, 0, dst);
+    new_record(c, e, bounds, e->u.range.hi ? 2 : 1, t, 0, dst);
 }

@@ -414,7 +414,7 @@ void try_expr(Comp *c, VxNode *e, int dst)
     int to_end = emit_jump(c, e, VX_OP_JMP, 0);
     patch_here(c, to_fail);                           /* None, or Err(the same error) */
     int ret = alloc_reg(c, e), field = alloc_reg(c, e);
-    bool is_result = deref_type(c, rt)->u.adt.decl == vx_sema_prelude_enum(c->sema, true);
+    bool is_result = deref_type(c, rt)->u.adt.decl == vx_sema_prelude(c->sema, VX_PRELUDE_RESULT);
     if (is_result) emit(c, e, VX_OP_GETF, 0, field, r, 0);
     emit(c, e, VX_OP_NEWREC, 0, ret, field, desc_const(c, rt, 1));
     release_on_exit(c, e, 0, ret);
