@@ -24,7 +24,7 @@ enum { MAX_REGS = 65000, MAX_LOOPS = 64, MAX_PATH = 32 };
 /* K_INT: integers up to 64 bits, in registers; K_WIDE: i128, u128, u256,
  * boxed (VxWideInt objects); K_HALF: f16 and bf16, held as f32.  kind_of's
  * `ik` is the integer kind for K_INT and K_WIDE, the VxFloatKind for K_HALF. */
-typedef enum VKind { K_UNIT, K_BOOL, K_INT, K_WIDE, K_F64, K_F32, K_HALF, K_STR, K_ARR, K_REC, K_FN, K_MAP, K_TENSOR, K_NEVER, K_OTHER } VKind;
+typedef enum VKind { K_UNIT, K_BOOL, K_INT, K_WIDE, K_F64, K_F32, K_HALF, K_STR, K_ARR, K_REC, K_FN, K_MAP, K_TENSOR, K_HANDLE, K_NEVER, K_OTHER } VKind;
 
 typedef struct DescKey { VxType *type; int variant; int index; } DescKey;
 
