@@ -1,0 +1,5 @@
+OPTIM_SIGS = {}
+
+
+def cases(seed):
+    return []
