@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as TF
 
 from vx import F32, F64, BF16, F16, I32, I64, U8, BOOL, P, c_i64, c_int, c_bool, c_dbl
-from harness import Case, Inp
+from harness import Case, Inp, custom
 
 FL = (F32, F64)
 ALLF = (F32, F64, BF16, F16)
@@ -331,7 +331,55 @@ def max_pool(S, x, k, s, p, d, ceil):
     return v, S.own(ix.value)
 
 
+def bad_calls(ctx, S, dt, fail):
+    """Invalid arguments: NULL (or -1) and a message, never a crash."""
+    lib = S.lib
+    x = S.from_torch(torch.randn(3, 4, dtype=torch.float64))
+    x4 = S.from_torch(torch.randn(1, 2, 5, 5, dtype=torch.float64))
+    w = S.from_torch(torch.randn(3, 2, 3, 3, dtype=torch.float64))
+    idx = lambda v, d=torch.int64: S.from_torch(torch.tensor(v, dtype=d))
+    out = (P * 1)()
+    a, b = P(), P()
+    calls = {
+        "gather index 4 for size 3": lambda: lib.gather(x, 0, idx([[0, 4, 1, 2]])),
+        "gather index -1": lambda: lib.gather(x, 1, idx([[-1], [0], [1]])),
+        "gather float index": lambda: lib.gather(x, 0, S.from_torch(torch.zeros(1, 4, dtype=torch.float64))),
+        "scatter_add src of another dtype": lambda: lib.scatter_add(
+            x, 0, idx([[0, 1, 2, 0]]), S.from_torch(torch.ones(1, 4, dtype=torch.float32))),
+        "index_select 2-d index": lambda: lib.index_select(x, 0, idx([[0], [1]])),
+        "index_select index 3 for size 3": lambda: lib.index_select(x, 0, idx([3], torch.int32)),
+        "cat of [3,4] and [2,3]": lambda: lib.cat((P * 2)(x, S.from_torch(torch.zeros(2, 3, dtype=torch.float64))), 2, 0),
+        "stack dim 3 of 2-d": lambda: lib.stack((P * 2)(x, x), 2, 3),
+        "split cap 1 for 2 pieces": lambda: lib.split(x, 2, 1, out, 1) >= 0 or None,
+        "chunk 0 chunks": lambda: lib.chunk(x, 0, 1, out, 1) >= 0 or None,
+        "topk k 5 of 4": lambda: lib.topk(x, 5, 1, True, True, ctypes.byref(a), ctypes.byref(b)) == 0 or None,
+        "sort dim 2 of 2-d": lambda: lib.sort(x, 2, False, ctypes.byref(a), ctypes.byref(b)) == 0 or None,
+        "masked_fill mask not broadcastable": lambda: lib.masked_fill(x, S.from_torch(torch.ones(3, 3, dtype=torch.bool)), 0.0),
+        "one_hot class 3 with num_classes 2": lambda: lib.one_hot(idx([0, 3]), 2),
+        "tril of 1-d": lambda: lib.tril(S.from_torch(torch.zeros(4, dtype=torch.float64)), 0),
+        "conv2d channels 2 vs weight 3": lambda: lib.conv2d(x4, S.from_torch(torch.randn(3, 3, 3, 3, dtype=torch.float64)),
+                                                           None, 1, 1, 0, 0, 1, 1, 1),
+        "conv2d groups 2 with 3 outputs": lambda: lib.conv2d(x4, w, None, 1, 1, 0, 0, 1, 1, 2),
+        "conv2d kernel larger than input": lambda: lib.conv2d(
+            S.from_torch(torch.randn(1, 2, 2, 2, dtype=torch.float64)), w, None, 1, 1, 0, 0, 1, 1, 1),
+        "conv1d stride 0": lambda: lib.conv1d(S.from_torch(torch.randn(1, 2, 5, dtype=torch.float64)),
+                                              S.from_torch(torch.randn(1, 2, 3, dtype=torch.float64)), None, 0, 0, 1, 1),
+        "max_pool2d padding 2 for kernel 3": lambda: lib.max_pool2d(x4, 3, 3, 1, 1, 2, 2, 1, 1, False, None),
+        "avg_pool2d of 2-d": lambda: lib.avg_pool2d(x, 2, 2, 0, 0, 0, 0, True),
+    }
+    for what, f in calls.items():
+        r = f()
+        if r:
+            if not isinstance(r, bool):
+                S.own(r)
+            fail("accepted", what)
+        elif not lib.error():
+            fail("message", what + ": failed without a message")
+        lib.tensor_clear_error()
+
+
 def cases(seed):
     g = Gen(seed)
-    return join_cases(g) + index_cases(g) + sort_cases(g) + conv_cases(g) + pool_cases(g)
+    return (join_cases(g) + index_cases(g) + sort_cases(g) + conv_cases(g) + pool_cases(g)
+            + [custom("shape-errors", "invalid arguments of tensor_shape.h: an error, not a crash", bad_calls)])
 
