@@ -592,7 +592,25 @@ def mutants(rng, data, hlen, n):
     return out
 
 
+def no_duplicates(pairs):
+    keys = [k for k, _ in pairs]
+    if len(set(keys)) != len(keys):
+        raise ValueError("duplicate names")
+    return dict(pairs)
+
+
 def reference_accepts(data):
+    """The safetensors package's verdict, but for one deliberate
+    difference: a name twice in the header is an error in Vortex, while
+    the package (serde_json into a map) keeps the last one silently."""
+    try:
+        n = struct.unpack("<Q", data[:8])[0]
+        json.loads(data[8:8 + n].decode("utf-8"), object_pairs_hook=no_duplicates)
+    except ValueError as e:
+        if "duplicate" in str(e):
+            return False
+    except Exception:                       # noqa: BLE001 - left to the reference below
+        pass
     if st_torch is not None:
         try:
             st_torch.load(data)
