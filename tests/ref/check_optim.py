@@ -204,6 +204,62 @@ for name, kind, n1, n2, x, make in cases:
     e = float(np.max(np.abs(want - got)))
     report(f"schedule {name}", e < 1e-12, f"max difference {e:.3g}")
 
+# ---- the numbers recorded in tests/unit/test_optim.c ----------------------------------------
+# The C test has the same dyadic inputs; `check_optim.py LIB --emit` prints
+# the block between the markers, which must equal the one in the C file.
+def unit_inputs():
+    p0 = [((i % 5) - 2) * 0.375 + 0.125 for i in range(6)]
+    p1 = [0.5 - 0.25 * j for j in range(3)]
+    return p0, p1
+
+
+def unit_grad(k, i, s):
+    return (((i * 3 + s * 5 + k) % 7) - 3) * 0.125
+
+
+UNIT_CONFIGS = [("sgd_nesterov", torch.optim.SGD, dict(lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.01)),
+                ("adam", torch.optim.Adam, dict(lr=0.01)),
+                ("adamw_amsgrad", torch.optim.AdamW, dict(lr=0.01, weight_decay=0.1, amsgrad=True))]
+
+
+def c_array(name, values, digits=9):
+    return f"static const double {name}[] = {{ " + ", ".join(f"{v:.{digits}g}" for v in values) + " };"
+
+
+def unit_block():
+    lines = []
+    for name, cls, kw in UNIT_CONFIGS:
+        p0, p1 = unit_inputs()
+        t0 = torch.tensor(p0).reshape(2, 3).requires_grad_()
+        t1 = torch.tensor(p1).requires_grad_()
+        opt = cls([t0, t1], **kw)
+        for s in range(5):
+            t0.grad = torch.tensor([unit_grad(0, i, s) for i in range(6)]).reshape(2, 3)
+            if s >= 2:
+                t1.grad = torch.tensor([unit_grad(1, j, s) for j in range(3)])
+            opt.step()
+        lines.append(c_array(f"want_{name}", t0.detach().flatten().tolist() + t1.detach().tolist()))
+    steps = [0, 5, 10, 20, 35, 59, 60]
+    lines.append(c_array("want_cosine", torch_lrs(lambda o: S.SequentialLR(o, [S.LambdaLR(o, lambda s: s / 10),
+                 S.CosineAnnealingLR(o, T_max=50, eta_min=0.02)], [10]), 61)[steps].tolist(), 17))
+    lines.append(c_array("want_steplr", torch_lrs(lambda o: S.StepLR(o, step_size=7, gamma=0.3), 30)[[0, 6, 7, 20, 21, 29]].tolist(), 17))
+    t0 = torch.zeros(2, 3, requires_grad=True)
+    t1 = torch.zeros(3, requires_grad=True)
+    t0.grad = torch.tensor([unit_grad(0, i, 0) for i in range(6)]).reshape(2, 3)
+    t1.grad = torch.tensor([unit_grad(1, j, 0) for j in range(3)])
+    total = float(torch.nn.utils.clip_grad_norm_([t0, t1], 0.5))
+    lines.append(c_array("want_clip", [total] + t0.grad.flatten().tolist() + t1.grad.tolist()))
+    return "\n".join(["/* recorded from torch 1.13 by tests/ref/check_optim.py --emit */"] + lines + ["/* end of recorded */"])
+
+
+if "--emit" in sys.argv:
+    print(unit_block())
+    sys.exit(0)
+unit_c = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "unit", "test_optim.c")
+block = unit_block()
+report("numbers recorded in tests/unit/test_optim.c are torch's", block in open(unit_c).read(),
+       "the recorded block differs; regenerate it with --emit and review the diff")
+
 # ---- clip_grad_norm -----------------------------------------------------------------------
 for norm_type, max_norm in ((2.0, 1.0), (1.0, 0.5), (3.0, 100.0), (math.inf, 0.2)):
     rng = np.random.default_rng(3)
