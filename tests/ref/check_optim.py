@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """check_optim.py - src/tensor/tensor_optim.h against torch, through ctypes.
 
-    /usr/bin/python3 tests/ref/check_optim.py build/release/libvxtensor.so
+    /usr/bin/python3 tests/ref/check_optim.py --lib build/release/libvxtensor.so [--emit]
 
 50 steps of SGD (momentum, dampening, nesterov, weight decay), Adam (with
 and without amsgrad and weight decay) and AdamW on f32 and f64 parameters,
@@ -31,7 +31,7 @@ try:
 except ImportError:
     st_ref = None
 
-lib = C.CDLL(sys.argv[1])
+lib = C.CDLL(sys.argv[sys.argv.index("--lib") + 1])
 P, D, I, I64, B = C.c_void_p, C.c_double, C.c_int, C.c_int64, C.c_bool
 PP, CP = C.POINTER(C.c_void_p), C.c_char_p
 for name, res, args in [
@@ -205,7 +205,7 @@ for name, kind, n1, n2, x, make in cases:
     report(f"schedule {name}", e < 1e-12, f"max difference {e:.3g}")
 
 # ---- the numbers recorded in tests/unit/test_optim.c ----------------------------------------
-# The C test has the same dyadic inputs; `check_optim.py LIB --emit` prints
+# The C test has the same dyadic inputs; `check_optim.py --lib LIB --emit` prints
 # the block between the markers, which must equal the one in the C file.
 def unit_inputs():
     p0 = [((i % 5) - 2) * 0.375 + 0.125 for i in range(6)]
