@@ -130,14 +130,20 @@ TEST(optim_skips_params_without_grad)
     CHECK(vx_tensor_live_tensors() == 0);
 }
 
+/* A new empty file named from the template (ending XXXXXX). */
+static bool temp_file(char *path)
+{
+    int fd = mkstemp(path);
+    if (fd >= 0) close(fd);
+    return fd >= 0;
+}
+
 /* 3 steps, save, a fresh optimizer loads the state, 2 more steps: the
  * same numbers as 5 uninterrupted steps. */
 TEST(optim_state_save_load_resumes)
 {
     char path[] = "/tmp/vx_optim_state_XXXXXX";
-    int fd = mkstemp(path);
-    CHECK(fd >= 0);
-    close(fd);
+    CHECK(temp_file(path));
     for (int w = 0; w < 3; w++) {
         VxTensor *p[2];
         make_params(p);
@@ -160,9 +166,7 @@ TEST(optim_state_save_load_resumes)
 TEST(optim_load_errors)
 {
     char path[] = "/tmp/vx_optim_bad_XXXXXX";
-    int fd = mkstemp(path);
-    CHECK(fd >= 0);
-    close(fd);
+    CHECK(temp_file(path));
     VxTensor *p[2], *q[2];
     make_params(p);
     VxOptim *adam = make_optim(1, p), *sgd = make_optim(0, p);
