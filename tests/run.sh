@@ -19,6 +19,8 @@
 #   tests/tensor/verify_ops.py  every tensor op against PyTorch, one case per op
 #                       family, on libvxtensor.so next to VORTEX (or $VX_TENSOR_LIB);
 #                       skipped, with the reason, when /usr/bin/python3 lacks torch
+#   tests/ref/check_optim.py  optimizers, schedules, clip_grad_norm, safetensors
+#                       against torch.optim and the safetensors package, the same way
 # A first line `// flags: ...` in a .vx file adds command-line flags.
 # --update rewrites the expected files from the current output (review the diff!).
 # Ends with one line: "N passed, N failed" (", N skipped" when a suite could not run).
