@@ -460,6 +460,10 @@ VxType *check_struct_lit(Sema *s, VxNode *e)
             }
             return err(s);
         }
+        if (d->builtin) {                             /* an opaque handle (Optimizer): made only by its builtins */
+            sema_error(s, path->span, "`%s` values are made by the builtins that return one, not written as a struct", name);
+            return err(s);
+        }
         owner = d;
         t = instantiate(s, d, decl_type(s, d), &args);
         if (segs.items[0]->u.seg.args.len == d->ngenerics)

@@ -59,7 +59,7 @@ typedef union VxValue {
 } VxValue;
 
 typedef enum VxObjKind { VX_OBJ_STR = 1, VX_OBJ_ARR, VX_OBJ_REC, VX_OBJ_DESC, VX_OBJ_CLOSURE, VX_OBJ_MAP, VX_OBJ_WIDE,
-                        VX_OBJ_TENSOR } VxObjKind;
+                        VX_OBJ_TENSOR, VX_OBJ_HANDLE } VxObjKind;
 
 /* An immutable UTF-8 string (while being built by format, `cap` > len).
  * hash: its hash as a map key (map.c), 0 until computed; set only once
@@ -149,9 +149,23 @@ typedef struct VxTensorObj {
     struct VxTensorObj *prev, *next;
 } VxTensorObj;
 
+/* A value of a prelude `@builtin struct` (an opaque handle such as
+ * Optimizer, tensor_optim_vm.c): one reference to a library object,
+ * released with the VM object; linked like tensors for the same reason. */
+typedef struct VxHandleObj {
+    VxObj h;
+    void *p;
+    const struct VxHandleType *type;
+    struct VxHandleObj *prev, *next;
+} VxHandleObj;
+typedef struct VxHandleType {
+    const char *name;                 /* the Vortex type's name */
+    void (*release)(void *p);
+} VxHandleType;
+
 /* Print kinds (the `t` byte of PUT). */
 typedef enum VxPutKind { VX_PUT_INT = 0, VX_PUT_F64 = 32, VX_PUT_F32, VX_PUT_F16, VX_PUT_BF16, VX_PUT_BOOL, VX_PUT_STR,
-                        VX_PUT_UNIT, VX_PUT_ARR, VX_PUT_REC, VX_PUT_FN, VX_PUT_MAP, VX_PUT_TENSOR } VxPutKind;
+                        VX_PUT_UNIT, VX_PUT_ARR, VX_PUT_REC, VX_PUT_FN, VX_PUT_MAP, VX_PUT_TENSOR, VX_PUT_HANDLE } VxPutKind;
 /* VX_PUT_INT + k prints an integer of kind k (VX_I8 .. VX_USIZE); for
  * i128, u128 and u256 the value is a VxWideInt.  F16 and BF16 values are
  * held as the f32 of the same value. */

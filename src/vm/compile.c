@@ -294,14 +294,22 @@ static void for_range(Comp *c, VxNode *e)
 {
     VxNode *range = e->u.for_.iter, *pat = e->u.for_.pat;
     int ik = VX_I64;
-    if (range->kind != VX_N_RANGE || !range->u.range.lo || !range->u.range.hi) { unsupported(c, e, "`for` over this value"); return; }
-    if (node_kind(c, range->u.range.lo, &ik) != K_INT) { unsupported(c, e, "`for` over this range"); return; }
+    bool lit = range->kind == VX_N_RANGE;
+    if (lit && (!range->u.range.lo || !range->u.range.hi)) { unsupported(c, e, "`for` over this value"); return; }
+    if (kind_of(c, elem_type(c, range), &ik) != K_INT) { unsupported(c, e, "`for` over this range"); return; }
     if (pat->kind != VX_N_PAT_IDENT && pat->kind != VX_N_PAT_WILD) { unsupported(c, pat, "this loop pattern"); return; }
     int save = c->freereg, nlocals = c->locals.len;
     int i = alloc_reg(c, e), end = alloc_reg(c, e), test = alloc_reg(c, e);
-    expr_to(c, range->u.range.lo, i);
-    expr_to(c, range->u.range.hi, end);
-    bool uns = !vx_int_signed((VxIntKind)ik), incl = range->u.range.inclusive;
+    if (lit) {
+        expr_to(c, range->u.range.lo, i);
+        expr_to(c, range->u.range.hi, end);
+    } else {                                          /* a Range value: its start and end, read once */
+        int r = expr(c, range);
+        emit(c, e, VX_OP_GETF, 0, i, r, 0);
+        emit(c, e, VX_OP_GETF, 0, end, r, 1);
+        release_to(c, e, test + 1);
+    }
+    bool uns = !vx_int_signed((VxIntKind)ik), incl = lit && range->u.range.inclusive;
     if (ik == VX_I64) { for_range_i64(c, e, i, end, test, incl); c->locals.len = nlocals; release_to(c, e, save); return; }
     int top = c->code.len;
     emit(c, e, incl ? (uns ? VX_OP_LE_U64 : VX_OP_LE_I64) : (uns ? VX_OP_LT_U64 : VX_OP_LT_I64), 0, test, i, end);
@@ -410,6 +418,16 @@ static void for_array(Comp *c, VxNode *e)
     for_elements(c, e, expr(c, e->u.for_.iter), elem_type(c, e->u.for_.iter), save);
 }
 
+/* for ch in s: over the characters, each a string (`chars(s)`). */
+static void for_chars(Comp *c, VxNode *e)
+{
+    int save = c->freereg, s = expr(c, e->u.for_.iter), arr = alloc_reg(c, e);
+    emit(c, e, VX_OP_CALLB, 0, arr, s, vx_builtin_find("chars", 1));
+    c->owned[arr] = true;
+    VxType *str = vx_t_str(vx_sema_types(c->sema));
+    for_elements(c, e, arr, str, save);
+}
+
 /* for (k, v) in m: over the (key, value) pairs in insertion order, taken
  * when the loop starts (zip of the keys and the values), so changing the
  * map in the body does not change what the loop visits. */
@@ -470,13 +488,15 @@ void expr_to(Comp *c, VxNode *e, int dst)
     case VX_N_WHILE: while_loop(c, e); return;
     case VX_N_LOOP: loop_expr(c, e, dst); return;
     case VX_N_FOR:
-        if (e->u.for_.iter->kind == VX_N_RANGE) for_range(c, e);
+        if (e->u.for_.iter->kind == VX_N_RANGE || is_range(c, e->u.for_.iter->type)) for_range(c, e);
         else if (node_kind(c, e->u.for_.iter, NULL) == K_ARR) for_array(c, e);
+        else if (node_kind(c, e->u.for_.iter, NULL) == K_STR) for_chars(c, e);
         else if (node_kind(c, e->u.for_.iter, NULL) == K_MAP) for_map(c, e);
         else unsupported(c, e, "`for` over this value");
         return;
     case VX_N_ARRAY: array_lit(c, e, dst); return;
     case VX_N_STRUCT_LIT: struct_lit(c, e, dst); return;
+    case VX_N_RANGE: range_value(c, e, dst); return;
     case VX_N_PATH:
         if (!variant_value(c, e, dst)) unsupported(c, e, "this path");
         return;

@@ -34,6 +34,38 @@ static const struct { const char *name; VxMathFn fn; } math_fns[] = {
     {"floor", VX_MATH_FLOOR}, {"ceil", VX_MATH_CEIL}, {"round", VX_MATH_ROUND}, {"abs", VX_MATH_ABS},
 };
 
+/* dst := t ? yes(y) : no(n), yes and no one-operand instructions (yes
+ * with type byte yt). */
+static void choose(Comp *c, VxNode *at, int t, VxOp yes, int yt, int y, VxOp no, int n, int dst)
+{
+    int to_no = emit_jump(c, at, VX_OP_JMPIFNOT, t);
+    emit(c, at, yes, yt, dst, y, 0);
+    int to_end = emit_jump(c, at, VX_OP_JMP, 0);
+    patch_here(c, to_no);
+    emit(c, at, no, 0, dst, n, 0);
+    patch_here(c, to_end);
+}
+
+/* abs(x) on an integer: x < 0 ? -x : x, the negation checked (abs of
+ * the type's minimum overflows, as in Rust); unsigned x is itself. */
+static bool int_abs(Comp *c, VxNode *call, int dst)
+{
+    int ik = VX_I64;
+    node_kind(c, call, &ik);
+    if (vx_int_bits((VxIntKind)ik) > 64) return false;
+    int save = c->freereg, x = expr(c, call->u.call.args.items[0]);
+    if (!vx_int_signed((VxIntKind)ik)) {
+        emit(c, call, VX_OP_MOVE, 0, dst, x, 0);
+    } else {
+        int t = alloc_reg(c, call);
+        load_int(c, call, t, 0);
+        emit(c, call, VX_OP_LT_I64, 0, t, x, t);
+        choose(c, call, t, ik == VX_I64 ? VX_OP_NEG_I64 : VX_OP_NEG_INT, ik, x, VX_OP_MOVE, x, dst);
+    }
+    release_to(c, call, save);
+    return true;
+}
+
 /* A placeholder's spec `:[fill][<^>][width][.prec][e]` (between p and
  * end), packed as the VM reads it (VX_FMT_* in bytecode.h). */
 static bool parse_spec(const char *p, const char *end, int64_t *out)
@@ -116,7 +148,7 @@ static void format_call(Comp *c, VxNode *call, int dst)
 
 /* The end of an Option-valued sequence: dst := Some(R[v]) on the path
  * that reaches here, None on the path that jumped from to_none. */
-static void finish_option(Comp *c, VxNode *at, VxType *t, int v, int dst, int to_none)
+void finish_option(Comp *c, VxNode *at, VxType *t, int v, int dst, int to_none)
 {
     emit(c, at, VX_OP_NEWREC, 0, dst, v, desc_const(c, t, 0));
     int to_end = emit_jump(c, at, VX_OP_JMP, 0);
@@ -177,18 +209,46 @@ static bool hashmap_new(Comp *c, VxNode *call, VxDecl *d, int dst)
     return true;
 }
 
-/* hashmap_get(m, k): Some(a copy of the value) or None. */
+/* hashmap_get(m, k) and m.get(k) (argv: the map and the key): Some(a
+ * copy of the value) or None. */
+static bool map_get(Comp *c, VxNode *at, VxNode **argv, int dst)
+{
+    VxType *t = ctype(c, at->type);
+    if (kind_of(c, t, NULL) != K_REC || node_kind(c, argv[0], NULL) != K_MAP || argv[1]->kind == VX_N_NAMED_ARG) return false;
+    int save = c->freereg;
+    int base = args_to_regs(c, argv, 2);
+    option_of_builtins(c, at, t, base, "hashmap_contains", 2, "map_value", 2, dst);
+    release_to(c, at, save);
+    return true;
+}
+
 static bool hashmap_get(Comp *c, VxNode *call, VxDecl *d, int dst)
 {
     VxNodeList args = call->u.call.args;
-    if (strcmp(d->name, "hashmap_get") != 0 || args.len != 2) return false;
-    VxType *t = ctype(c, call->type);
-    if (kind_of(c, t, NULL) != K_REC || node_kind(c, args.items[0], NULL) != K_MAP) return false;
-    int save = c->freereg;
-    int base = args_to_regs(c, args.items, 2);
-    option_of_builtins(c, call, t, base, "hashmap_contains", 2, "map_value", 2, dst);
-    release_to(c, call, save);
-    return true;
+    return strcmp(d->name, "hashmap_get") == 0 && args.len == 2 && map_get(c, call, args.items, dst);
+}
+
+/* The map methods that read: m.get(k), m.contains(k), m.keys(),
+ * m.values(), m.len() (the functions hashmap_get ... hashmap_len). */
+bool map_method(Comp *c, VxNode *e, int dst)
+{
+    static const char *const names[][2] = {
+        { "contains", "hashmap_contains" }, { "keys", "hashmap_keys" }, { "values", "hashmap_values" }, { "len", "hashmap_len" },
+    };
+    VxNode *recv = e->u.method.recv;
+    VxNodeList args = e->u.method.args;
+    if (node_kind(c, recv, NULL) != K_MAP || args.len > 1) return false;
+    VxNode *argv[2] = { recv, args.len ? args.items[0] : NULL };
+    if (strcmp(e->u.method.name, "get") == 0 && args.len == 1) return map_get(c, e, argv, dst);
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        int id = vx_builtin_find(names[i][1], 1 + args.len);
+        if (strcmp(e->u.method.name, names[i][0]) != 0 || id < 0) continue;
+        int save = c->freereg;
+        emit(c, e, VX_OP_CALLB, 0, dst, args_to_regs(c, argv, 1 + args.len), id);
+        release_to(c, e, save);
+        return true;
+    }
+    return false;
 }
 
 /* m = hashmap_insert(m, k, v) and m = hashmap_remove(m, k): in place on
@@ -235,12 +295,7 @@ static bool min_max_pow(Comp *c, VxNode *call, VxDecl *d, int dst)
         int t = alloc_reg(c, call);
         emit(c, call, lt, lt == VX_OP_LT_OBJ ? put_kind(c, args.items[0]) : ik, t, is_min ? b : a, is_min ? a : b);
         VxOp mv = is_obj_kind(k) ? VX_OP_MOVE_OBJ : VX_OP_MOVE;
-        int to_a = emit_jump(c, call, VX_OP_JMPIFNOT, t);
-        emit(c, call, mv, 0, dst, b, 0);
-        int to_end = emit_jump(c, call, VX_OP_JMP, 0);
-        patch_here(c, to_a);
-        emit(c, call, mv, 0, dst, a, 0);
-        patch_here(c, to_end);
+        choose(c, call, t, mv, 0, b, mv, a, dst);
     }
     release_to(c, call, save);
     return true;
@@ -429,6 +484,7 @@ static bool builtin_call(Comp *c, VxNode *call, VxDecl *d, int dst)
         release_to(c, call, save);
         return true;
     }
+    if (strcmp(d->name, "abs") == 0 && args.len == 1 && node_kind(c, call, NULL) == K_INT) return int_abs(c, call, dst);
     for (size_t i = 0; i < sizeof math_fns / sizeof math_fns[0]; i++) {
         if (strcmp(d->name, math_fns[i].name) != 0 || args.len != 1) continue;
         int ik = VX_I64;
@@ -569,6 +625,25 @@ static bool user_method_call(Comp *c, VxNode *e, int dst)
     return true;
 }
 
+/* Type::method(x, args) and Trait::method(x, args): x.method(args), the
+ * method found from x's concrete type. */
+static void method_as_function(Comp *c, VxNode *e, VxDecl *d, int dst)
+{
+    VxNodeList args = e->u.call.args;
+    if (!args.len || args.items[0]->kind == VX_N_NAMED_ARG) { unsupported(c, e, "this call of a method"); return; }
+    VxNode *recv = args.items[0];
+    VxType *targs[64];
+    int ntargs = 0;
+    VxDecl *m = method_instance(c, e, deref_type(c, recv->type), d->name, targs, &ntargs);
+    if (c->failed) return;
+    if (!m || !m->node->u.fn.body) { unsupported(c, e, "this call of a builtin or trait method as a function"); return; }
+    VxNode *argv[64];
+    VxNodeList rest = { args.items + 1, args.len - 1 };
+    argv[0] = recv;
+    if (m->nparams > 64 || !match_args(c, e, rest, m, 1, argv)) return;
+    emit_call(c, e, m, targs, ntargs, argv, dst);
+}
+
 /* The concrete type arguments of a call to generic function d. */
 static bool instance_args(Comp *c, VxNode *e, VxDecl *d, VxType **out, int *n)
 {
@@ -611,7 +686,7 @@ void call(Comp *c, VxNode *e, int dst)
         }
         return;
     }
-    if (d->impl) { unsupported(c, e, "calls of methods as functions (`Type::method(x)`); write `x.method()`"); return; }
+    if (d->impl) { method_as_function(c, e, d, dst); return; }
     VxType *targs[64];
     int ntargs = 0;
     if (d->ngenerics && !instance_args(c, e, d, targs, &ntargs)) return;
@@ -696,27 +771,11 @@ static bool option_ctor(Comp *c, VxNode *call, VxDecl *d, int dst)
     return false;
 }
 
-/* a.pop() on a variable: Some(the last element), removed, or None. */
-static void array_pop(Comp *c, VxNode *e, int dst)
-{
-    VxNode *recv = e->u.method.recv;
-    if (assigns_capture(c, recv)) return;
-    int a = local_of(c, recv);
-    VxType *t = ctype(c, e->type);
-    if (a < 0 || kind_of(c, t, NULL) != K_REC) { unsupported(c, recv, "pop from this value"); return; }
-    int save = c->freereg, n = alloc_reg(c, e), v = alloc_reg(c, e);
-    emit(c, e, VX_OP_ALEN, 0, n, a, 0);
-    int to_none = emit_jump(c, e, VX_OP_JMPIFNOT, n);
-    emit(c, e, VX_OP_APOP, 0, v, a, 0);
-    finish_option(c, e, t, v, dst, to_none);
-    c->freereg = save;
-}
-
 /* Builtin methods on arrays and strings: a.push(x), a.len(), s.len(). */
 void method_call(Comp *c, VxNode *e, int dst)
 {
     if (user_method_call(c, e, dst) || ct_method(c, e, dst)) return;
-    if (option_method(c, e, dst)) return;
+    if (option_method(c, e, dst) || map_method(c, e, dst) || mutating_method(c, e, dst)) return;
     if (array_hof(c, e, e->u.method.name, e->u.method.recv, e->u.method.args.items, e->u.method.args.len, dst)) return;
     VxNode *recv = e->u.method.recv;
     VKind k = node_kind(c, recv, NULL);
@@ -725,23 +784,12 @@ void method_call(Comp *c, VxNode *e, int dst)
     int save = c->freereg;
     if (strcmp(m, "len") == 0 && args.len == 0 && (k == K_ARR || k == K_STR)) {
         emit(c, e, k == K_ARR ? VX_OP_ALEN : VX_OP_STRLEN, 0, dst, expr(c, recv), 0);
-    } else if (k == K_ARR && args.len == 0 && strcmp(m, "pop") == 0) {
-        array_pop(c, e, dst);
-        return;
     } else if (k == K_ARR && ((args.len == 0 && (strcmp(m, "reverse") == 0 || strcmp(m, "clone") == 0)) ||
                               (args.len == 1 && strcmp(m, "contains") == 0))) {
         VxNode *argv[2] = { recv, args.len ? args.items[0] : NULL };
         if (strcmp(m, "clone") == 0) expr_to(c, recv, dst);       /* a value: the copy is the array itself */
         else emit(c, e, VX_OP_CALLB, 0, dst, args_to_regs(c, argv, 1 + args.len),
                   vx_builtin_find(args.len ? "array_contains" : "reverse", 1 + args.len));
-    } else if (strcmp(m, "push") == 0 && k == K_ARR && args.len == 1) {
-        if (assigns_capture(c, recv)) return;
-        int a = local_of(c, recv);
-        VxNode *base = recv->kind == VX_N_FIELD_ACCESS ? recv->u.field_access.expr : NULL;
-        int rec = base ? local_of(c, base) : -1, f = base ? struct_field_index(c, base, recv->u.field_access.name) : -1;
-        if (a >= 0) emit(c, e, VX_OP_APUSH, 0, a, expr(c, args.items[0]), 0);
-        else if (rec >= 0 && f >= 0) emit(c, e, VX_OP_APUSHF, 0, rec, f, expr(c, args.items[0]));   /* `self.items.push(x)` */
-        else { unsupported(c, recv, "push onto this value"); return; }
     } else {
         char what[96];
         snprintf(what, sizeof what, "the method `%s`", m);

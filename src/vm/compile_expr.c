@@ -389,7 +389,42 @@ void cast(Comp *c, VxNode *e, int dst)
 /* ---- assignment ------------------------------------------------------------------- */
 
 /* The value `lhs op= rhs` stores, into v: rhs itself for `=`, else lhs op rhs. */
-static void assigned_value(Comp *c, VxNode *e, int v)
+/* The current value of a compound assignment's target (`h[f()] += 1`) is
+ * read through the keys already computed for the write, so each index is
+ * evaluated once: a copy of the target's path whose index expressions are
+ * hidden locals (names no program can write) naming those registers. */
+typedef struct Reread { VxNode steps[MAX_PATH], keys[MAX_PATH]; VxNode *key_ptr[MAX_PATH]; } Reread;
+
+static VxNode **base_slot(VxNode *t)
+{
+    return t->kind == VX_N_FIELD_ACCESS ? &t->u.field_access.expr : t->kind == VX_N_INDEX ? &t->u.index.expr : &t->u.tuple_index.expr;
+}
+
+static VxNode *reread_target(Comp *c, Place *p, Reread *rr)
+{
+    static char names[MAX_PATH][16];
+    VxNode *below = NULL;
+    for (int k = p->n - 1; k >= 0; k--) {
+        VxNode *s = &rr->steps[k];
+        *s = *p->steps[k].node;
+        if (below) *base_slot(s) = below;
+        if (p->steps[k].index) {
+            if (!names[k][0]) snprintf(names[k], sizeof names[k], "$key%d", k);
+            rr->keys[k] = *s->u.index.indices.items[0];   /* its type and span */
+            rr->keys[k].kind = VX_N_IDENT;
+            rr->keys[k].u.ident.name = names[k];
+            declare(c, names[k], p->steps[k].key);
+            rr->key_ptr[k] = &rr->keys[k];
+            s->u.index.indices = (VxNodeList){ &rr->key_ptr[k], 1 };
+        }
+        below = s;
+    }
+    return below;
+}
+
+/* The value assignment e stores: its right side, or for `x op= y` the
+ * operation on the target's current value (read through p's keys). */
+static void assigned_value(Comp *c, VxNode *e, Place *p, int v)
 {
     static const VxTokKind base[][2] = {
         {TK_PLUSEQ, TK_PLUS}, {TK_MINUSEQ, TK_MINUS}, {TK_STAREQ, TK_STAR}, {TK_SLASHEQ, TK_SLASH},
@@ -400,7 +435,11 @@ static void assigned_value(Comp *c, VxNode *e, int v)
     tmp.kind = VX_N_BINARY;
     for (size_t i = 0; i < sizeof base / sizeof base[0]; i++) if (base[i][0] == e->u.binary.op) tmp.u.binary.op = base[i][1];
     tmp.type = e->u.binary.lhs->type;
+    int nlocals = c->locals.len;
+    Reread rr;
+    if (p && p->n) tmp.u.binary.lhs = reread_target(c, p, &rr);
     arithmetic(c, &tmp, v);
+    c->locals.len = nlocals;
 }
 
 void assign(Comp *c, VxNode *e)
@@ -418,13 +457,13 @@ void assign(Comp *c, VxNode *e)
     if (r < 0) { unsupported(c, lhs, "assignment to fields or references"); return; }
     if (is_obj(c, lhs)) {                             /* new value first (it may read the old), then swap */
         int save = c->freereg, t = alloc_reg(c, e);
-        assigned_value(c, e, t);
+        assigned_value(c, e, NULL, t);
         emit(c, e, VX_OP_DROP, 0, r, 0, 0);
         emit(c, e, VX_OP_MOVE, 0, r, t, 0);            /* ownership moves: t is dead */
         release_to(c, e, save);
         return;
     }
-    assigned_value(c, e, r);
+    assigned_value(c, e, NULL, r);
 }
 
 /* a[i].x = v, p.q.x += v, self.items[i] = v: a path of fields and
@@ -436,7 +475,7 @@ static void assign_path(Comp *c, VxNode *e)
     Place p;
     if (!place_begin(c, e->u.binary.lhs, &p, false)) return;
     int v = alloc_reg(c, e);
-    assigned_value(c, e, v);
+    assigned_value(c, e, &p, v);
     if (is_obj(c, e->u.binary.lhs)) c->owned[v] = true;
     int cur = place_descend(c, e, &p);
     emit(c, e, p.steps[0].index ? VX_OP_ASET : VX_OP_SETF, 0, cur, p.steps[0].key, v);
@@ -510,7 +549,8 @@ static void assign_index(Comp *c, VxNode *e)
     int save = c->freereg;
     int i = expr(c, lhs->u.index.indices.items[0]);
     int v = alloc_reg(c, e);
-    assigned_value(c, e, v);
+    Place p = { .node = lhs, .root = a, .n = 1, .steps = { { lhs, true, i } } };
+    assigned_value(c, e, &p, v);
     if (is_obj(c, lhs)) c->owned[v] = true;          /* ASET retains: v is released after */
     emit(c, e, VX_OP_ASET, 0, a, i, v);
     release_to(c, e, save);
@@ -621,8 +661,22 @@ static void assign_field(Comp *c, VxNode *e)
     int f = struct_field_index(c, base, lhs->u.field_access.name);
     if (r < 0 || f < 0) { unsupported(c, lhs, "this assignment"); return; }
     int save = c->freereg, v = alloc_reg(c, e);
-    assigned_value(c, e, v);
+    assigned_value(c, e, NULL, v);
     if (is_obj(c, lhs)) c->owned[v] = true;          /* SETF retains: v is released after */
     emit(c, e, VX_OP_SETF, 0, r, f, v);
     release_to(c, e, save);
+}
+
+/* `a..b` as a value: a Range record of start and end.  `a..=b` and
+ * ranges with a missing bound are only loops' and slices' syntax. */
+void range_value(Comp *c, VxNode *e, int dst)
+{
+    if (e->u.range.inclusive || !e->u.range.lo || !e->u.range.hi) {
+        unsupported(c, e, "inclusive or open ranges as values (loop over them directly, or write `a..b`)");
+        return;
+    }
+    VxType *t = ctype(c, e->type);
+    if (kind_of(c, t, NULL) != K_REC) { unsupported(c, e, kind_words(c, e)); return; }
+    VxNode *bounds[2] = { e->u.range.lo, e->u.range.hi };
+    new_record(c, e, bounds, 2, t, 0, dst);
 }

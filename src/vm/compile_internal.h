@@ -24,7 +24,7 @@ enum { MAX_REGS = 65000, MAX_LOOPS = 64, MAX_PATH = 32 };
 /* K_INT: integers up to 64 bits, in registers; K_WIDE: i128, u128, u256,
  * boxed (VxWideInt objects); K_HALF: f16 and bf16, held as f32.  kind_of's
  * `ik` is the integer kind for K_INT and K_WIDE, the VxFloatKind for K_HALF. */
-typedef enum VKind { K_UNIT, K_BOOL, K_INT, K_WIDE, K_F64, K_F32, K_HALF, K_STR, K_ARR, K_REC, K_FN, K_MAP, K_TENSOR, K_NEVER, K_OTHER } VKind;
+typedef enum VKind { K_UNIT, K_BOOL, K_INT, K_WIDE, K_F64, K_F32, K_HALF, K_STR, K_ARR, K_REC, K_FN, K_MAP, K_TENSOR, K_HANDLE, K_NEVER, K_OTHER } VKind;
 
 typedef struct DescKey { VxType *type; int variant; int index; } DescKey;
 
@@ -145,7 +145,8 @@ int elem_put_kind(Comp *c, VxType *t);
 int field_index(VxField *fs, int n, const char *name);
 int record_fields(Comp *c, VxType *t, int v, VxType **out, int cap);
 int desc_const(Comp *c, VxType *t, int v);
-VxType *elem_type(Comp *c, VxNode *e);
+VxType *elem_type(Comp *c, VxNode *e);            /* of an array or a Range */
+bool is_range(Comp *c, VxType *t);
 const char *kind_words(Comp *c, VxNode *e);
 
 /* compile_expr.c */
@@ -162,6 +163,7 @@ void array_repeat(Comp *c, VxNode *e, int dst);
 void index_expr(Comp *c, VxNode *e, int dst);
 void new_record(Comp *c, VxNode *at, VxNode **fields, int n, VxType *t, int variant, int dst);
 void struct_lit(Comp *c, VxNode *e, int dst);
+void range_value(Comp *c, VxNode *e, int dst);
 bool variant_call(Comp *c, VxNode *e, int dst);
 bool variant_value(Comp *c, VxNode *e, int dst);
 void field_get(Comp *c, VxNode *e, VxNode *base, int index, int dst);
@@ -175,6 +177,11 @@ bool handback_param(Comp *c, VxDecl *d, int i);
 void call(Comp *c, VxNode *e, int dst);
 bool option_like(Comp *c, VxType *t);
 void method_call(Comp *c, VxNode *e, int dst);
+void finish_option(Comp *c, VxNode *at, VxType *t, int v, int dst, int to_none);
+bool map_method(Comp *c, VxNode *e, int dst);
+
+/* compile_mutate.c */
+bool mutating_method(Comp *c, VxNode *e, int dst);
 
 /* compile_place.c */
 bool place_begin(Comp *c, VxNode *e, Place *p, bool temp_ok);

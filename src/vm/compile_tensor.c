@@ -309,6 +309,15 @@ static void A_f64(Call *k, const char *n) { VxNode *a = P(k, n); if (a) arg_f64(
 static void A_i64(Call *k, const char *n) { VxNode *a = P(k, n); if (a) arg_i64(k->c, a); }
 static void A_first(Call *k) { if (k->method) arg_obj(k->c, k->self); else A_obj(k, k->d->param_names[0]); }
 
+/* A random op's seed: the one written, else a draw from the global
+ * generator (manual_seed), so that two calls give different tensors. */
+static void A_seed(Call *k)
+{
+    VxNode *seed = given(k->d, k->args, k->method, "seed");
+    if (seed) { arg_i64(k->c, seed); return; }
+    op_to(k->c, k->at, VX_TOP_DRAW_SEED, 0, alloc_reg(k->c, k->at));
+}
+
 static void A_dtype(Call *k, VxType *t)
 {
     int dt = tensor_dtype(k->c, t);
@@ -333,7 +342,7 @@ static void reduction(Call *k, int code)
 static const struct { const char *name; int code; } unary_names[] = {
     {"exp", VX_TU_EXP}, {"log", VX_TU_LOG}, {"sqrt", VX_TU_SQRT}, {"rsqrt", VX_TU_RSQRT}, {"tanh", VX_TU_TANH},
     {"sigmoid", VX_TU_SIGMOID}, {"relu", VX_TU_RELU}, {"gelu", VX_TU_GELU}, {"silu", VX_TU_SILU},
-    {"softplus", VX_TU_SOFTPLUS}, {"abs", VX_TU_ABS} };
+    {"softplus", VX_TU_SOFTPLUS}, {"abs", VX_TU_ABS}, {"gelu_tanh", VX_TU_GELU_TANH} };
 
 static const struct { const char *name; int code; } reduce_names[] = {
     {"sum", VX_TR_SUM}, {"mean", VX_TR_MEAN}, {"prod", VX_TR_PROD}, {"max", VX_TR_MAX}, {"min", VX_TR_MIN},
@@ -398,11 +407,11 @@ static int creation(Call *k, const char *n, VxType *ret)
     if (strcmp(n, "full") == 0) { A_obj(k, "shape"); A_f64(k, "value"); A_dtype(k, ret); return VX_TOP_FULL; }
     if (strcmp(n, "randn") == 0 || strcmp(n, "uniform") == 0) {
         A_obj(k, "shape");
-        A_i64(k, "seed");
+        A_seed(k);
         A_dtype(k, ret);
         return n[0] == 'r' ? VX_TOP_RANDN : VX_TOP_RAND;
     }
-    if (strcmp(n, "randint_tensor") == 0) { A_i64(k, "low"); A_i64(k, "high"); A_obj(k, "shape"); A_i64(k, "seed"); A_dtype(k, ret); return VX_TOP_RANDINT; }
+    if (strcmp(n, "randint_tensor") == 0) { A_i64(k, "low"); A_i64(k, "high"); A_obj(k, "shape"); A_seed(k); A_dtype(k, ret); return VX_TOP_RANDINT; }
     if (strcmp(n, "arange") == 0) {
         A_f64(k, "start");
         A_f64(k, "end");
@@ -422,6 +431,107 @@ static int creation(Call *k, const char *n, VxType *ret)
     return -1;
 }
 
+/* parameters(model) / named_parameters(model): the walk is at run time
+ * (tensor_params.c); a model that is no object holds no tensors. */
+static int params_call(Call *k, bool named, VxType *ret)
+{
+    VxNode *m = P(k, "model");
+    if (!m) return -1;
+    arg_obj(k->c, m);
+    arg_int(k->c, k->at, is_obj(k->c, m) | named << 1);
+    if (named) emit(k->c, k->at, VX_OP_LOADK, 0, alloc_reg(k->c, k->at), desc_const(k->c, ret->u.arr.elem, 0), 0);
+    else arg_int(k->c, k->at, 0);
+    return VX_TOP_PARAMS;
+}
+
+/* Arguments by a spec of space-separated parameters, each with its kind
+ * first: "x:" the receiver or first argument, "o:" an object, "f:" an
+ * f64, "i:" an i64, "s:" a seed (A_seed), "#:" the integer that follows. */
+static void A_spec(Call *k, const char *spec)
+{
+    char name[64];
+    for (const char *p = spec; *p;) {
+        char kind = p[0];
+        size_t n = strcspn(p + 2, " ");
+        if (n >= sizeof name) n = sizeof name - 1;
+        memcpy(name, p + 2, n);
+        name[n] = 0;
+        switch (kind) {
+        case 'x': A_first(k); break;
+        case 'o': A_obj(k, name); break;
+        case 'f': A_f64(k, name); break;
+        case 'i': A_i64(k, name); break;
+        case 's': A_seed(k); break;
+        default: arg_int(k->c, k->at, strtoll(name, NULL, 10)); break;
+        }
+        p += 2 + n;
+        while (*p == ' ') p++;
+    }
+}
+
+/* The specs below spell these codes as numbers. */
+_Static_assert(VX_TO_SGD == 0 && VX_TO_ADAM == 1 && VX_TO_ADAMW == 2 && VX_TS_STEP == 1 && VX_TS_COSINE == 2 &&
+               VX_TS_LINEAR == 3, "optimizer and schedule codes");
+
+/* The nn functions of tensor_nn.h, the global generator, copy_, the
+ * optimizers and schedules, and the weight files. */
+static const struct { const char *name; int op; const char *spec; } spec_calls[] = {
+    {"softmax", VX_TOP_SOFTMAX, "x: i:dim #:0"},
+    {"log_softmax", VX_TOP_SOFTMAX, "x: i:dim #:1"},
+    {"layer_norm", VX_TOP_LAYER_NORM, "x: o:weight o:bias f:eps"},
+    {"rms_norm", VX_TOP_RMS_NORM, "x: o:weight f:eps"},
+    {"embedding", VX_TOP_EMBEDDING, "o:weight o:indices"},
+    {"cross_entropy", VX_TOP_CROSS_ENTROPY, "o:logits o:targets i:ignore_index f:label_smoothing"},
+    {"mse_loss", VX_TOP_MSE_LOSS, "o:pred o:target"},
+    {"dropout", VX_TOP_DROPOUT, "x: f:p i:training s:"},
+    {"scaled_dot_product_attention", VX_TOP_SDPA, "o:q o:k o:v i:causal"},
+    {"manual_seed", VX_TOP_MANUAL_SEED, "i:seed"},
+    {"multinomial", VX_TOP_MULTINOMIAL, "o:probs"},
+    {"copy_", VX_TOP_COPY, "x: o:src"},
+    /* SGD's third hyperparameter is unused; nesterov is an i64 (a bool default has no f64 form) */
+    {"SGD", VX_TOP_OPTIM_NEW, "o:params #:0 f:lr f:momentum i:nesterov #:0 f:weight_decay"},
+    {"Adam", VX_TOP_OPTIM_NEW, "o:params #:1 f:lr f:beta1 f:beta2 f:eps f:weight_decay"},
+    {"AdamW", VX_TOP_OPTIM_NEW, "o:params #:2 f:lr f:beta1 f:beta2 f:eps f:weight_decay"},
+    {"clip_grad_norm", VX_TOP_CLIP_GRAD, "o:params f:max_norm"},
+    {"lr_cosine", VX_TOP_LR_SCHED, "#:2 f:base i:step i:warmup i:total f:min_lr"},
+    {"lr_linear", VX_TOP_LR_SCHED, "#:3 f:base i:step i:warmup i:total f:min_lr"},
+    {"lr_step", VX_TOP_LR_SCHED, "#:1 f:base i:step i:step_size #:0 f:gamma"},
+    {"save_safetensors", VX_TOP_SAVE_ST, "o:path o:named"},
+};
+
+static int nn_call(Call *k, const char *n, VxType *ret)
+{
+    for (size_t i = 0; i < sizeof spec_calls / sizeof spec_calls[0]; i++)
+        if (strcmp(n, spec_calls[i].name) == 0 && (spec_calls[i].op == VX_TOP_COPY) == k->method) {
+            A_spec(k, spec_calls[i].spec);
+            return spec_calls[i].op;
+        }
+    if (k->method) return -1;
+    if (strcmp(n, "parameters") == 0 || strcmp(n, "named_parameters") == 0) return params_call(k, n[0] == 'n', ret);
+    if (strcmp(n, "load_safetensors") == 0) {
+        A_obj(k, "path");
+        emit(k->c, k->at, VX_OP_LOADK, 0, alloc_reg(k->c, k->at), desc_const(k->c, ret->u.arr.elem, 0), 0);
+        return VX_TOP_LOAD_ST;
+    }
+    return -1;
+}
+
+/* opt.step(), opt.zero_grad(), opt.set_lr(lr), opt.lr(), opt.save(path), opt.load(path). */
+static int optim_method(Call *k, const char *n)
+{
+    static const char *const names[VX_TM_COUNT] = { "step", "zero_grad", "set_lr", "lr", "save", "load" };
+    for (int m = 0; m < VX_TM_COUNT; m++) {
+        if (strcmp(n, names[m]) != 0) continue;
+        A_first(k);
+        arg_int(k->c, k->at, m);
+        if (m == VX_TM_SET_LR) A_f64(k, "lr");
+        else if (m == VX_TM_SAVE || m == VX_TM_LOAD) A_obj(k, "path");
+        else arg_int(k->c, k->at, 0);
+        return VX_TOP_OPTIM;
+    }
+    return -1;
+}
+
 static bool tensor_call(Call *k, const char *name, VxType *ret, int dst)
 {
     Comp *c = k->c;
@@ -433,8 +543,13 @@ static bool tensor_call(Call *k, const char *name, VxType *ret, int dst)
         else binary_op(c, k->at, a, b, name[1] == 'a' ? VX_TB_MAXIMUM : VX_TB_MINIMUM, dst);
         return true;
     }
-    if (strcmp(name, "where_") == 0 || strcmp(name, "select") == 0) op = where_call(k, ret);
+    if (k->method && node_kind(c, k->self, NULL) == K_HANDLE) {
+        op = optim_method(k, name);
+        if (op < 0) { c->freereg = save; return false; }
+    }
+    if (op < 0 && (strcmp(name, "where_") == 0 || strcmp(name, "select") == 0)) op = where_call(k, ret);
     if (op < 0 && !k->method) op = creation(k, name, ret);
+    if (op < 0) op = nn_call(k, name, ret);
     if (op < 0) op = common(k, name, ret);
     if (op < 0) { c->freereg = save; return false; }
     if (c->freereg - base != vx_tensor_op_nargs[op]) { unsupported(c, k->at, "this tensor call"); return true; }
@@ -447,7 +562,11 @@ static bool tensor_call(Call *k, const char *name, VxType *ret, int dst)
 bool ct_call(Comp *c, VxNode *call, VxDecl *d, int dst)
 {
     VxNodeList args = call->u.call.args;
+    static const char *const no_tensor_args[] = { "manual_seed", "parameters", "named_parameters", "lr_cosine", "lr_linear",
+                                                  "lr_step", "save_safetensors", "load_safetensors" };
     bool any = ct_is_tensor(c, call);
+    for (size_t i = 0; i < sizeof no_tensor_args / sizeof no_tensor_args[0] && !any; i++)
+        any = strcmp(d->name, no_tensor_args[i]) == 0;
     for (int i = 0; i < args.len && !any; i++) {
         VxNode *a = args.items[i]->kind == VX_N_NAMED_ARG ? args.items[i]->u.named_arg.value : args.items[i];
         any = ct_is_tensor(c, a) || (node_kind(c, a, NULL) == K_ARR && kind_of(c, elem_type(c, a), NULL) == K_TENSOR);
@@ -460,7 +579,7 @@ bool ct_call(Comp *c, VxNode *call, VxDecl *d, int dst)
 bool ct_method(Comp *c, VxNode *e, int dst)
 {
     VxNode *recv = e->u.method.recv;
-    if (!ct_is_tensor(c, recv)) return false;
+    if (!ct_is_tensor(c, recv) && node_kind(c, recv, NULL) != K_HANDLE) return false;
     VxDecl *m = vx_sema_method(c->sema, deref_type(c, recv->type), e->u.method.name);
     if (!m || !m->builtin) return false;
     Call k = { c, e, m, e->u.method.args, true, recv };

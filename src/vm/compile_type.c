@@ -6,7 +6,7 @@ static bool record_ok(Comp *c, VxType *t, int depth);
 
 /* ---- types --------------------------------------------------------------------- */
 
-bool is_obj_kind(VKind k) { return k == K_STR || k == K_ARR || k == K_REC || k == K_FN || k == K_MAP || k == K_WIDE || k == K_TENSOR; }
+bool is_obj_kind(VKind k) { return k == K_STR || k == K_ARR || k == K_REC || k == K_FN || k == K_MAP || k == K_WIDE || k == K_TENSOR || k == K_HANDLE; }
 
 /* The concrete type of t in the function instance being compiled. */
 VxType *ctype(Comp *c, VxType *t)
@@ -38,7 +38,9 @@ VKind kind_of(Comp *c, VxType *t, int *ik)
     t = deref_type(c, t);
     switch (t->kind) {
     case VX_T_SLICE: case VX_T_ARRAY: return elem_put_kind(c, t->u.arr.elem) >= 0 ? K_ARR : K_OTHER;
-    case VX_T_TUPLE: case VX_T_ADT: return record_ok(c, t, 0) ? K_REC : K_OTHER;
+    case VX_T_TUPLE: case VX_T_ADT:
+        if (t->kind == VX_T_ADT && t->u.adt.decl->builtin) return K_HANDLE;   /* `@builtin struct Optimizer {}` */
+        return record_ok(c, t, 0) ? K_REC : K_OTHER;
     case VX_T_UNIT: return K_UNIT;
     case VX_T_NEVER: return K_NEVER;
     case VX_T_MAP: {                                  /* keys: integers, bools, strings */
@@ -82,6 +84,7 @@ int elem_put_kind(Comp *c, VxType *t)
     case K_FN: return VX_PUT_FN;
     case K_MAP: return VX_PUT_MAP;
     case K_TENSOR: return VX_PUT_TENSOR;
+    case K_HANDLE: return VX_PUT_HANDLE;
     default: return -1;
     }
 }
@@ -180,7 +183,18 @@ int desc_const(Comp *c, VxType *t, int v)
 }
 
 /* The element type of an array-typed node. */
-VxType *elem_type(Comp *c, VxNode *e) { return deref_type(c, e->type)->u.arr.elem; }
+VxType *elem_type(Comp *c, VxNode *e)
+{
+    VxType *t = deref_type(c, e->type);
+    return is_range(c, t) ? ctype(c, t->u.adt.args[0]) : t->u.arr.elem;
+}
+
+/* Range<T>: what `a..b` makes as a value (a record of start and end). */
+bool is_range(Comp *c, VxType *t)
+{
+    t = deref_type(c, t);
+    return t->kind == VX_T_ADT && t->u.adt.decl == vx_sema_global(c->sema, "Range");
+}
 
 const char *kind_words(Comp *c, VxNode *e)
 {

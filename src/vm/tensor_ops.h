@@ -27,7 +27,11 @@
     X(REQUIRES_GRAD, 1) X(BACKWARD, 1) X(GRAD, 1) X(ZERO_GRAD, 1)                              \
     X(NO_GRAD_PUSH, 0) X(NO_GRAD_POP, 0)                                                       \
     X(ITEM, 1) X(NUMEL, 1) X(SHAPE, 1) X(DTYPE, 1) X(GET, 2) X(SET, 3) X(SLICE, 2)            \
-    X(IOP, 4) X(CAT, 3) X(NN, 4)
+    X(IOP, 4) X(CAT, 3)                                                                        \
+    X(SOFTMAX, 3) X(LAYER_NORM, 4) X(RMS_NORM, 3) X(EMBEDDING, 2) X(CROSS_ENTROPY, 4)          \
+    X(MSE_LOSS, 2) X(DROPOUT, 4) X(SDPA, 4) X(DRAW_SEED, 0) X(MANUAL_SEED, 1)                  \
+    X(MULTINOMIAL, 1) X(COPY, 2) X(PARAMS, 3)                                                 \
+    X(OPTIM_NEW, 7) X(OPTIM, 3) X(CLIP_GRAD, 2) X(LR_SCHED, 6) X(SAVE_ST, 2) X(LOAD_ST, 2)
 
 typedef enum VxTensorOp {
 #define VX_TOP_(name, n) VX_TOP_##name,
@@ -45,7 +49,17 @@ typedef enum VxTBin { VX_TB_ADD, VX_TB_SUB, VX_TB_MUL, VX_TB_DIV, VX_TB_POW, VX_
                       VX_TB_EQ, VX_TB_NE, VX_TB_LT, VX_TB_LE, VX_TB_GT, VX_TB_GE, VX_TB_COUNT } VxTBin;
 
 typedef enum VxTUnary { VX_TU_NEG, VX_TU_EXP, VX_TU_LOG, VX_TU_SQRT, VX_TU_RSQRT, VX_TU_TANH, VX_TU_SIGMOID,
-                        VX_TU_RELU, VX_TU_GELU, VX_TU_SILU, VX_TU_SOFTPLUS, VX_TU_ABS, VX_TU_COUNT } VxTUnary;
+                        VX_TU_RELU, VX_TU_GELU, VX_TU_SILU, VX_TU_SOFTPLUS, VX_TU_ABS, VX_TU_GELU_TANH, VX_TU_COUNT } VxTUnary;
+
+/* OPTIM(opt, method, arg): arg is lr (f64) for SET_LR, the path for SAVE
+ * and LOAD, unused otherwise.  OPTIM_NEW(params, kind, lr, x1, x2, x3,
+ * weight_decay): SGD's x1..x3 are momentum, nesterov, -; Adam's and
+ * AdamW's beta1, beta2, eps.  LR_SCHED(kind, base, step, n1, n2, x) as
+ * vx_lr_at.  (SGD's nesterov is an i64.) */
+typedef enum VxTOptimKind { VX_TO_SGD, VX_TO_ADAM, VX_TO_ADAMW } VxTOptimKind;
+typedef enum VxTOptimMethod { VX_TM_STEP, VX_TM_ZERO_GRAD, VX_TM_SET_LR, VX_TM_LR, VX_TM_SAVE, VX_TM_LOAD,
+                              VX_TM_COUNT } VxTOptimMethod;
+typedef enum VxTSched { VX_TS_STEP = 1, VX_TS_COSINE, VX_TS_LINEAR } VxTSched;
 
 /* REDUCE(t, op, dim, has_dim, keepdim, correction): over `dim`, or over
  * every element when has_dim is 0. */
@@ -71,7 +85,8 @@ int vm_tensor_op(struct Vm *vm, int op, const VxValue *args, int nargs, VxValue 
 char *vm_tensor_text(const VxObj *o, size_t *len);
 bool vm_tensor_equal(const VxObj *a, const VxObj *b);   /* same shape and elements */
 void vm_tensor_free_parts(VxObj *o);                     /* releases the VxTensor */
-void vm_tensor_release_all(void);                        /* every live one's (the heap goes after an error) */
+void vm_tensor_release_all(void);                        /* every live one's, and every handle's (the heap goes after an error) */
+void vm_handle_free_parts(VxObj *o);                     /* releases a handle's library object */
 /* At the end of a run (after every object is freed): leaves grad mode as
  * it was and checks that no tensor outlived the program (status 70 if one
  * did). */

@@ -8,17 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tensor_ops.h"
-#include "../tensor/tensor.h"
+#include "tensor_vm.h"
 #include "../util/arena.h"
-
-/* From vm_internal.h, which cannot be included here (see tensor_ops.h). */
-typedef struct Vm Vm;
-VxArr *vm_new_arr(Vm *vm, uint32_t cap, int elem_kind);
-VxStr *vm_new_str(Vm *vm, uint32_t cap);
-VxStr *vm_str_append(Vm *vm, VxStr *s, const char *p, size_t n);
-void *vm_new_obj(Vm *vm, size_t size, VxObjKind kind);
-int vm_error(Vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 _Static_assert((int)VX_TDT_F32 == (int)VX_F32 && (int)VX_TDT_F64 == (int)VX_F64 && (int)VX_TDT_BF16 == (int)VX_BF16 &&
                (int)VX_TDT_F16 == (int)VX_F16 && (int)VX_TDT_I32 == (int)VX_I32 && (int)VX_TDT_I64 == (int)VX_I64 &&
@@ -42,10 +33,7 @@ static VxTensorObj live_tensors = { .prev = &live_tensors, .next = &live_tensors
 
 /* ---- values ----------------------------------------------------------------------- */
 
-static VxTensor *T(VxValue v) { return v.tn->t; }
-
-/* out := a new VM object owning t (a new reference), or the library's error. */
-static int put_tensor(Vm *vm, VxTensor *t, VxValue *out)
+int vm_put_tensor(Vm *vm, VxTensor *t, VxValue *out)
 {
     if (!t) return vm_error(vm, "%s", vx_tensor_last_error());
     VxTensorObj *o = vm_new_obj(vm, sizeof *o, VX_OBJ_TENSOR);
@@ -58,7 +46,7 @@ static int put_tensor(Vm *vm, VxTensor *t, VxValue *out)
     return 0;
 }
 
-static int lib_status(Vm *vm, int rc) { return rc ? vm_error(vm, "%s", vx_tensor_last_error()) : 0; }
+int vm_lib_status(Vm *vm, int rc) { return rc ? vm_error(vm, "%s", vx_tensor_last_error()) : 0; }
 
 /* A scalar of t's dtype into a register, as the static type holds it. */
 static void scalar_out(VxDtype d, double f, int64_t i, VxValue *out)
@@ -74,7 +62,7 @@ static int read_scalar(Vm *vm, VxTensor *t, const int64_t *idx, VxValue *out)
     double f = 0;
     int64_t i = 0;
     int rc = vx_dtype_is_float(t->dtype) ? vx_tensor_get_f64(t, idx, &f) : vx_tensor_get_i64(t, idx, &i);
-    if (rc) return lib_status(vm, rc);
+    if (rc) return vm_lib_status(vm, rc);
     scalar_out(t->dtype, f, i, out);
     return 0;
 }
@@ -89,8 +77,7 @@ static int shape_of(Vm *vm, const VxArr *a, int64_t *shape, int *ndim)
     return 0;
 }
 
-/* A dim of t, negative counting from the end, checked. */
-static int dim_of(Vm *vm, const VxTensor *t, int64_t d, int extra, int *out)
+int vm_tensor_dim(Vm *vm, const VxTensor *t, int64_t d, int extra, int *out)
 {
     int n = t->ndim + extra;
     if (d < -n || d >= (n ? n : 1)) {
@@ -142,7 +129,7 @@ static int from_array(Vm *vm, const VxArr *a, VxDtype dt, VxValue *out)
     for (int k = 0; k < ndim; k++) total *= shape[k];
     double *data = vx_xmalloc(sizeof(double) * (size_t)(total ? total : 1));
     int rc = flatten(vm, a, shape, ndim, 0, data, &n);
-    if (!rc) rc = put_tensor(vm, vx_tensor_from_f64(data, shape, ndim, dt), out);
+    if (!rc) rc = vm_put_tensor(vm, vx_tensor_from_f64(data, shape, ndim, dt), out);
     free(data);
     return rc;
 }
@@ -154,22 +141,22 @@ static int create(Vm *vm, int op, const VxValue *a, VxValue *out)
     switch (op) {
     case VX_TOP_ZEROS: case VX_TOP_ONES:
         if (shape_of(vm, a[0].a, shape, &nd)) return 1;
-        return put_tensor(vm, (op == VX_TOP_ZEROS ? vx_zeros : vx_ones)(shape, nd, (VxDtype)a[1].i), out);
+        return vm_put_tensor(vm, (op == VX_TOP_ZEROS ? vx_zeros : vx_ones)(shape, nd, (VxDtype)a[1].i), out);
     case VX_TOP_FULL:
         if (shape_of(vm, a[0].a, shape, &nd)) return 1;
-        return put_tensor(vm, vx_full(shape, nd, (VxDtype)a[2].i, a[1].f), out);
+        return vm_put_tensor(vm, vx_full(shape, nd, (VxDtype)a[2].i, a[1].f), out);
     case VX_TOP_RANDN: case VX_TOP_RAND:
         if (shape_of(vm, a[0].a, shape, &nd)) return 1;
-        return put_tensor(vm, (op == VX_TOP_RANDN ? vx_randn : vx_rand)(shape, nd, (VxDtype)a[2].i, a[1].u), out);
+        return vm_put_tensor(vm, (op == VX_TOP_RANDN ? vx_randn : vx_rand)(shape, nd, (VxDtype)a[2].i, a[1].u), out);
     case VX_TOP_RANDINT:
         if (shape_of(vm, a[2].a, shape, &nd)) return 1;
-        return put_tensor(vm, vx_randint(a[0].i, a[1].i, shape, nd, (VxDtype)a[4].i, a[3].u), out);
-    case VX_TOP_ARANGE: return put_tensor(vm, vx_arange(a[0].f, a[1].f, a[2].f, (VxDtype)a[3].i), out);
-    case VX_TOP_LINSPACE: return put_tensor(vm, vx_linspace(a[0].f, a[1].f, a[2].i, (VxDtype)a[3].i), out);
-    case VX_TOP_EYE: return put_tensor(vm, vx_eye(a[0].i, a[1].i < 0 ? a[0].i : a[1].i, (VxDtype)a[2].i), out);
+        return vm_put_tensor(vm, vx_randint(a[0].i, a[1].i, shape, nd, (VxDtype)a[4].i, a[3].u), out);
+    case VX_TOP_ARANGE: return vm_put_tensor(vm, vx_arange(a[0].f, a[1].f, a[2].f, (VxDtype)a[3].i), out);
+    case VX_TOP_LINSPACE: return vm_put_tensor(vm, vx_linspace(a[0].f, a[1].f, a[2].i, (VxDtype)a[3].i), out);
+    case VX_TOP_EYE: return vm_put_tensor(vm, vx_eye(a[0].i, a[1].i < 0 ? a[0].i : a[1].i, (VxDtype)a[2].i), out);
     case VX_TOP_FROM_ARRAY: return from_array(vm, a[0].a, (VxDtype)a[1].i, out);
-    case VX_TOP_ZEROS_LIKE: return put_tensor(vm, vx_zeros_like(T(a[0])), out);
-    default: return put_tensor(vm, vx_ones_like(T(a[0])), out);
+    case VX_TOP_ZEROS_LIKE: return vm_put_tensor(vm, vx_zeros_like(vm_tv(a[0])), out);
+    default: return vm_put_tensor(vm, vx_ones_like(vm_tv(a[0])), out);
     }
 }
 
@@ -182,7 +169,8 @@ static const BinFn bin_fns[VX_TB_COUNT] = { vx_add, vx_sub, vx_mul, vx_div, vx_p
 static const BinSFn bin_s_fns[VX_TB_COUNT] = { vx_add_s, vx_sub_s, vx_mul_s, vx_div_s, vx_pow_s, vx_maximum_s,
                                                vx_minimum_s, vx_eq_s, vx_ne_s, vx_lt_s, vx_le_s, vx_gt_s, vx_ge_s };
 static VxTensor *(*const unary_fns[VX_TU_COUNT])(VxTensor *) = {
-    vx_neg, vx_exp, vx_log, vx_sqrt, vx_rsqrt, vx_tanh, vx_sigmoid, vx_relu, vx_gelu, vx_silu, vx_softplus, vx_abs };
+    vx_neg, vx_exp, vx_log, vx_sqrt, vx_rsqrt, vx_tanh, vx_sigmoid, vx_relu, vx_gelu, vx_silu, vx_softplus, vx_abs,
+    vx_gelu_tanh };
 
 /* s op t with the scalar on the left: s as a 0-dim tensor of t's dtype
  * (which, like a Python number in torch, does not widen t). */
@@ -198,7 +186,7 @@ static VxTensor *scalar_left(int op, double s, VxTensor *t)
 /* A value that is a tensor, or a scalar made into one of dtype dt. */
 static VxTensor *operand(VxValue v, bool scalar, VxDtype dt)
 {
-    return scalar ? vx_scalar(v.f, dt) : vx_tensor_retain(T(v));
+    return scalar ? vx_scalar(v.f, dt) : vx_tensor_retain(vm_tv(v));
 }
 
 /* where(cond, a, b); mode bit 0: a is a scalar, bit 1: b is. */
@@ -206,10 +194,10 @@ static VxTensor *where3(const VxValue *a)
 {
     int mode = (int)a[3].i;
     VxDtype dt = (VxDtype)a[4].i;
-    if (!(mode & 1)) dt = T(a[1])->dtype;
-    else if (!(mode & 2)) dt = T(a[2])->dtype;
+    if (!(mode & 1)) dt = vm_tv(a[1])->dtype;
+    else if (!(mode & 2)) dt = vm_tv(a[2])->dtype;
     VxTensor *x = operand(a[1], mode & 1, dt), *y = x ? operand(a[2], mode & 2, dt) : NULL;
-    VxTensor *r = y ? vx_where(T(a[0]), x, y) : NULL;
+    VxTensor *r = y ? vx_where(vm_tv(a[0]), x, y) : NULL;
     vx_tensor_release(x);
     vx_tensor_release(y);
     return r;
@@ -219,15 +207,15 @@ static VxTensor *where3(const VxValue *a)
  * not allowed while autodiff could record t. */
 static int in_place(Vm *vm, const VxValue *a)
 {
-    VxTensor *t = T(a[0]);
+    VxTensor *t = vm_tv(a[0]);
     if (vx_grad_enabled() && t->requires_grad) {
         char ty[128];
         return vm_error(vm, "cannot update %s in place: it requires grad and autodiff is recording "
                         "(put the update inside `no_grad { ... }`)", vx_tensor_type_str(t, ty, sizeof ty));
     }
     int op = (int)a[2].i;
-    VxTensor *r = a[3].i ? bin_s_fns[op](t, a[1].f) : bin_fns[op](t, T(a[1]));
-    if (!r) return lib_status(vm, -1);
+    VxTensor *r = a[3].i ? bin_s_fns[op](t, a[1].f) : bin_fns[op](t, vm_tv(a[1]));
+    if (!r) return vm_lib_status(vm, -1);
     int rc = 0;
     bool same = r->ndim == t->ndim && memcmp(r->shape, t->shape, sizeof(int64_t) * (size_t)t->ndim) == 0;
     if (!same) {
@@ -235,7 +223,7 @@ static int in_place(Vm *vm, const VxValue *a)
         rc = vm_error(vm, "cannot update %s in place with a result of type %s", vx_tensor_type_str(t, x, sizeof x),
                       vx_tensor_type_str(r, y, sizeof y));
     } else {
-        rc = lib_status(vm, vx_tensor_copy_(t, r));
+        rc = vm_lib_status(vm, vx_tensor_copy_(t, r));
     }
     vx_tensor_release(r);
     return rc;
@@ -245,10 +233,10 @@ static int in_place(Vm *vm, const VxValue *a)
 
 static int reduce(Vm *vm, const VxValue *a, VxValue *out)
 {
-    VxTensor *t = T(a[0]);
+    VxTensor *t = vm_tv(a[0]);
     int op = (int)a[1].i, d = 0, nd = a[3].i ? 1 : 0;
     bool keep = a[4].i != 0;
-    if (nd && dim_of(vm, t, a[2].i, 0, &d)) return 1;
+    if (nd && vm_tensor_dim(vm, t, a[2].i, 0, &d)) return 1;
     const int *dims = nd ? &d : NULL;
     VxTensor *r;
     switch (op) {
@@ -263,7 +251,7 @@ static int reduce(Vm *vm, const VxValue *a, VxValue *out)
     case VX_TR_STD: r = vx_std(t, dims, nd, a[5].f, keep); break;
     default: r = vx_logsumexp(t, dims, nd, keep); break;
     }
-    return put_tensor(vm, r, out);
+    return vm_put_tensor(vm, r, out);
 }
 
 /* ---- views ---------------------------------------------------------------------------------------- */
@@ -273,7 +261,7 @@ static int permute(Vm *vm, VxTensor *t, const VxArr *order, VxValue *out)
     int dims[VX_MAX_DIMS];
     if (order->len > VX_MAX_DIMS) return vm_error(vm, "permute: %u dimensions given, at most %d", order->len, VX_MAX_DIMS);
     for (uint32_t k = 0; k < order->len; k++) dims[k] = (int)order->items[k].i;
-    return put_tensor(vm, vx_permute(t, dims, (int)order->len), out);
+    return vm_put_tensor(vm, vx_permute(t, dims, (int)order->len), out);
 }
 
 static int reshaped(Vm *vm, int op, VxTensor *t, const VxArr *s, VxValue *out)
@@ -282,7 +270,7 @@ static int reshaped(Vm *vm, int op, VxTensor *t, const VxArr *s, VxValue *out)
     int nd = 0;
     if (shape_of(vm, s, shape, &nd)) return 1;
     VxTensor *(*fn)(VxTensor *, const int64_t *, int) = op == VX_TOP_RESHAPE ? vx_reshape : op == VX_TOP_VIEW ? vx_view : vx_expand;
-    return put_tensor(vm, fn(t, shape, nd), out);
+    return vm_put_tensor(vm, fn(t, shape, nd), out);
 }
 
 /* t[spec]: integers select (drop the dim), ranges slice, `:` keeps. */
@@ -314,10 +302,10 @@ static int slice(Vm *vm, VxTensor *t, const VxArr *spec, VxValue *out)
             continue;
         }
         vx_tensor_release(cur);
-        if (!next) return lib_status(vm, -1);
+        if (!next) return vm_lib_status(vm, -1);
         cur = next;
     }
-    return put_tensor(vm, cur, out);
+    return vm_put_tensor(vm, cur, out);
 }
 
 /* t[i, j] with every index an integer: bounds-checked like an array. */
@@ -344,16 +332,16 @@ static int element_index(Vm *vm, VxTensor *t, const VxArr *ix, int64_t *idx)
 static int cat(Vm *vm, const VxArr *list, int64_t dim_arg, bool stack, VxValue *out)
 {
     if (list->len == 0) return vm_error(vm, "%s of an empty list of tensors", stack ? "stack" : "cat");
-    VxTensor *first = T(list->items[0]);
+    VxTensor *first = vm_tv(list->items[0]);
     int d;
-    if (dim_of(vm, first, dim_arg, stack, &d)) return 1;
+    if (vm_tensor_dim(vm, first, dim_arg, stack, &d)) return 1;
     int64_t shape[VX_MAX_DIMS];
     int nd = first->ndim + stack;
     if (nd > VX_MAX_DIMS) return vm_error(vm, "stack: the result would have more than %d dimensions", VX_MAX_DIMS);
     for (int k = 0, s = 0; k < nd; k++) shape[k] = stack && k == d ? (int64_t)list->len : first->shape[s++];
     if (!stack) shape[d] = 0;
     for (uint32_t k = 0; k < list->len; k++) {
-        VxTensor *t = T(list->items[k]);
+        VxTensor *t = vm_tv(list->items[k]);
         char x[128], y[128];
         bool ok = t->ndim == first->ndim && t->dtype == first->dtype;
         for (int i = 0; ok && i < t->ndim; i++) ok = (!stack && i == d) || t->shape[i] == first->shape[i];
@@ -367,17 +355,17 @@ static int cat(Vm *vm, const VxArr *list, int64_t dim_arg, bool stack, VxValue *
         if (!stack) shape[d] += t->shape[d];
     }
     VxTensor *r = vx_empty(shape, nd, first->dtype);
-    if (!r) return lib_status(vm, -1);
+    if (!r) return vm_lib_status(vm, -1);
     int64_t at = 0;
     for (uint32_t k = 0; k < list->len; k++) {
-        VxTensor *t = T(list->items[k]);
+        VxTensor *t = vm_tv(list->items[k]);
         VxTensor *part = stack ? vx_select(r, d, (int64_t)k) : vx_slice(r, d, at, at + t->shape[d], 1);
         int rc = part ? vx_tensor_copy_(part, t) : -1;
         vx_tensor_release(part);
-        if (rc) { vx_tensor_release(r); return lib_status(vm, -1); }
+        if (rc) { vx_tensor_release(r); return vm_lib_status(vm, -1); }
         if (!stack) at += t->shape[d];
     }
-    return put_tensor(vm, r, out);
+    return vm_put_tensor(vm, r, out);
 }
 
 /* ---- properties -------------------------------------------------------------------------------------- */
@@ -411,38 +399,38 @@ static int item(Vm *vm, VxTensor *t, VxValue *out)
 
 static int requires_grad(Vm *vm, VxTensor *t, const VxValue *a, VxValue *out)
 {
-    if (vx_tensor_set_requires_grad(t, true)) return lib_status(vm, -1);
+    if (vx_tensor_set_requires_grad(t, true)) return vm_lib_status(vm, -1);
     vx_tensor_retain(t);
     (void)a;
-    return put_tensor(vm, t, out);
+    return vm_put_tensor(vm, t, out);
 }
 
 /* ---- dispatch ------------------------------------------------------------------------------------------- */
 
 static int views(Vm *vm, int op, const VxValue *a, VxValue *out)
 {
-    VxTensor *t = T(a[0]);
+    VxTensor *t = vm_tv(a[0]);
     int x, y;
     switch (op) {
     case VX_TOP_TRANSPOSE:
-        if (dim_of(vm, t, a[1].i, 0, &x) || dim_of(vm, t, a[2].i, 0, &y)) return 1;
-        return put_tensor(vm, vx_transpose(t, x, y), out);
+        if (vm_tensor_dim(vm, t, a[1].i, 0, &x) || vm_tensor_dim(vm, t, a[2].i, 0, &y)) return 1;
+        return vm_put_tensor(vm, vx_transpose(t, x, y), out);
     case VX_TOP_MT:
-        if (t->ndim < 2) return put_tensor(vm, vx_tensor_retain(t), out);
-        return put_tensor(vm, vx_transpose(t, t->ndim - 2, t->ndim - 1), out);
+        if (t->ndim < 2) return vm_put_tensor(vm, vx_tensor_retain(t), out);
+        return vm_put_tensor(vm, vx_transpose(t, t->ndim - 2, t->ndim - 1), out);
     case VX_TOP_PERMUTE: return permute(vm, t, a[1].a, out);
     case VX_TOP_RESHAPE: case VX_TOP_VIEW: case VX_TOP_EXPAND: return reshaped(vm, op, t, a[1].a, out);
     case VX_TOP_SQUEEZE:
-        if (!a[2].i) return put_tensor(vm, vx_squeeze_all(t), out);
-        if (dim_of(vm, t, a[1].i, 0, &x)) return 1;
-        return put_tensor(vm, vx_squeeze(t, x), out);
+        if (!a[2].i) return vm_put_tensor(vm, vx_squeeze_all(t), out);
+        if (vm_tensor_dim(vm, t, a[1].i, 0, &x)) return 1;
+        return vm_put_tensor(vm, vx_squeeze(t, x), out);
     case VX_TOP_UNSQUEEZE:
-        if (dim_of(vm, t, a[1].i, 1, &x)) return 1;
-        return put_tensor(vm, vx_unsqueeze(t, x), out);
-    case VX_TOP_CONTIGUOUS: return put_tensor(vm, vx_contiguous(t), out);
-    case VX_TOP_DETACH: return put_tensor(vm, vx_detach(t), out);
-    case VX_TOP_CLONE: return put_tensor(vm, vx_clone(t), out);
-    case VX_TOP_TO: return put_tensor(vm, vx_to(t, (VxDtype)a[1].i), out);
+        if (vm_tensor_dim(vm, t, a[1].i, 1, &x)) return 1;
+        return vm_put_tensor(vm, vx_unsqueeze(t, x), out);
+    case VX_TOP_CONTIGUOUS: return vm_put_tensor(vm, vx_contiguous(t), out);
+    case VX_TOP_DETACH: return vm_put_tensor(vm, vx_detach(t), out);
+    case VX_TOP_CLONE: return vm_put_tensor(vm, vx_clone(t), out);
+    case VX_TOP_TO: return vm_put_tensor(vm, vx_to(t, (VxDtype)a[1].i), out);
     default: return slice(vm, t, a[1].a, out);
     }
 }
@@ -450,10 +438,10 @@ static int views(Vm *vm, int op, const VxValue *a, VxValue *out)
 static int autodiff(Vm *vm, int op, const VxValue *a, VxValue *out)
 {
     switch (op) {
-    case VX_TOP_REQUIRES_GRAD: return requires_grad(vm, T(a[0]), a, out);
-    case VX_TOP_BACKWARD: return lib_status(vm, vx_backward(T(a[0]), NULL));
-    case VX_TOP_GRAD: return put_tensor(vm, vx_tensor_grad(T(a[0])), out);
-    case VX_TOP_ZERO_GRAD: return lib_status(vm, vx_zero_grad(T(a[0])));
+    case VX_TOP_REQUIRES_GRAD: return requires_grad(vm, vm_tv(a[0]), a, out);
+    case VX_TOP_BACKWARD: return vm_lib_status(vm, vx_backward(vm_tv(a[0]), NULL));
+    case VX_TOP_GRAD: return vm_put_tensor(vm, vx_tensor_grad(vm_tv(a[0])), out);
+    case VX_TOP_ZERO_GRAD: return vm_lib_status(vm, vx_zero_grad(vm_tv(a[0])));
     case VX_TOP_NO_GRAD_PUSH: vx_no_grad_push(); outstanding_no_grad++; return 0;
     default: vx_no_grad_pop(); outstanding_no_grad--; return 0;
     }
@@ -468,28 +456,31 @@ int vm_tensor_op(Vm *vm, int op, const VxValue *a, int nargs, VxValue *out)
     if (op >= VX_TOP_TRANSPOSE && op <= VX_TOP_MT) return views(vm, op, a, out);
     if (op >= VX_TOP_REQUIRES_GRAD && op <= VX_TOP_NO_GRAD_POP) return autodiff(vm, op, a, out);
     switch (op) {
-    case VX_TOP_BIN_TT: return put_tensor(vm, bin_fns[a[2].i](T(a[0]), T(a[1])), out);
-    case VX_TOP_BIN_TS: return put_tensor(vm, bin_s_fns[a[2].i](T(a[0]), a[1].f), out);
-    case VX_TOP_BIN_ST: return put_tensor(vm, scalar_left((int)a[2].i, a[0].f, T(a[1])), out);
-    case VX_TOP_UNARY: return put_tensor(vm, unary_fns[a[1].i](T(a[0])), out);
-    case VX_TOP_CLAMP: return put_tensor(vm, vx_clamp(T(a[0]), a[1].f, a[2].f), out);
-    case VX_TOP_WHERE: return put_tensor(vm, where3(a), out);
+    case VX_TOP_BIN_TT: return vm_put_tensor(vm, bin_fns[a[2].i](vm_tv(a[0]), vm_tv(a[1])), out);
+    case VX_TOP_BIN_TS: return vm_put_tensor(vm, bin_s_fns[a[2].i](vm_tv(a[0]), a[1].f), out);
+    case VX_TOP_BIN_ST: return vm_put_tensor(vm, scalar_left((int)a[2].i, a[0].f, vm_tv(a[1])), out);
+    case VX_TOP_UNARY: return vm_put_tensor(vm, unary_fns[a[1].i](vm_tv(a[0])), out);
+    case VX_TOP_CLAMP: return vm_put_tensor(vm, vx_clamp(vm_tv(a[0]), a[1].f, a[2].f), out);
+    case VX_TOP_WHERE: return vm_put_tensor(vm, where3(a), out);
     case VX_TOP_REDUCE: return reduce(vm, a, out);
-    case VX_TOP_MATMUL: return put_tensor(vm, vx_matmul(T(a[0]), T(a[1])), out);
-    case VX_TOP_ITEM: return item(vm, T(a[0]), out);
-    case VX_TOP_NUMEL: out->i = vx_tensor_numel(T(a[0])); return 0;
-    case VX_TOP_SHAPE: return shape_array(vm, T(a[0]), out);
-    case VX_TOP_DTYPE: return dtype_name(vm, T(a[0]), out);
+    case VX_TOP_MATMUL: return vm_put_tensor(vm, vx_matmul(vm_tv(a[0]), vm_tv(a[1])), out);
+    case VX_TOP_ITEM: return item(vm, vm_tv(a[0]), out);
+    case VX_TOP_NUMEL: out->i = vx_tensor_numel(vm_tv(a[0])); return 0;
+    case VX_TOP_SHAPE: return shape_array(vm, vm_tv(a[0]), out);
+    case VX_TOP_DTYPE: return dtype_name(vm, vm_tv(a[0]), out);
     case VX_TOP_GET:
-        if (element_index(vm, T(a[0]), a[1].a, idx)) return 1;
-        return read_scalar(vm, T(a[0]), idx, out);
+        if (element_index(vm, vm_tv(a[0]), a[1].a, idx)) return 1;
+        return read_scalar(vm, vm_tv(a[0]), idx, out);
     case VX_TOP_SET:
-        if (element_index(vm, T(a[0]), a[1].a, idx)) return 1;
-        return lib_status(vm, vx_tensor_set_f64(T(a[0]), idx, a[2].f));
+        if (element_index(vm, vm_tv(a[0]), a[1].a, idx)) return 1;
+        return vm_lib_status(vm, vx_tensor_set_f64(vm_tv(a[0]), idx, a[2].f));
     case VX_TOP_SLICE: return views(vm, op, a, out);
     case VX_TOP_IOP: return in_place(vm, a);
     case VX_TOP_CAT: return cat(vm, a[0].a, a[1].i, a[2].i != 0, out);
-    default: return vm_error(vm, "internal error: tensor operation %d", op);
+    case VX_TOP_PARAMS: return vm_tensor_params(vm, a, out);
+    case VX_TOP_OPTIM_NEW: case VX_TOP_OPTIM: case VX_TOP_CLIP_GRAD: case VX_TOP_LR_SCHED: case VX_TOP_SAVE_ST:
+    case VX_TOP_LOAD_ST: return vm_tensor_optim_op(vm, op, a, out);
+    default: return vm_tensor_nn_op(vm, op, a, out);
     }
 }
 
@@ -533,12 +524,14 @@ void vm_tensor_free_parts(VxObj *o)
 
 void vm_tensor_release_all(void)
 {
+    vm_handle_release_all();                          /* optimizers hold tensors */
     while (live_tensors.next != &live_tensors) vm_tensor_free_parts(&live_tensors.next->h);
 }
 
 int vm_tensor_finish(int status)
 {
     for (; outstanding_no_grad > 0; outstanding_no_grad--) vx_no_grad_pop();
+    vm_tensor_rng_reset();
     int64_t live = vx_tensor_live_tensors();
     if (live && status != 70) {
         fprintf(stderr, "internal error: %lld tensors were never released\n", (long long)live);

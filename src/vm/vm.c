@@ -71,6 +71,9 @@ static void free_obj(Vm *vm, VxObj *o)
     } else if (o->kind == VX_OBJ_TENSOR) {
         vm_tensor_free_parts(o);
         size = sizeof(VxTensorObj);
+    } else if (o->kind == VX_OBJ_HANDLE) {
+        vm_handle_free_parts(o);
+        size = sizeof(VxHandleObj);
     } else if (o->kind == VX_OBJ_WIDE) {
         size = sizeof(VxWideInt);
     } else {
@@ -241,6 +244,7 @@ static bool values_equal(VxValue a, VxValue b, int kind)
     }
     if (kind == VX_PUT_FN || kind == VX_PUT_MAP) return a.o == b.o;
     if (kind == VX_PUT_TENSOR) return vm_tensor_equal(a.o, b.o);
+    if (kind == VX_PUT_HANDLE) return a.o == b.o;      /* the same optimizer */
     return a.u == b.u;                                /* integers, bools, unit */
 }
 

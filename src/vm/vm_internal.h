@@ -45,7 +45,7 @@ static inline bool vm_kind_wide(int kind)
 static inline bool vm_kind_obj(int kind)
 {
     return kind == VX_PUT_STR || kind == VX_PUT_ARR || kind == VX_PUT_REC || kind == VX_PUT_FN || kind == VX_PUT_MAP ||
-           kind == VX_PUT_TENSOR || vm_kind_wide(kind);
+           kind == VX_PUT_TENSOR || kind == VX_PUT_HANDLE || vm_kind_wide(kind);
 }
 
 /* Integers of kind k as num.c sees them (a register holds the value

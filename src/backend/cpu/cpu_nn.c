@@ -95,7 +95,8 @@ static int cpu_norm(VxTensor *y, VxTensor *stats, const VxTensor *x, const VxTen
         }
         for (int64_t i = 0; i < n; i++) var += (r[i] - mean) * (r[i] - mean);
         double rstd = 1.0 / sqrt((n ? var / (double)n : 0) + eps);
-        for (int64_t i = 0; i < n; i++) r[i] = (r[i] - mean) * rstd * wb[i] + bb[i];
+        for (int64_t i = 0; i < n; i++) r[i] = (r[i] - mean) * rstd * wb[i];
+        if (b) for (int64_t i = 0; i < n; i++) r[i] += bb[i];   /* none: keep -0 as torch (0 * -w + 0 would be +0) */
         vx__row_store(y, it.off[0], r, n);
         st[row] = mean;
         st[rows + row] = rstd;
