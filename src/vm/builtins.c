@@ -627,6 +627,14 @@ static int b_list_dir(Vm *vm, const VxValue *a, VxValue *out)
     return 0;
 }
 
+static int b_flush(Vm *vm, const VxValue *a, VxValue *out)
+{
+    (void)a;
+    vm_flush_out(vm);
+    out->i = 0;
+    return 0;
+}
+
 static int b_args(Vm *vm, const VxValue *a, VxValue *out)
 {
     (void)a;
