@@ -31,7 +31,7 @@ static void dump_func(const VxProgram *p, const VxFunc *f, FILE *out)
         else if (i.op == VX_OP_FORLOOP || i.op == VX_OP_FORLOOPI)
             fprintf(out, " %-5u %-5u -> %d", i.a, i.b, pc + 1 + (int16_t)i.c);
         else if (i.op == VX_OP_CALL)
-            fprintf(out, " %-5u %s/%u", i.a, p->funcs[i.b].name, i.c);
+            fprintf(out, " %-5u %s/%u -> %d", i.a, p->funcs[i.b].name, i.c, i.a - i.t);
         else
             fprintf(out, " %-5u %-5u %-5u t=%u", i.a, i.b, i.c, i.t);
         fprintf(out, "   ; %d:%d\n", pos.line, pos.col);

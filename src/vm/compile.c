@@ -42,6 +42,16 @@ void jump_back(Comp *c, VxNode *at, int target)
     patch(c, pc, target);
 }
 
+/* A call at `pc` left its result in its window's first register, base:
+ * have it land in dst instead (CALL's t byte: how far below base), or
+ * move it there when dst is out of that reach. */
+void call_result_to(Comp *c, VxNode *at, int pc, int base, int dst)
+{
+    if (dst == base) return;
+    if (dst < base && base - dst <= UINT8_MAX) c->code.data[pc].t = (uint8_t)(base - dst);
+    else emit(c, at, VX_OP_MOVE, 0, dst, base, 0);
+}
+
 int add_const(Comp *c, VxValue v)
 {
     for (int i = 0; i < c->consts.len; i++)

@@ -451,7 +451,7 @@ static bool match_args(Comp *c, VxNode *at, VxNodeList args, VxDecl *d, int give
 }
 
 /* Arguments into consecutive registers from freereg, then CALL; the
- * result moves to dst.  A `&mut self` method has a hidden first slot for
+ * result lands in dst.  A `&mut self` method has a hidden first slot for
  * its result, so that `self` (in the next) survives the return and is
  * handed back to the receiver's register `self_reg`. */
 void emit_call(Comp *c, VxNode *e, VxDecl *d, VxType **targs, int ntargs, VxNode **argv, int self_reg, int dst)
@@ -467,9 +467,9 @@ void emit_call(Comp *c, VxNode *e, VxDecl *d, VxType **targs, int ntargs, VxNode
         expr_to(c, argv[i], r);
     }
     if (d->nparams == 0) alloc_reg(c, e);              /* the result's slot */
-    emit(c, e, VX_OP_CALL, 0, base, func_index(c, d, targs, ntargs), d->nparams + mut_self);   /* consumes the arguments */
+    int pc = emit(c, e, VX_OP_CALL, 0, base, func_index(c, d, targs, ntargs), d->nparams + mut_self);   /* consumes the arguments */
+    call_result_to(c, e, pc, base, dst);
     if (mut_self) emit(c, e, VX_OP_MOVE, 0, self_reg, base + 1, 0);          /* ... and back, maybe a new copy */
-    if (dst != base) emit(c, e, VX_OP_MOVE, 0, dst, base, 0);
     release_to(c, e, save);
 }
 

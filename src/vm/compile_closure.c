@@ -125,8 +125,8 @@ void closure_call(Comp *c, VxNode *e, int dst)
         expr_to(c, args.items[i], alloc_reg(c, e));
     }
     if (args.len == 0) alloc_reg(c, e);
-    emit(c, e, VX_OP_CALLC, 0, base, f, args.len);   /* consumes the arguments */
-    if (dst != base) emit(c, e, VX_OP_MOVE, 0, dst, base, 0);
+    int pc = emit(c, e, VX_OP_CALLC, 0, base, f, args.len);   /* consumes the arguments */
+    call_result_to(c, e, pc, base, dst);
     c->freereg = base;
     release_to(c, e, save);                          /* the closure, if it was a temporary */
 }

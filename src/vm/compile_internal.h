@@ -90,6 +90,7 @@ int emit(Comp *c, VxNode *at, VxOp op, int t, int a, int b, int cc);
 int emit_jump(Comp *c, VxNode *at, VxOp op, int a);
 void patch_here(Comp *c, int pc);
 void jump_back(Comp *c, VxNode *at, int target);
+void call_result_to(Comp *c, VxNode *at, int pc, int base, int dst);
 int add_const(Comp *c, VxValue v);
 int string_const(Comp *c, const char *s, uint32_t n);
 int alloc_reg(Comp *c, VxNode *at);

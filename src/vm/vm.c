@@ -2,7 +2,8 @@
  *
  * Each call gets a window of the value stack (its registers), its
  * arguments already in registers 0..n-1, left there by the caller (CALL A
- * evaluates them into R[A..]); the result comes back in the caller's R[A].
+ * evaluates them into R[A..]); the result comes back in the caller's
+ * R[A - t] (t: the instruction's type byte).
  * Integer arithmetic is checked as in Rust's debug builds.  Output is
  * buffered and always flushed, also when the program stops with a runtime
  * error, which is reported like a compile error plus a stack trace. */
@@ -626,9 +627,10 @@ static int execute(Vm *vm)
     VxValue *R = fr->base;
     const VxValue *K = fr->f->consts;
 #define SAVE() (fr->pc = pc - 1)
-/* Call f with its registers from base (its arguments already there). */
+/* Call f with its registers from base (its arguments already there);
+ * the result goes to R[A - t], so no MOVE need follow the call. */
 #define ENTER(f_, base_) do { const VxFunc *ef_ = (f_); VxValue *eb_ = (base_); SAVE(); \
-        Frame *nf_ = push_frame(vm, ef_, eb_, i.a); \
+        Frame *nf_ = push_frame(vm, ef_, eb_, (uint16_t)(i.a - i.t)); \
         if (!nf_) return vm_error(vm, "stack overflow: more than %d nested calls", vm->nframes); \
         fr = nf_; R = eb_; K = ef_->consts; pc = ef_->code; } while (0)
 #define RA R[i.a]
