@@ -126,8 +126,25 @@ int find_local(Comp *c, const char *name)
 
 void declare(Comp *c, const char *name, int reg)
 {
-    CLocal l = { name, reg };
+    CLocal l = { name, reg, false };
     vx_vec_push(&c->locals, l);
+}
+
+void declare_fixed(Comp *c, const char *name, int reg)
+{
+    CLocal l = { name, reg, true };
+    vx_vec_push(&c->locals, l);
+}
+
+/* The register of the fixed variable e names, or -1: its value can be
+ * borrowed for as long as the variable is in scope. */
+int fixed_local(Comp *c, VxNode *e)
+{
+    if (e->kind != VX_N_IDENT && e->kind != VX_N_SELF) return -1;
+    const char *name = e->kind == VX_N_SELF ? "self" : e->u.ident.name;
+    for (int i = c->locals.len - 1; i >= 0; i--)
+        if (strcmp(c->locals.data[i].name, name) == 0) return c->locals.data[i].fixed ? c->locals.data[i].reg : -1;
+    return -1;
 }
 
 int add_func(Comp *c, FuncRef r)
@@ -482,7 +499,8 @@ static void stmt(Comp *c, VxNode *s)
     int r = alloc_reg(c, s);                          /* a new register: shadowing keeps the old one */
     expr_to(c, s->u.let.value, r);
     if (is_obj(c, s->u.let.value)) c->owned[r] = true;      /* dropped at the block's end */
-    declare(c, p->u.pat_ident.name, r);
+    if (s->u.let.mut || p->u.pat_ident.mut) declare(c, p->u.pat_ident.name, r);
+    else declare_fixed(c, p->u.pat_ident.name, r);
 }
 
 /* ---- functions ----------------------------------------------------------------------------- */
@@ -535,6 +553,15 @@ static void compile_closure(Comp *c, FuncRef fr, VxFunc *out)
     out->ncaps = fr.ncaps;
 }
 
+/* Parameter i is never assigned or changed in place: not `mut`, and
+ * not a `&mut` (sema refuses the rest). */
+static bool param_fixed(VxDecl *d, int i, VxType *pt)
+{
+    VxNodeList ps = d->node->u.fn.params;
+    if (i >= ps.len || ps.items[i]->u.param.mut || ps.items[i]->u.param.self == VX_SELF_REF_MUT) return false;
+    return !(pt->kind == VX_T_REF && pt->u.arr.mut);
+}
+
 static void compile_fn(Comp *c, FuncRef fr, VxFunc *out)
 {
     VxDecl *d = fr.decl;
@@ -549,7 +576,9 @@ static void compile_fn(Comp *c, FuncRef fr, VxFunc *out)
     int first = c->mut_self;                           /* R0: the hidden result slot of a `&mut self` method */
     for (int i = 0; i < d->nparams; i++) {
         VxType *pt = ctype(c, d->sig->u.fn.params[i]);
-        declare(c, i == 0 && d->self != VX_SELF_NONE ? "self" : d->param_names[i], first + i);
+        const char *name = i == 0 && d->self != VX_SELF_NONE ? "self" : d->param_names[i];
+        if (param_fixed(d, i, pt)) declare_fixed(c, name, first + i);
+        else declare(c, name, first + i);
         c->owned[first + i] = is_obj_kind(kind_of(c, pt, NULL)) && !(c->mut_self && i == 0);   /* the callee owns its arguments */
         if (kind_of(c, pt, NULL) == K_OTHER || (pt->kind == VX_T_REF && pt->u.arr.mut && !(c->mut_self && i == 0)))
             unsupported(c, i < n->u.fn.params.len ? n->u.fn.params.items[i] : n, "parameters of this type");

@@ -25,7 +25,9 @@ typedef enum VKind { K_UNIT, K_BOOL, K_INT, K_F64, K_F32, K_STR, K_ARR, K_REC, K
 
 typedef struct DescKey { VxType *type; int variant; int index; } DescKey;
 
-typedef struct CLocal { const char *name; int reg; } CLocal;
+/* fixed: the variable is never assigned or changed in place (not `mut`,
+ * not a `&mut`), so its register holds the same object all its life. */
+typedef struct CLocal { const char *name; int reg; bool fixed; } CLocal;
 typedef VX_VEC(int) IntVec;
 
 typedef struct CLoop {
@@ -99,6 +101,8 @@ void release_on_exit(Comp *c, VxNode *at, int from, int keep);
 void load_int(Comp *c, VxNode *at, int dst, int64_t v);
 int find_local(Comp *c, const char *name);
 void declare(Comp *c, const char *name, int reg);
+void declare_fixed(Comp *c, const char *name, int reg);
+int fixed_local(Comp *c, VxNode *e);
 int add_func(Comp *c, FuncRef r);
 int func_index(Comp *c, VxDecl *d, VxType **args, int nargs);
 int local_of(Comp *c, VxNode *e);
@@ -161,7 +165,7 @@ bool array_hof(Comp *c, VxNode *at, const char *name, VxNode *arr_node, VxNode *
 void alloc_bindings(Comp *c, VxNode *p, Bindings *bs);
 void declare_bindings(Comp *c, Bindings *bs);
 void pattern_bind(Comp *c, VxNode *p, int r, Bindings *bs);
-int scrutinee(Comp *c, VxNode *e);
+int scrutinee(Comp *c, VxNode *e, bool borrow);
 void match_expr(Comp *c, VxNode *e, int dst);
 void if_let(Comp *c, VxNode *e, int dst);
 void while_let(Comp *c, VxNode *e);

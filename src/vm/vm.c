@@ -896,6 +896,15 @@ static int execute(Vm *vm)
             vmbreak;
         }
         vmcase(ALEN) RA.i = RB.a->len; vmbreak;
+        vmcase(ANEXT) {                                  /* the step of a loop over an array */
+            const VxArr *a = R[i.a + 1].a;
+            if ((uint64_t)++RA.i < a->len) {
+                RB = a->items[RA.i];
+                if (a->elem_obj) retain(RB.o);
+                pc += (int16_t)i.c;
+            }
+            vmbreak;
+        }
         vmcase(ASLICE) {
             VxArr *a = RB.a;
             int64_t lo = R[i.c].i, hi = R[i.c + 1].i;
