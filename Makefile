@@ -8,19 +8,36 @@ CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
 OPT     ?= -O2 -g
 CFLAGS  += $(CSTD) $(WARN) $(OPT)
-LDLIBS  += -lm
+LDLIBS  += -lopenblas -lm
 
 BUILD   ?= build/release
 FRONT_SRC := $(wildcard src/util/*.c src/front/*.c)
-SRC     := $(FRONT_SRC) $(wildcard src/sema/*.c src/vm/*.c)
-OBJ     := $(SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/prelude.o
+TENSOR_SRC := $(wildcard src/tensor/*.c src/backend/cpu/*.c) src/vm/num.c
+SRC     := $(FRONT_SRC) $(wildcard src/sema/*.c src/vm/*.c src/tensor/*.c src/backend/cpu/*.c)
+STD_MODULES := $(filter-out lib/std/prelude.vx,$(wildcard lib/std/*.vx))
+OBJ     := $(SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/prelude.o $(BUILD)/gen/std.o
 DEP     := $(OBJ:.o=.d)
 
 FUZZ_TIME ?= 60
 
-.PHONY: all test asan valgrind fuzz bench demo clean deps update-golden
+.PHONY: all test asan valgrind fuzz bench demo clean deps update-golden openblas lib
 
 all: vortex
+
+# The CPU backend needs OpenBLAS's headers: install them first if missing.
+openblas:
+	@bash tools/ensure-deps.sh openblas
+
+$(BUILD)/src/backend/cpu/cpu_matmul.o $(BUILD)/pic/src/backend/cpu/cpu_matmul.o: | openblas
+
+# The tensor core as a shared library, for the Python (ctypes) test harness.
+lib: $(BUILD)/libvxtensor.so
+$(BUILD)/libvxtensor.so: $(TENSOR_SRC:%.c=$(BUILD)/pic/%.o)
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -o $@ $^ $(LDLIBS)
+
+$(BUILD)/pic/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fPIC -MMD -MP -c -o $@ $<
 
 vortex: $(BUILD)/vortex
 	cp $< $@
@@ -37,19 +54,24 @@ $(BUILD)/gen/prelude.c: lib/std/prelude.vx tools/embed.sh
 	@mkdir -p $(dir $@)
 	sh tools/embed.sh vx_prelude_source $< > $@
 
-$(BUILD)/gen/prelude.o: $(BUILD)/gen/prelude.c
+# So is every other lib/std/X.vx, as the module `std.X` (a table of texts).
+$(BUILD)/gen/std.c: $(STD_MODULES) tools/embed.sh tools/embed_std.sh
+	@mkdir -p $(dir $@)
+	sh tools/embed_std.sh $(STD_MODULES) > $@
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 UNIT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit/*.c))
 
--include $(DEP) $(BUILD)/src/cli/main.d $(UNIT_OBJ:.o=.d)
+-include $(DEP) $(BUILD)/src/cli/main.d $(UNIT_OBJ:.o=.d) $(TENSOR_SRC:%.c=$(BUILD)/pic/%.d)
 
 # ---- tests ---------------------------------------------------------------
 
 $(BUILD)/unit_tests: $(OBJ) $(UNIT_OBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-test: $(BUILD)/vortex $(BUILD)/unit_tests
+test: $(BUILD)/vortex $(BUILD)/unit_tests $(BUILD)/libvxtensor.so
 	@bash tests/run.sh $(BUILD)/vortex $(BUILD)/unit_tests
 
 update-golden: $(BUILD)/vortex
@@ -72,7 +94,7 @@ build/fuzz/fuzz_parse: $(FRONT_SRC) tests/fuzz/fuzz_parse.c
 	$(FUZZ_CC) $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^ -lm
 
 # The type checker's target needs everything the checker links, and the prelude.
-build/fuzz/fuzz_check: $(SRC) $(BUILD)/gen/prelude.c tests/fuzz/fuzz_check.c
+build/fuzz/fuzz_check: $(SRC) $(BUILD)/gen/prelude.c $(BUILD)/gen/std.c tests/fuzz/fuzz_check.c
 	@bash tools/ensure-deps.sh fuzz
 	@mkdir -p build/fuzz
 	$(FUZZ_CC) $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^ -lm

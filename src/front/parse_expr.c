@@ -124,7 +124,8 @@ static VxNode *parse_path_expr(Parser *p)
     uint32_t start = cur(p)->span.start;
     NodeVec segs = {0};
     VxNode *seg = new_node(p, VX_N_PATH_SEG, start);
-    seg->u.seg.name = at(p, TK_SELF_TYPE) ? (advance(p), "Self") : ident_text(p, advance(p));
+    const char *qual = qualified_name(p, false);
+    seg->u.seg.name = qual ? qual : at(p, TK_SELF_TYPE) ? (advance(p), "Self") : ident_text(p, advance(p));
     vx_vec_push(&segs, finish(p, seg));
     while (at(p, TK_COLONCOLON)) {
         advance(p);

@@ -66,6 +66,7 @@ VxNode *error_node(Parser *p);
 VxNodeList to_list(Parser *p, NodeVec *v);   /* copies into the arena and frees v */
 VxNodeList *attr_ptr(Parser *p, VxNodeList attrs);
 const char *ident_text(Parser *p, const VxToken *t);
+const char *qualified_name(Parser *p, bool in_type);   /* `module.Name`, or NULL */
 bool enter(Parser *p);                       /* depth guard: false when too deep */
 bool chain_ok(Parser *p);                    /* false when a chain grows past MAX_CHAIN */
 void leave(Parser *p);

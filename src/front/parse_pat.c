@@ -89,7 +89,9 @@ static VxNode *parse_path_pat(Parser *p)
     NodeVec segs = {0};
     do {
         VxNode *seg = new_node(p, VX_N_PATH_SEG, cur(p)->span.start);
-        if (eat(p, TK_SELF_TYPE)) seg->u.seg.name = "Self";
+        const char *qual = segs.len == 0 ? qualified_name(p, false) : NULL;
+        if (qual) seg->u.seg.name = qual;
+        else if (eat(p, TK_SELF_TYPE)) seg->u.seg.name = "Self";
         else seg->u.seg.name = expect_ident(p, "a name in the pattern");
         vx_vec_push(&segs, finish(p, seg));
     } while (!p->panic && eat(p, TK_COLONCOLON));

@@ -73,7 +73,9 @@ static VxNode *parse_path_type(Parser *p)
     NodeVec segs = {0};
     do {
         VxNode *seg = new_node(p, VX_N_PATH_SEG, cur(p)->span.start);
-        if (eat(p, TK_SELF_TYPE)) seg->u.seg.name = "Self";
+        const char *qual = segs.len == 0 ? qualified_name(p, true) : NULL;
+        if (qual) seg->u.seg.name = qual;
+        else if (eat(p, TK_SELF_TYPE)) seg->u.seg.name = "Self";
         else seg->u.seg.name = expect_ident(p, "a type");
         if (eat(p, TK_LT)) seg->u.seg.args = parse_generic_args(p);
         vx_vec_push(&segs, finish(p, seg));

@@ -185,6 +185,24 @@ const char *ident_text(Parser *p, const VxToken *t)
     return vx_arena_strndup(p->arena, p->src->text + t->span.start, t->span.end - t->span.start);
 }
 
+/* `module.Name` read as the one name "module.Name" when a path may start
+ * here: in a type, or before `::` (not `::<`) or `{` (where a struct literal may
+ * follow) in an expression or pattern, where a field access cannot stand.
+ * Sema resolves such a name through the module imported as `module`.
+ * NULL (nothing consumed) when the tokens are not that. */
+const char *qualified_name(Parser *p, bool in_type)
+{
+    if (!at(p, TK_IDENT) || peek_kind(p, 1) != TK_DOT || peek_kind(p, 2) != TK_IDENT) return NULL;
+    VxTokKind next = peek_kind(p, 3);
+    bool path_follows = next == TK_COLONCOLON && peek_kind(p, 4) != TK_LT;    /* not the turbofish `x.f::<T>()` */
+    if (!in_type && !path_follows && !(next == TK_LBRACE && !p->no_struct)) return NULL;
+    uint32_t start = cur(p)->span.start;
+    advance(p);
+    advance(p);
+    uint32_t end = advance(p)->span.end;
+    return vx_arena_strndup(p->arena, p->src->text + start, end - start);
+}
+
 /* An identifier; a reserved word is reported but accepted, to keep going. */
 const char *expect_ident(Parser *p, const char *what)
 {

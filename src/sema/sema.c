@@ -8,7 +8,6 @@
 
 #include "../front/parser.h"
 
-extern const char vx_prelude_source[];      /* lib/std/prelude.vx, embedded by the build */
 
 /* ---- names ----------------------------------------------------------------- */
 
@@ -16,61 +15,66 @@ const char *intern(Sema *s, const char *name) { return vx_intern(s->types, name,
 
 static uint32_t ptr_hash(const void *p) { return (uint32_t)(((uintptr_t)p >> 4) * 2654435761u); }
 
-static void globals_grow(NameTable *t)
+static void table_grow(NameTable *t)
 {
     uint32_t old = t->cap;
     const char **ok = t->keys;
     VxDecl **ov = t->vals;
-    t->cap = old ? old * 2 : 256;
+    t->cap = old ? old * 2 : 64;
     t->keys = calloc(t->cap, sizeof *t->keys);
     t->vals = calloc(t->cap, sizeof *t->vals);
     if (!t->keys || !t->vals) vx_xmalloc((size_t)-1);
-    for (uint32_t i = 0; i < old; i++) {
-        if (!ok[i]) continue;
-        uint32_t h = ptr_hash(ok[i]) & (t->cap - 1);
-        while (t->keys[h]) h = (h + 1) & (t->cap - 1);
-        t->keys[h] = ok[i];
-        t->vals[h] = ov[i];
-    }
+    for (uint32_t i = 0; i < old; i++)
+        if (ok[i]) table_put(t, ok[i], ov[i]);
     free(ok);
     free(ov);
 }
 
-VxDecl *lookup_global(Sema *s, const char *name)
+VxDecl *table_get(const NameTable *t, const char *name)
 {
-    NameTable *t = &s->globals;
     if (!t->cap) return NULL;
     for (uint32_t h = ptr_hash(name) & (t->cap - 1); t->keys[h]; h = (h + 1) & (t->cap - 1))
         if (t->keys[h] == name) return t->vals[h];
     return NULL;
 }
 
+/* Adds or replaces. */
+void table_put(NameTable *t, const char *name, VxDecl *d)
+{
+    if ((t->count + 1) * 2 >= t->cap) table_grow(t);
+    uint32_t h = ptr_hash(name) & (t->cap - 1);
+    while (t->keys[h] && t->keys[h] != name) h = (h + 1) & (t->cap - 1);
+    if (!t->keys[h]) t->count++;
+    t->keys[h] = name;
+    t->vals[h] = d;
+}
+
+/* The current file's names, then the prelude's (which every module sees,
+ * and which a module's own definitions hide). */
+VxDecl *lookup_global(Sema *s, const char *name)
+{
+    Module *m = module_of(s, s->src);
+    VxDecl *d = m ? table_get(&m->names, name) : NULL;
+    if (!d && s->modules.len && m != s->modules.data[0]) d = table_get(&s->modules.data[0]->names, name);
+    return d;
+}
+
 void define_global(Sema *s, const char *name, VxDecl *d, VxNode *at)
 {
-    NameTable *t = &s->globals;
-    VxDecl *old = lookup_global(s, name);
-    if (old && old->src != s->src && s->src == s->opt.user_src) {
-        /* the program's own definition hides the prelude's */
-        for (uint32_t h = ptr_hash(name) & (t->cap - 1); t->keys[h]; h = (h + 1) & (t->cap - 1))
-            if (t->keys[h] == name) { t->vals[h] = d; return; }
-    }
+    Module *m = module_of(s, s->src);
+    VxDecl *old = table_get(&m->names, name);
     if (old) {
         VxDiag *g = sema_error(s, at ? at->span : vx_span(0, 0), "`%s` is defined more than once", name);
         if (old->node && old->src == s->src) vx_diag_label(s->diags, g, old->node->span, "first defined here");
         vx_diag_help(s->diags, g, "rename one of them");
         return;
     }
-    if (t->count * 2 >= t->cap) globals_grow(t);
-    uint32_t h = ptr_hash(name) & (t->cap - 1);
-    while (t->keys[h]) h = (h + 1) & (t->cap - 1);
-    t->keys[h] = name;
-    t->vals[h] = d;
-    t->count++;
+    table_put(&m->names, name, d);
 }
 
 /* Edit distance with adjacent transpositions counting as one edit
  * ("Piont" is one edit from "Point"). */
-static int distance(const char *a, const char *b)
+int edit_distance(const char *a, const char *b)
 {
     size_t m = strlen(a), n = strlen(b);
     if (m > 63 || n > 63) return 99;
@@ -98,14 +102,14 @@ const char *closest_name(Sema *s, const char *name, unsigned kinds)
     const char *best = NULL;
     int best_d = (int)strlen(name) / 3 + 1;
     for (int i = s->locals.len - 1; (kinds & SEMA_LOCALS) && i >= 0; i--) {
-        int d = distance(name, s->locals.data[i].name);
+        int d = edit_distance(name, s->locals.data[i].name);
         if (d < best_d) { best_d = d; best = s->locals.data[i].name; }
     }
     for (int i = 0; i < s->decls.len; i++) {
         VxDecl *dc = s->decls.data[i];
         if (!(kinds & (1u << dc->kind)) || dc->name == name || !dc->name[0] || dc->impl) continue;
         if (lookup_global(s, dc->name) != dc) continue;        /* hidden, or not a global */
-        int d = distance(name, dc->name);
+        int d = edit_distance(name, dc->name);
         if (d < best_d) { best_d = d; best = dc->name; }
     }
     return best;
@@ -117,7 +121,13 @@ static VxDiag *sema_diag(Sema *s, VxSeverity level, VxSpan span, const char *fmt
 {
     char msg[1024];
     vsnprintf(msg, sizeof msg, fmt, ap);
-    return vx_diag(s->diags, level, s->src, span, "%s", msg);
+    VxDiag *g = vx_diag(s->diags, level, s->src, span, "%s", msg);
+    Module *m = s->modules.len ? module_of(s, s->src) : NULL;
+    if (m && m->import_site) {                       /* in an imported module: how the program reached it */
+        VxPos p = vx_source_pos(m->import_src, m->import_site->span.start);
+        vx_diag_note(s->diags, g, "in module `%s`, imported at %s:%d:%d", m->name, m->import_src->path, p.line, p.col);
+    }
+    return g;
 }
 
 VxDiag *sema_error(Sema *s, VxSpan span, const char *fmt, ...)
@@ -256,20 +266,23 @@ VxSema *vx_sema_check(const VxSource *src, VxNode *file, VxDiags *diags, VxCheck
     s.opt = opt;
     vx_arena_init(&s.arena);
 
-    VxSource *prelude = vx_xmalloc(sizeof *prelude);
-    vx_source_from_memory(prelude, "<prelude>", vx_prelude_source, strlen(vx_prelude_source));
-    s.prelude = prelude;
+    VxSource *prelude = load_prelude();
+    add_module(&s, "prelude", NULL, prelude);
     VxNode *pfile = vx_parse(prelude, &s.arena, diags);
     s.src = prelude;
     collect_items(&s, pfile->u.file.items);
     find_well_known(&s);
     s.src = src;
-    collect_items(&s, file->u.file.items);
-    resolve_decls(&s);
-    index_impls(&s);
-    check_impls(&s);
-    check_bodies(&s);
+    add_module(&s, src->path, NULL, (VxSource *)src)->state = MOD_DONE;
+    collect_items(&s, file->u.file.items);         /* imports load, parse and collect their modules */
+    if (!s.broken_import) {
+        resolve_decls(&s);
+        index_impls(&s);
+        check_impls(&s);
+        check_bodies(&s);
+    }
     if (diags->errors == 0) monomorphize(&s);
+    s.src = src;                                   /* vx_sema_global and friends look up in the program's file */
     if (opt.dump_types && opt.out) { print_dump(&s); print_instances(&s, opt.out); }
     s.errors = diags->errors;
     /* Diagnostics may point into the prelude: print them while it exists. */
@@ -291,6 +304,26 @@ VxDecl *vx_sema_method(VxSema *s, VxType *recv, const char *name)
     vx_types_rollback(s->types, mark);
     return m;
 }
+VxDecl *vx_sema_method_inst(VxSema *s, VxType *recv, const char *name, VxType **impl_args, int cap, int *n)
+{
+    VxType **args;
+    size_t mark = vx_types_mark(s->types);
+    VxDecl *m = find_method(s, recv, intern(s, name), &args, n);
+    if (*n > cap) m = NULL;
+    for (int i = 0; m && i < *n; i++) impl_args[i] = vx_zonk(s->types, args[i], true);
+    vx_types_rollback(s->types, mark);
+    return m;
+}
+VxDecl *vx_sema_operator(VxSema *s, VxType *l, VxType *r, const char *method)
+{
+    VxType **args;
+    int n;
+    size_t mark = vx_types_mark(s->types);
+    VxDecl *m = find_operator(s, l, intern(s, method), r, &args, &n);
+    vx_types_rollback(s->types, mark);
+    return m;
+}
+
 VxDecl *vx_sema_assoc_fn(VxSema *s, VxNode *path)
 {
     VxNodeList segs = path->u.path.segs;
@@ -312,6 +345,19 @@ int vx_sema_call_args(VxSema *s, VxNode *site, VxType ***args)
     return -1;
 }
 
+bool vx_sema_poly_use(VxSema *s, int i, VxNode **binding, VxNode **use, VxType ***quant, VxType ***inst, int *n)
+{
+    if (i < 0 || i >= s->poly_uses.len) return false;
+    PolyUse *u = &s->poly_uses.data[i];
+    *binding = u->binding;
+    *use = u->use;
+    *quant = u->quant;
+    *inst = u->inst;
+    *n = u->n;
+    return true;
+}
+
+void vx_sema_set_file(VxSema *s, const VxSource *src) { s->src = src; }
 VxTypes *vx_sema_types(VxSema *s) { return s->types; }
 VxType *vx_sema_type(VxSema *s, VxType *t) { return t ? vx_zonk(s->types, t, true) : vx_t_error(s->types); }
 VxDecl *vx_sema_global(VxSema *s, const char *name) { return lookup_global(s, intern(s, name)); }
@@ -348,16 +394,14 @@ void vx_sema_free(VxSema *sp)
     vx_vec_free(&s.scopes);
     vx_vec_free(&s.dump);
     vx_vec_free(&s.calls);
+    vx_vec_free(&s.poly_uses);
     vx_vec_free(&s.obligations);
     vx_vec_free(&s.int_lits);
     vx_vec_free(&s.bindings);
     vx_vec_free(&s.instances);
     free(s.instance_slots);
     free(s.impl_index);
-    free(s.globals.keys);
-    free(s.globals.vals);
+    free_modules(&s);
     vx_types_free(s.types);
-    vx_source_free(s.prelude);
-    free(s.prelude);
     vx_arena_free(&s.arena);
 }

@@ -84,6 +84,7 @@ struct VxDecl {
     /* IMPL */
     VxType *self_type;                /* in terms of the impl's generics */
     VxDecl *trait;                    /* NULL for inherent impls */
+    VxType **trait_args;              /* `impl Mul<f64> for V`: the trait's arguments; missing ones are Self */
 
     /* CONST / ALIAS */
     VxType *type;
@@ -113,15 +114,27 @@ int vx_sema_errors(const VxSema *s);
 VxType *vx_sema_type(VxSema *s, VxType *t);        /* final type: variables resolved, literals defaulted */
 VxTypes *vx_sema_types(VxSema *s);
 VxDecl *vx_sema_global(VxSema *s, const char *name);
+/* Names (vx_sema_global, _variant, _assoc_fn) are looked up in this file's
+ * module from now on: the file of the function being compiled. */
+void vx_sema_set_file(VxSema *s, const VxSource *src);
 /* The enum variant a path or name denotes (`Shape::Circle`, `Some`), or NULL. */
 VxVariant *vx_sema_variant(VxSema *s, VxNode *path, VxDecl **enum_out);
 /* The method `name` for a receiver of (concrete) type recv, or NULL. */
 VxDecl *vx_sema_method(VxSema *s, VxType *recv, const char *name);
+/* The same, with the arguments of the impl that provides it (`T` of
+ * `impl<T> Stack<T>` for a `Stack<i64>` receiver: i64) in impl_args[0..*n). */
+VxDecl *vx_sema_method_inst(VxSema *s, VxType *recv, const char *name, VxType **impl_args, int cap, int *n);
+/* The impl method behind `l OP r` (r NULL: unary; method "add", "neg", "index", ...), or NULL. */
+VxDecl *vx_sema_operator(VxSema *s, VxType *l, VxType *r, const char *method);
 /* `Type::function`: the associated function a two-segment path names, or NULL. */
 VxDecl *vx_sema_assoc_fn(VxSema *s, VxNode *path);
 /* The type arguments of the generic function called at `site` (in terms
  * of the caller's own generic parameters); their count, or -1. */
 int vx_sema_call_args(VxSema *s, VxNode *site, VxType ***args);
+/* The i-th use of a generalised `let` closure (`let id = |x| x`): the
+ * binding's pattern, the name's use, and the types its variables quant[k]
+ * take there, inst[k].  False past the last. */
+bool vx_sema_poly_use(VxSema *s, int i, VxNode **binding, VxNode **use, VxType ***quant, VxType ***inst, int *n);
 
 /* The concrete instances to compile, in discovery order (main's callees follow it). */
 int vx_sema_instances(VxSema *s, VxDecl ***decls, VxType ****args, int **nargs);

@@ -219,7 +219,8 @@ VxType *check_path_value(Sema *s, VxNode *e, bool called)
     if (e->kind == VX_N_PATH && e->u.path.segs.len == 2) {
         const char *a = e->u.path.segs.items[0]->u.seg.name, *b = e->u.path.segs.items[1]->u.seg.name;
         VxDecl *d = lookup_global(s, intern(s, a));
-        if (!d) sema_error(s, e->u.path.segs.items[0]->span, "cannot find type `%s` in this scope", a);
+        if (!d && !module_member_error(s, e->u.path.segs.items[0]->span, intern(s, a)))
+            sema_error(s, e->u.path.segs.items[0]->span, "cannot find type `%s` in this scope", a);
         else if (d->kind == VX_D_ENUM) {
             VxDiag *g = sema_error(s, e->span, "enum `%s` has no variant or function named `%s`", a, b);
             const char *near = NULL;
@@ -294,7 +295,9 @@ VxType *check_call(Sema *s, VxNode *call, VxType *expected)
     }
     if (callee->kind == VX_N_PATH) {
         VxType *sig;
+        s->call_site = call;
         VxDecl *m = assoc_fn(s, callee, &sig);
+        s->call_site = NULL;
         if (m) {
             callee->type = sig;
             return check_args(s, call, m, sig, call->u.call.args, NULL);
@@ -403,7 +406,9 @@ VxType *check_method_call(Sema *s, VxNode *call)
     }
     VxType *rv = vx_resolve(s->types, recv);
     if (rv->kind == VX_T_REF) rv = vx_resolve(s->types, rv->u.arr.elem);
+    s->call_site = call;                             /* the compiler reads the instance from here */
     VxType *sig = method_sig(s, m, rv, iargs, n, call->span);
+    s->call_site = NULL;
     if (!m->self) {
         VxDiag *g = sema_error(s, call->span, "`%s` is an associated function, not a method", name);
         vx_diag_help(s->diags, g, "call it as `%s::%s(...)`", tname(s, rv), name);
@@ -444,9 +449,11 @@ VxType *check_struct_lit(Sema *s, VxNode *e)
         VxDecl *d = strcmp(name, "Self") == 0 && s->self_type && vx_resolve(s->types, s->self_type)->kind == VX_T_ADT
                   ? vx_resolve(s->types, s->self_type)->u.adt.decl : lookup_global(s, name);
         if (!d || d->kind != VX_D_STRUCT || segs.len != 1) {
-            VxDiag *g = sema_error(s, path->span, d ? "`%s` is not a struct" : "cannot find struct `%s` in this scope", name);
-            const char *near = d ? NULL : closest_name(s, name, 1u << VX_D_STRUCT);
-            if (near) vx_diag_help(s->diags, g, "did you mean `%s`?", near);
+            if (d || !module_member_error(s, path->span, name)) {
+                VxDiag *g = sema_error(s, path->span, d ? "`%s` is not a struct" : "cannot find struct `%s` in this scope", name);
+                const char *near = d ? NULL : closest_name(s, name, 1u << VX_D_STRUCT);
+                if (near) vx_diag_help(s->diags, g, "did you mean `%s`?", near);
+            }
             for (int i = 0; i < e->u.struct_lit.fields.len; i++) {
                 VxNode *f = e->u.struct_lit.fields.items[i];
                 if (f->u.field_init.value) infer_expr(s, f->u.field_init.value, NULL);

@@ -97,16 +97,9 @@ static void collect_item(Sema *s, VxNode *n)
         vx_vec_push(&s->impls, impl);
         return;
     }
-    case VX_N_IMPORT: {
-        char path[256];
-        size_t len = 0;
-        for (int i = 0; i < n->u.import.npath && len < sizeof path - 1; i++)
-            len += (size_t)snprintf(path + len, sizeof path - len, "%s%s", i ? "." : "", n->u.import.path[i]);
-        VxDiag *g = sema_error(s, n->span, "cannot find module `%s`", path);
-        vx_diag_note(s->diags, g, "the module system and the standard library modules are not built yet; "
-                                  "everything in the prelude is available without `import`");
+    case VX_N_IMPORT:
+        import_module(s, n);
         return;
-    }
     default:
         return;
     }
@@ -277,12 +270,30 @@ static void resolve_fn(Sema *s, VxDecl *d)
     }
 }
 
+/* `impl Trait<A, B> for T`: the trait's parameters in order; those left
+ * out default to Self (so `impl Add for V` is `impl Add<V, V> for V`). */
+static void resolve_trait_args(Sema *s, VxDecl *impl)
+{
+    VxDecl *tr = impl->trait;
+    VxNode *seg = impl->node->u.impl.trait->u.path.segs.items[0];
+    VxNodeList given = seg->u.seg.args;
+    if (given.len > tr->ngenerics) {
+        VxDiag *g = sema_error(s, seg->span, "trait `%s` takes %d type argument%s, found %d", tr->name, tr->ngenerics,
+                               tr->ngenerics == 1 ? "" : "s", given.len);
+        vx_diag_primary(s->diags, g, "too many type arguments");
+    }
+    impl->trait_args = vx_arena_alloc(&s->arena, sizeof(VxType *) * (size_t)(tr->ngenerics + 1));
+    for (int i = 0; i < tr->ngenerics; i++)
+        impl->trait_args[i] = i < given.len ? resolve_type(s, given.items[i], false) : impl->self_type;
+}
+
 static void resolve_impl(Sema *s, VxDecl *impl)
 {
     VxNode *n = impl->node;
     resolve_generics(s, impl, n->u.impl.generics, n->u.impl.where);   /* first: `const N` shapes the self type */
     impl->self_type = resolve_type(s, n->u.impl.self_type, false);
     if (n->u.impl.trait) impl->trait = resolve_trait(s, n->u.impl.trait);
+    if (impl->trait) resolve_trait_args(s, impl);
 }
 
 static void with_scope(Sema *s, VxDecl *scope, VxType *self, void (*f)(Sema *, VxDecl *), VxDecl *d)
@@ -367,7 +378,7 @@ static VxType *expected_sig(Sema *s, VxDecl *impl, VxDecl *tm)
     VxDecl *tr = impl->trait;
     VxType *args[65];
     int n = tr->ngenerics < 64 ? tr->ngenerics : 64;
-    for (int i = 0; i < n; i++) args[i] = vx_t_error(s->types);
+    for (int i = 0; i < n; i++) args[i] = impl->trait_args ? impl->trait_args[i] : vx_t_error(s->types);
     args[n] = impl->self_type;
     return vx_subst(s->types, tm->sig, tr, args, n + 1);
 }

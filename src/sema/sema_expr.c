@@ -60,6 +60,7 @@ static VxType *float_literal(Sema *s, VxNode *e, VxType *expected)
 
 static VxType *unknown_value(Sema *s, VxNode *e, const char *name)
 {
+    if (module_member_error(s, e->span, name)) return err(s);
     VxDiag *g = sema_error(s, e->span, "cannot find value `%s` in this scope", name);
     vx_diag_primary(s->diags, g, "not found in this scope");
     const char *near = closest_name(s, name, SEMA_VALUES);
@@ -74,6 +75,8 @@ static VxType *ident(Sema *s, VxNode *e)
     if (l && l->nquant) {                            /* a generalised closure: fresh types per use */
         VxType *fresh[16];
         for (int i = 0; i < l->nquant; i++) fresh[i] = vx_t_fresh(s->types, VX_LIT_NONE);
+        PolyUse u = { l->node, e, l->quant, vx_arena_dup(&s->arena, fresh, sizeof(VxType *) * (size_t)l->nquant), l->nquant };
+        vx_vec_push(&s->poly_uses, u);
         return vx_subst_vars(s->types, l->type, l->quant, fresh, l->nquant);
     }
     if (l) return l->type;
@@ -119,30 +122,72 @@ static VxType *arith_mismatch(Sema *s, VxNode *e, VxType *l, VxType *r)
     return err(s);
 }
 
-/* An operator on a user type, through its operator trait (Add, Sub, ...). */
+/* Operators user types may overload, with their traits (lib/std/prelude.vx). */
+typedef struct OpTrait { VxTokKind op; const char *trait, *method, *verb; } OpTrait;
+
+static const OpTrait *op_trait(VxTokKind op)
+{
+    static const OpTrait ops[] = {
+        {TK_PLUS, "Add", "add", "add"}, {TK_MINUS, "Sub", "sub", "subtract"}, {TK_STAR, "Mul", "mul", "multiply"},
+        {TK_SLASH, "Div", "div", "divide"}, {TK_PERCENT, "Rem", "rem", "take the remainder of"},
+        {TK_AT, "MatMul", "matmul", "matrix-multiply"},
+    };
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) if (ops[i].op == op) return &ops[i];
+    return NULL;
+}
+
+/* `x OP y` on a generic T bounded by the trait: the bound says nothing of
+ * Rhs and Out, which therefore mean Self (as in an impl that leaves them out). */
+static VxType *bound_operator(Sema *s, VxType *l, const char *method, VxType *r, VxSpan rspan)
+{
+    VxType **args;
+    int nargs;
+    VxDecl *m = find_method(s, l, intern(s, method), &args, &nargs);
+    if (!m || !m->sig || !m->impl || m->impl->kind != VX_D_TRAIT || m->sig->u.fn.n != (r ? 2 : 1)) return NULL;
+    VxType *self[65];
+    int n = m->impl->ngenerics < 64 ? m->impl->ngenerics : 64;
+    for (int k = 0; k <= n; k++) self[k] = vx_resolve(s->types, l);
+    VxType *sig = vx_subst(s->types, m->sig, m->impl, self, n + 1);
+    if (r) unify(s, sig->u.fn.params[1], r, rspan);
+    return sig->u.fn.ret;
+}
+
+/* `x OP y` (r NULL: `OP x`) on a user type: the impl chosen by both operand
+ * types (`Vec2 * Vec2` and `Vec2 * f64` may have one each); its result. */
+VxType *user_operator(Sema *s, VxType *l, const char *method, VxType *r, VxSpan rspan)
+{
+    VxType *lr = vx_resolve(s->types, l);
+    if (lr->kind == VX_T_REF) lr = vx_resolve(s->types, lr->u.arr.elem);
+    if (lr->kind == VX_T_PARAM) return bound_operator(s, lr, method, r, rspan);
+    if (lr->kind != VX_T_ADT) return NULL;
+    VxType **args;
+    int nargs;
+    VxDecl *m = find_operator(s, lr, intern(s, method), r, &args, &nargs);
+    if (!m) return NULL;
+    VxType *sig = vx_subst(s->types, m->sig, m->impl, args, nargs);
+    if (r) unify(s, sig->u.fn.params[1], r, rspan);
+    return sig->u.fn.ret;
+}
+
+/* "cannot add `Vec2` and `str`: no `impl Add<str> for Vec2`" */
+static VxType *no_operator_impl(Sema *s, VxNode *e, const OpTrait *op, VxType *l, VxType *r)
+{
+    const char *rn = vx_tname(s->types, vx_zonk(s->types, r, true));     /* a literal's default type: `f64`, not `{float}` */
+    VxDiag *g = sema_error(s, e->span, "cannot %s `%s` and `%s`: no `impl %s<%s> for %s`", op->verb, tname(s, l), rn,
+                           op->trait, rn, tname(s, l));
+    vx_diag_label(s->diags, g, e->u.binary.lhs->span, "`%s`", tname(s, l));
+    vx_diag_label(s->diags, g, e->u.binary.rhs->span, "`%s`", rn);
+    vx_diag_help(s->diags, g, "add `impl %s<%s> for %s { fn %s(self, rhs: %s) -> ... }`", op->trait, rn, tname(s, l), op->method, rn);
+    return err(s);
+}
+
 static VxType *operator_trait(Sema *s, VxNode *e, VxType *l, VxType *r)
 {
-    static const struct { VxTokKind op; const char *trait, *method; } ops[] = {
-        {TK_PLUS, "Add", "add"}, {TK_MINUS, "Sub", "sub"}, {TK_STAR, "Mul", "mul"},
-        {TK_SLASH, "Div", "div"}, {TK_PERCENT, "Rem", "rem"}, {TK_AT, "MatMul", "matmul"},
-    };
-    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
-        if (ops[i].op != e->u.binary.op) continue;
-        VxType **args;
-        int nargs;
-        VxDecl *m = find_method(s, l, intern(s, ops[i].method), &args, &nargs);
-        if (!m || !m->sig || m->sig->u.fn.n != 2) break;
-        VxType *sig = m->impl && m->impl->kind == VX_D_IMPL ? vx_subst(s->types, m->sig, m->impl, args, nargs) : m->sig;
-        if (m->impl && m->impl->kind == VX_D_TRAIT) {
-            VxType *self[65] = {0};
-            self[m->impl->ngenerics] = vx_resolve(s->types, l);
-            for (int k = 0; k < m->impl->ngenerics; k++) self[k] = vx_t_fresh(s->types, VX_LIT_NONE);
-            sig = vx_subst(s->types, m->sig, m->impl, self, m->impl->ngenerics + 1);
-        }
-        unify(s, sig->u.fn.params[1], r, e->u.binary.rhs->span);
-        return sig->u.fn.ret;
-    }
-    return NULL;
+    const OpTrait *op = op_trait(e->u.binary.op);
+    if (!op) return NULL;
+    VxType *t = user_operator(s, l, op->method, r, e->u.binary.rhs->span);
+    if (!t && vx_resolve(s->types, l)->kind == VX_T_ADT) return no_operator_impl(s, e, op, l, r);
+    return t;
 }
 
 static VxType *arithmetic(Sema *s, VxNode *e, VxType *l, VxType *r)
@@ -316,7 +361,10 @@ static VxType *unary(Sema *s, VxNode *e, VxType *expected)
     }
     if (vx_is_numeric(s->types, t) || r->kind == VX_T_TENSOR) return t;
     if (r->kind == VX_T_PARAM && implements(s, r, s->trait_num)) return t;
-    sema_error(s, e->span, "cannot negate a value of type `%s`", tname(s, t));
+    VxType *user = op == TK_MINUS ? user_operator(s, t, "neg", NULL, e->span) : NULL;
+    if (user) return user;
+    VxDiag *g = sema_error(s, e->span, "cannot negate a value of type `%s`", tname(s, t));
+    if (r->kind == VX_T_ADT) vx_diag_help(s->diags, g, "add `impl Neg for %s { fn neg(self) -> %s { ... } }`", tname(s, t), tname(s, t));
     return err(s);
 }
 
@@ -528,7 +576,7 @@ static VxType *index_expr(Sema *s, VxNode *e)
         VxType *it = infer_expr(s, ix, NULL);
         if (ix->kind == VX_N_RANGE) { nslice++; continue; }
         if (t->kind == VX_T_MAP) { unify(s, t->u.tuple.elems[0], it, ix->span); continue; }
-        if (!is_int_type(s, it)) {
+        if (!is_int_type(s, it) && t->kind != VX_T_ADT && t->kind != VX_T_PARAM) {    /* user types: their Index impl */
             VxDiag *g = sema_error(s, ix->span, "indices must be integers, found `%s`", tname(s, it));
             if (vx_resolve(s->types, it)->kind == VX_T_FLOAT) vx_diag_help(s->diags, g, "convert with `as i64`");
         }
@@ -536,6 +584,14 @@ static VxType *index_expr(Sema *s, VxNode *e)
     }
     if (t->kind == VX_T_ERROR) return t;
     if (t->kind == VX_T_TENSOR) return tensor_index(s, t, e, nint, nslice);
+    if ((t->kind == VX_T_ADT || t->kind == VX_T_PARAM) && idx.len == 1 && idx.items[0]->kind != VX_N_FULL_SLICE) {
+        VxType *user = user_operator(s, t, "index", idx.items[0]->type, idx.items[0]->span);
+        if (user) return user;
+        VxDiag *g = sema_error(s, e->span, "cannot index a value of type `%s`", tname(s, t));
+        vx_diag_help(s->diags, g, "add `impl Index<%s, T> for %s { fn index(self, i: %s) -> T { ... } }`",
+                     tname(s, idx.items[0]->type), tname(s, t), tname(s, idx.items[0]->type));
+        return err(s);
+    }
     if (t->kind == VX_T_MAP && idx.len == 1) return t->u.tuple.elems[1];
     if ((t->kind == VX_T_ARRAY || t->kind == VX_T_SLICE) && idx.len == 1) {
         if (nslice) return vx_t_slice(s->types, t->u.arr.elem);
@@ -886,6 +942,45 @@ void check_kernel_signature(Sema *s, VxDecl *fn)
         sema_error(s, fn->node->u.fn.ret->span, "a kernel cannot return `%s`", tname(s, fn->sig->u.fn.ret));
 }
 
+/* `m.name` with m an imported module: the node becomes the name `m.name`. */
+static bool qualified_name(Sema *s, VxNode *e)
+{
+    const char *q;
+    if (!module_member(s, e->u.field_access.expr, e->u.field_access.name, &q)) return false;
+    e->kind = VX_N_IDENT;
+    e->u.ident.name = q;
+    return true;
+}
+
+/* `m.f(x)` with m an imported module: the call `m.f(x)` of the function `m.f`. */
+static bool qualified_call(Sema *s, VxNode *e)
+{
+    const char *q;
+    VxNode *recv = e->u.method.recv;
+    if (!module_member(s, recv, e->u.method.name, &q)) return false;
+    VxNodeList gargs = e->u.method.generic_args, args = e->u.method.args;
+    VxNode *callee = VX_NEW(&s->arena, VxNode);
+    callee->span = vx_span(recv->span.start, recv->span.start + (uint32_t)strlen(q));
+    if (gargs.len) {                                  /* `m.f::<T>(x)`: a path with arguments */
+        VxNode *seg = VX_NEW(&s->arena, VxNode);
+        seg->kind = VX_N_PATH_SEG;
+        seg->span = callee->span;
+        seg->u.seg.name = q;
+        seg->u.seg.args = gargs;
+        callee->kind = VX_N_PATH;
+        callee->u.path.segs.items = vx_arena_alloc(&s->arena, sizeof(VxNode *));
+        callee->u.path.segs.items[0] = seg;
+        callee->u.path.segs.len = 1;
+    } else {
+        callee->kind = VX_N_IDENT;
+        callee->u.ident.name = q;
+    }
+    e->kind = VX_N_CALL;
+    e->u.call.callee = callee;
+    e->u.call.args = args;
+    return true;
+}
+
 static VxType *infer(Sema *s, VxNode *e, VxType *expected)
 {
     switch (e->kind) {
@@ -906,8 +1001,12 @@ static VxType *infer(Sema *s, VxNode *e, VxType *expected)
     case VX_N_ASSIGN: return assign(s, e);
     case VX_N_CAST: return cast(s, e);
     case VX_N_CALL: return check_call(s, e, expected);
-    case VX_N_METHOD_CALL: return check_method_call(s, e);
-    case VX_N_FIELD_ACCESS: return field_access(s, e);
+    case VX_N_METHOD_CALL:
+        if (qualified_call(s, e)) return check_call(s, e, expected);
+        return check_method_call(s, e);
+    case VX_N_FIELD_ACCESS:
+        if (qualified_name(s, e)) return ident(s, e);
+        return field_access(s, e);
     case VX_N_TUPLE_INDEX: return tuple_index(s, e);
     case VX_N_INDEX: return index_expr(s, e);
     case VX_N_RANGE: return range(s, e);

@@ -32,6 +32,23 @@ typedef struct NameTable {
     uint32_t cap, count;
 } NameTable;
 
+/* A source file's namespace: the prelude, the program's file, or an imported module. */
+typedef struct Module {
+    const char *name;                 /* as imported: "std.math", "modules.geometry"; the main file's path */
+    char *key;                        /* canonical path: the cache key (owned) */
+    VxSource *src;                    /* owned, except the main file's */
+    NameTable names;                  /* own items, imported names, and `alias.item` for `import m as alias` */
+    enum { MOD_LOADING, MOD_DONE, MOD_BROKEN } state;
+    VxNode *import_site;              /* the first import of it (for the import chain) */
+    const VxSource *import_src;
+} Module;
+
+/* `import m as alias` in module `owner`. */
+typedef struct ModAlias {
+    Module *owner, *target;
+    const char *alias;                /* interned */
+} ModAlias;
+
 /* A trait bound to check once the function's types are known. */
 typedef struct Obligation {
     VxType *type;
@@ -49,6 +66,14 @@ typedef struct CallRecord {
     int nargs;
     VxNode *site;                     /* the call expression (free functions), for the VM */
 } CallRecord;
+
+/* A use of a generalised `let` closure, with the types its variables
+ * take there (for the VM, which compiles one closure per instantiation). */
+typedef struct PolyUse {
+    VxNode *binding, *use;            /* the `let` pattern, the name's use */
+    VxType **quant, **inst;
+    int n;
+} PolyUse;
 
 /* Impls indexed by the head of their self type (an ADT's declaration, or a
  * type kind for built-in types; 0 for blanket impls over a parameter). */
@@ -75,12 +100,16 @@ typedef struct DumpEntry {
 
 struct VxSema {
     VxTypes *types;
-    VxSource *prelude;
     int errors;
     VxDiags *diags;
     const VxSource *src;              /* file of the code being checked */
     VxArena arena;
-    NameTable globals;
+    VX_VEC(Module *) modules;         /* [0] the prelude, [1] the program's file, then imports */
+    VX_VEC(ModAlias) aliases;
+    VX_VEC(Module *) loading;         /* the import chain being loaded, for cycle reports */
+    Module *cur_mod;                  /* cache: the module of cur_src */
+    const VxSource *cur_src;
+    bool broken_import;               /* an imported file did not parse: checking stops */
     VX_VEC(VxDecl *) decls;           /* every declaration, in source order */
     VX_VEC(VxDecl *) impls;
     VX_VEC(Local) locals;
@@ -97,6 +126,7 @@ struct VxSema {
     VX_VEC(DumpEntry) dump;
     VX_VEC(Obligation) obligations;   /* per function */
     VX_VEC(CallRecord) calls;         /* calls to generic functions, for monomorphization */
+    VX_VEC(PolyUse) poly_uses;
     VxNode *call_site;                /* the call the next record_call is for */
     VX_VEC(Instance) instances;
     int *instance_slots;              /* hash set over instances (index + 1, 0 = empty) */
@@ -121,6 +151,7 @@ void define_global(Sema *s, const char *name, VxDecl *d, VxNode *at);
 enum { SEMA_LOCALS = 1u << 31,
        SEMA_TYPES = (1u << VX_D_STRUCT) | (1u << VX_D_ENUM) | (1u << VX_D_ALIAS),
        SEMA_VALUES = SEMA_LOCALS | (1u << VX_D_FN) | (1u << VX_D_CONST) };
+int edit_distance(const char *a, const char *b);   /* transpositions count as one edit */
 const char *closest_name(Sema *s, const char *name, unsigned kinds);   /* did-you-mean, or NULL */
 VxDiag *sema_error(Sema *s, VxSpan span, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 VxDiag *sema_warning(Sema *s, VxSpan span, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -138,6 +169,17 @@ VxType *resolve_type(Sema *s, VxNode *ty, bool allow_infer);
 VxDecl *resolve_trait(Sema *s, VxNode *ty);
 VxType *decl_type(Sema *s, VxDecl *d);                    /* Name<T...> with its own params */
 VxType *instantiate(Sema *s, VxDecl *d, VxType *t, VxType ***args_out);
+
+/* sema_module.c: modules and imports */
+VxSource *load_prelude(void);             /* the embedded one, or $VORTEX_STD/prelude.vx */
+Module *add_module(Sema *s, const char *name, char *key, VxSource *src);
+Module *module_of(Sema *s, const VxSource *src);
+VxDecl *table_get(const NameTable *t, const char *name);
+void table_put(NameTable *t, const char *name, VxDecl *d);
+void import_module(Sema *s, VxNode *n);
+bool module_member(Sema *s, VxNode *base, const char *name, const char **qual);  /* `m.name`, m a module */
+bool module_member_error(Sema *s, VxSpan at, const char *name);   /* reports `m.x` not found or private */
+void free_modules(Sema *s);
 
 /* sema_collect.c: pass 1 */
 void collect_items(Sema *s, VxNodeList items);
@@ -157,12 +199,16 @@ bool check_bounds(Sema *s, VxDecl *d, VxType **args, VxSpan at);
 void defer_bounds(Sema *s, VxDecl *d, VxType **args, VxSpan at);
 void discharge_obligations(Sema *s);
 VxDecl *find_method(Sema *s, VxType *recv, const char *name, VxType ***impl_args, int *nimpl_args);
+/* An operator's impl method for `recv OP rhs` (rhs NULL: unary), chosen by both operand types. */
+VxDecl *find_operator(Sema *s, VxType *recv, const char *name, VxType *rhs, VxType ***impl_args, int *nimpl_args);
 
 /* sema_tensor.c */
 VxType *tensor_shape_rule(Sema *s, VxDecl *fn, VxType *sig, VxNodeList args, VxNode *recv, VxType *ret, VxSpan at);
 
 /* sema_expr.c, sema_stmt.c, sema_pat.c, sema_call.c */
 VxType *infer_expr(Sema *s, VxNode *e, VxType *expected);
+/* `x OP y` / `OP x` / `x[i]` on a user type through its operator trait's impl, or NULL. */
+VxType *user_operator(Sema *s, VxType *l, const char *method, VxType *r, VxSpan rspan);
 VxType *check_expr(Sema *s, VxNode *e, VxType *expected);   /* infer, then unify with expected */
 VxType *check_args(Sema *s, VxNode *call, VxDecl *fn, VxType *sig, VxNodeList args, VxNode *recv);
 VxType *check_struct_lit(Sema *s, VxNode *e);

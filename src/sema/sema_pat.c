@@ -93,7 +93,9 @@ static void variant_pat(Sema *s, VxNode *p, VxNode *path, VxType *t, bool mut)
             for (int i = 0; i < owner->nvariants; i++)
                 if (owner->variants[i].name[0] == last[0]) { vx_diag_help(s->diags, g, "did you mean `%s::%s`?", owner->name, owner->variants[i].name); break; }
         } else if (segs.len >= 2) {
-            sema_error(s, path->span, "cannot find enum `%s` in this scope", segs.items[0]->u.seg.name);
+            const char *first = intern(s, segs.items[0]->u.seg.name);
+            if (!module_member_error(s, segs.items[0]->span, first))
+                sema_error(s, path->span, "cannot find enum `%s` in this scope", first);
         } else {
             VxDiag *g = sema_error(s, path->span, "cannot find an enum variant named `%s`", last);
             vx_diag_help(s->diags, g, "write the enum's name first, as in `Shape::Circle(r)`");

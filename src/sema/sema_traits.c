@@ -43,7 +43,7 @@ static int builtin_rule(Sema *s, VxType *t, VxDecl *tr)
     case VX_T_STR: return eq || ord || copy || disp;
     case VX_T_UNIT: return eq || copy || disp;
     case VX_T_TUPLE: return (eq || ord || copy || disp) && all_args(s, t->u.tuple.elems, t->u.tuple.n, tr);
-    case VX_T_ARRAY: case VX_T_SLICE: return (eq || disp || (copy && t->kind == VX_T_ARRAY)) && implements(s, t->u.arr.elem, tr);
+    case VX_T_ARRAY: case VX_T_SLICE: return (eq || ord || disp || (copy && t->kind == VX_T_ARRAY)) && implements(s, t->u.arr.elem, tr);
     case VX_T_REF: return copy ? !t->u.arr.mut : implements(s, t->u.arr.elem, tr);
     case VX_T_FN: return copy;
     case VX_T_TENSOR: return num || disp || copy;
@@ -213,6 +213,8 @@ static VxDecl *trait_method(VxDecl *trait, const char *name, int depth)
 /* Method `name` on a value of type recv: inherent impls first, then trait
  * impls, then the bounds of a generic parameter.  On success *impl_args
  * holds the impl's instantiated generic arguments (unified with recv). */
+static VxDecl *search_impls(Sema *s, VxType *recv, const char *name, bool op, VxType *rhs, VxType ***impl_args, int *nimpl_args);
+
 VxDecl *find_method(Sema *s, VxType *recv, const char *name, VxType ***impl_args, int *nimpl_args)
 {
     recv = vx_resolve(s->types, recv);
@@ -234,21 +236,31 @@ VxDecl *find_method(Sema *s, VxType *recv, const char *name, VxType ***impl_args
             }
         return NULL;
     }
+    return search_impls(s, recv, name, false, NULL, impl_args, nimpl_args);
+}
+
+/* The impl method `name` for recv: inherent impls first, then trait impls.
+ * For an operator (op), only methods trait impls provide, and with rhs (a
+ * binary operator's right operand) only one whose second parameter accepts
+ * it, so `Vec2 * Vec2` and `Vec2 * f64` each find their own impl. */
+static VxDecl *search_impls(Sema *s, VxType *recv, const char *name, bool op, VxType *rhs, VxType ***impl_args, int *nimpl_args)
+{
     VxDecl **cands;
     int ncands = candidates(s, recv, &cands);
     if (ncands < 0) { cands = s->impls.data; ncands = s->impls.len; }
-    for (int pass = 0; pass < 2; pass++)            /* inherent first, then traits */
+    for (int pass = op; pass < 2; pass++)           /* inherent first, then traits */
         for (int i = 0; i < ncands; i++) {
             VxDecl *impl = cands[i];
             if ((impl->trait != NULL) != pass || !impl->self_type) continue;
             VxDecl *m = method_named(impl, name);
             if (!m && impl->trait) m = trait_method(impl->trait, name, 0);   /* a default method, or one the impl
                                                                               * failed to provide (reported there) */
-            if (!m) continue;
+            if (!m || (op && (!m->sig || m->impl != impl || m->sig->u.fn.n != (rhs ? 2 : 1)))) continue;
             size_t mark = vx_types_mark(s->types);
             VxType **args;
             VxType *self = vx_fresh_dims(s->types, instantiate(s, impl, impl->self_type, &args));
-            if (try_unify(s, self, recv)) {
+            if (try_unify(s, self, recv) &&
+                (!rhs || try_unify(s, vx_subst(s->types, m->sig, impl, args, impl->ngenerics)->u.fn.params[1], rhs))) {
                 *impl_args = args;
                 *nimpl_args = impl->ngenerics;
                 return m;
@@ -256,6 +268,15 @@ VxDecl *find_method(Sema *s, VxType *recv, const char *name, VxType ***impl_args
             vx_types_rollback(s->types, mark);
         }
     return NULL;
+}
+
+VxDecl *find_operator(Sema *s, VxType *recv, const char *name, VxType *rhs, VxType ***impl_args, int *nimpl_args)
+{
+    *impl_args = NULL;
+    *nimpl_args = 0;
+    recv = vx_resolve(s->types, recv);
+    if (recv->kind == VX_T_REF) recv = vx_resolve(s->types, recv->u.arr.elem);
+    return search_impls(s, recv, name, true, rhs, impl_args, nimpl_args);
 }
 
 /* Bounds on fresh variables are checked after inference (see

@@ -69,6 +69,7 @@ VxType *instantiate(Sema *s, VxDecl *d, VxType *t, VxType ***args_out)
 
 static VxType *unknown_type(Sema *s, VxNode *at, const char *name)
 {
+    if (module_member_error(s, at->span, name)) return vx_t_error(s->types);
     VxDiag *g = sema_error(s, at->span, "cannot find type `%s` in this scope", name);
     vx_diag_primary(s->diags, g, "not found");
     const char *near = closest_name(s, name, SEMA_TYPES);
@@ -269,6 +270,7 @@ VxDecl *resolve_trait(Sema *s, VxNode *ty)
     const char *name = intern(s, ty->u.path.segs.items[0]->u.seg.name);
     VxDecl *d = lookup_global(s, name);
     if (d && d->kind == VX_D_TRAIT) return d;
+    if (!d && module_member_error(s, ty->span, name)) return NULL;
     VxDiag *g = sema_error(s, ty->span, d ? "`%s` is not a trait" : "cannot find trait `%s` in this scope", name);
     const char *near = d ? NULL : closest_name(s, name, 1u << VX_D_TRAIT);
     if (near) vx_diag_help(s->diags, g, "did you mean `%s`?", near);

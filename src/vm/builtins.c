@@ -334,7 +334,7 @@ static int cmp_str(const void *x, const void *y)
     return c ? c : (a->len > b->len) - (a->len < b->len);
 }
 
-/* A sorted copy; the compiler allows only numbers and strings. */
+/* A sorted copy. */
 static int b_sort(Vm *vm, const VxValue *a, VxValue *out)
 {
     VxArr *r = copy_array(vm, a[0].a);
@@ -342,7 +342,8 @@ static int b_sort(Vm *vm, const VxValue *a, VxValue *out)
     int (*cmp)(const void *, const void *) =
         k == VX_PUT_F64 ? cmp_f64 : k == VX_PUT_F32 ? cmp_f32 : k == VX_PUT_STR ? cmp_str
         : vx_int_signed((VxIntKind)(k - VX_PUT_INT)) ? cmp_i64 : cmp_u64;
-    if (r->len > 1) qsort(r->items, r->len, sizeof(VxValue), cmp);
+    if (k == VX_PUT_ARR || k == VX_PUT_REC) vm_sort_values(r->items, r->len, k);   /* tuples, records, arrays */
+    else if (r->len > 1) qsort(r->items, r->len, sizeof(VxValue), cmp);
     out->a = r;
     return 0;
 }

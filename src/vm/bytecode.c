@@ -22,7 +22,7 @@ static void dump_func(const VxProgram *p, const VxFunc *f, FILE *out)
             f->name, f->nparams, f->nregs, f->ncode, f->nconsts);
     for (int pc = 0; pc < f->ncode; pc++) {
         VxInstr i = f->code[pc];
-        VxPos pos = vx_source_pos(p->src, f->spans[pc].start);
+        VxPos pos = vx_source_pos(f->src, f->spans[pc].start);
         fprintf(out, "  %4d  %-9s", pc, vx_op_name((VxOp)i.op));
         if (is_jump((VxOp)i.op))
             fprintf(out, " %-5u -> %d", i.a, pc + 1 + vx_sbx(i));

@@ -148,6 +148,7 @@ typedef struct VxFunc {
     char *own_name;                   /* a generic instance's `name<T>`, freed with the program */
     VxInstr *code;
     VxSpan *spans;                    /* one per instruction */
+    const VxSource *src;              /* the file they point into (its module's) */
     int ncode;
     VxValue *consts;
     int nconsts;

@@ -175,9 +175,14 @@ int func_index(Comp *c, VxDecl *d, VxType **args, int nargs)
 /* The register of the variable e names (`self` included), or -1. */
 int local_of(Comp *c, VxNode *e)
 {
+    while (e->kind == VX_N_UNARY && e->u.unary.op == TK_STAR) e = e->u.unary.operand;   /* `*r` is r's value */
     if (e->kind == VX_N_SELF) return find_local(c, "self");
-    return e->kind == VX_N_IDENT ? find_local(c, e->u.ident.name) : -1;
+    if (e->kind != VX_N_IDENT) return -1;
+    for (int i = c->poly.len - 1; i >= 0; i--)        /* a let-polymorphic closure: this use's instance */
+        if (c->poly.data[i].use == e) return c->poly.data[i].reg;
+    return find_local(c, e->u.ident.name);
 }
+bool is_handback(Comp *c, int r) { return r < 64 && (c->handback >> r & 1); }
 bool is_obj(Comp *c, VxNode *e) { return is_obj_kind(node_kind(c, e, NULL)); }
 
 /* A register holding e's value: a local's own (borrowed), or a new
@@ -372,12 +377,12 @@ void jump(Comp *c, VxNode *e)
     else vx_vec_push(&l->continues, pc);
 }
 
-/* for x in array: an index runs over the array (held for the loop). */
-static void for_array(Comp *c, VxNode *e)
+/* for x in array: an index runs over the array in register arr (held
+ * for the loop), whose elements have type elem. */
+static void for_elements(Comp *c, VxNode *e, int arr, VxType *elem, int save)
 {
     VxNode *pat = e->u.for_.pat;
-    int save = c->freereg, nlocals = c->locals.len;
-    int arr = expr(c, e->u.for_.iter);
+    int nlocals = c->locals.len;
     int i = alloc_reg(c, e), n = alloc_reg(c, e), test = alloc_reg(c, e);
     load_int(c, e, i, 0);
     emit(c, e, VX_OP_ALEN, 0, n, arr, 0);
@@ -386,7 +391,7 @@ static void for_array(Comp *c, VxNode *e)
     int exit = emit_jump(c, e, VX_OP_JMPIFNOT, test);
     if (!push_loop(c, e, e->u.for_.label, -1)) return;
     int x = alloc_reg(c, e);                         /* above the loop's level: a jump out releases it */
-    bool obj = is_obj_kind(kind_of(c, elem_type(c, e->u.for_.iter), NULL));
+    bool obj = is_obj_kind(kind_of(c, elem, NULL));
     emit(c, e, VX_OP_AGET, 0, x, arr, i);
     c->owned[x] = obj;
     int parts = c->freereg;
@@ -408,6 +413,36 @@ static void for_array(Comp *c, VxNode *e)
     pop_loop(c, step, c->code.len);
     c->locals.len = nlocals;
     release_to(c, e, save);
+}
+
+static void for_array(Comp *c, VxNode *e)
+{
+    int save = c->freereg;
+    for_elements(c, e, expr(c, e->u.for_.iter), elem_type(c, e->u.for_.iter), save);
+}
+
+/* for (k, v) in m: over the (key, value) pairs in insertion order, taken
+ * when the loop starts (zip of the keys and the values), so changing the
+ * map in the body does not change what the loop visits. */
+static void for_map(Comp *c, VxNode *e)
+{
+    VxType *mt = deref_type(c, e->u.for_.iter->type);
+    VxTypes *T = vx_sema_types(c->sema);
+    VxType *pair = vx_t_tuple(T, mt->u.tuple.elems, 2);
+    int save = c->freereg;
+    int m = expr(c, e->u.for_.iter);
+    int kv = alloc_reg(c, e);
+    alloc_reg(c, e);
+    alloc_reg(c, e);
+    emit(c, e, VX_OP_CALLB, 0, kv, m, vx_builtin_find("hashmap_keys", 1));
+    emit(c, e, VX_OP_CALLB, 0, kv + 1, m, vx_builtin_find("hashmap_values", 1));
+    emit(c, e, VX_OP_LOADK, 0, kv + 2, desc_const(c, pair, 0), 0);
+    int arr = alloc_reg(c, e);
+    emit(c, e, VX_OP_CALLB, 0, arr, kv, vx_builtin_find("zip", 3));
+    emit(c, e, VX_OP_DROP, 0, kv, 0, 0);
+    emit(c, e, VX_OP_DROP, 0, kv + 1, 0, 0);
+    c->owned[arr] = true;
+    for_elements(c, e, arr, pair, save);
 }
 
 /* ---- expressions and statements ---------------------------------------------------------- */
@@ -448,6 +483,7 @@ void expr_to(Comp *c, VxNode *e, int dst)
     case VX_N_FOR:
         if (e->u.for_.iter->kind == VX_N_RANGE) for_range(c, e);
         else if (node_kind(c, e->u.for_.iter, NULL) == K_ARR) for_array(c, e);
+        else if (node_kind(c, e->u.for_.iter, NULL) == K_MAP) for_map(c, e);
         else unsupported(c, e, "`for` over this value");
         return;
     case VX_N_ARRAY: array_lit(c, e, dst); return;
@@ -496,6 +532,7 @@ static void stmt(Comp *c, VxNode *s)
     VxNode *p = s->u.let.pat;
     if (p->kind == VX_N_PAT_WILD) { discard(c, s->u.let.value); return; }
     if (p->kind != VX_N_PAT_IDENT) { let_pattern(c, s); return; }
+    if (s->u.let.value->kind == VX_N_CLOSURE && node_kind(c, s->u.let.value, NULL) != K_FN) { poly_let(c, s); return; }
     int r = alloc_reg(c, s);                          /* a new register: shadowing keeps the old one */
     expr_to(c, s->u.let.value, r);
     if (is_obj(c, s->u.let.value)) c->owned[r] = true;      /* dropped at the block's end */
@@ -505,14 +542,24 @@ static void stmt(Comp *c, VxNode *s)
 
 /* ---- functions ----------------------------------------------------------------------------- */
 
-/* `name<i64, str>` for an instance of a generic function (for stack traces). */
+/* `name<i64, str>` for an instance of a generic function, `Stack<i64>::push`
+ * for a method of a generic impl (for stack traces). */
 static char *instance_name(Comp *c, FuncRef fr)
 {
+    VxTypes *T = vx_sema_types(c->sema);
+    VxDecl *d = fr.decl;
     char buf[512];
-    size_t len = (size_t)snprintf(buf, sizeof buf, "%s<", fr.decl->name);
-    for (int i = 0; i < fr.nargs && len < sizeof buf; i++)
-        len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", i ? ", " : "", vx_tname(vx_sema_types(c->sema), fr.args[i]));
-    if (len < sizeof buf) snprintf(buf + len, sizeof buf - len, ">");
+    size_t len = 0;
+    int k = 0;
+    if (d->impl) {
+        k = d->impl->kind == VX_D_TRAIT ? d->impl->ngenerics + 1 : d->impl->ngenerics;
+        VxType *self = d->impl->kind == VX_D_TRAIT ? fr.args[k - 1] : vx_subst(T, d->impl->self_type, d->impl, fr.args, k);
+        len = (size_t)snprintf(buf, sizeof buf, "%s::", vx_tname(T, vx_sema_type(c->sema, self)));
+    }
+    if (len < sizeof buf) len += (size_t)snprintf(buf + len, sizeof buf - len, "%s", d->name);
+    for (int i = k; i < fr.nargs && len < sizeof buf; i++)
+        len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", i == k ? "<" : ", ", vx_tname(T, fr.args[i]));
+    if (fr.nargs > k && len < sizeof buf) snprintf(buf + len, sizeof buf - len, ">");
     char *name = vx_xmalloc(strlen(buf) + 1);
     return strcpy(name, buf);
 }
@@ -525,7 +572,7 @@ static void compile_closure(Comp *c, FuncRef fr, VxFunc *out)
     VxNode *e = fr.closure;
     VxType *ft = ctype(c, e->type);
     VxNodeList ps = e->u.closure.params;
-    c->mut_self = false;
+    c->handback = 0;
     for (int i = 0; i < ps.len; i++) {
         VxNode *p = ps.items[i], *pat = p->u.param.pat;
         if (pat && pat->kind != VX_N_PAT_IDENT && pat->kind != VX_N_PAT_WILD) { unsupported(c, pat, "patterns as closure parameters"); return; }
@@ -555,33 +602,38 @@ static void compile_closure(Comp *c, FuncRef fr, VxFunc *out)
 
 /* Parameter i is never assigned or changed in place: not `mut`, and
  * not a `&mut` (sema refuses the rest). */
-static bool param_fixed(VxDecl *d, int i, VxType *pt)
+static bool param_fixed(Comp *c, VxDecl *d, int i)
 {
     VxNodeList ps = d->node->u.fn.params;
-    if (i >= ps.len || ps.items[i]->u.param.mut || ps.items[i]->u.param.self == VX_SELF_REF_MUT) return false;
-    return !(pt->kind == VX_T_REF && pt->u.arr.mut);
+    return i < ps.len && !ps.items[i]->u.param.mut && !handback_param(c, d, i);
 }
 
 static void compile_fn(Comp *c, FuncRef fr, VxFunc *out)
 {
     VxDecl *d = fr.decl;
     c->cur = fr;
-    c->code.len = c->spans.len = c->consts.len = c->locals.len = 0;
+    c->src = out->src = d->src;                        /* its module's file: names, spans, errors */
+    vx_sema_set_file(c->sema, d->src);
+    c->code.len = c->spans.len = c->consts.len = c->locals.len = c->poly.len = 0;
     c->nloops = 0;
     VxNode *n = d->node;
     memset(c->owned, 0, sizeof c->owned);
     c->caps_lo = c->caps_hi = 0;
     if (fr.closure) { compile_closure(c, fr, out); return; }
-    c->mut_self = d->self == VX_SELF_REF_MUT;
-    int first = c->mut_self;                           /* R0: the hidden result slot of a `&mut self` method */
+    int first = 0;                                     /* R0: a hidden result slot when `&mut` parameters are handed back */
+    for (int i = 0; i < d->nparams; i++) first |= handback_param(c, d, i);
+    c->handback = 0;
     for (int i = 0; i < d->nparams; i++) {
         VxType *pt = ctype(c, d->sig->u.fn.params[i]);
+        VxNode *at = i < n->u.fn.params.len ? n->u.fn.params.items[i] : n;
+        bool hb = handback_param(c, d, i);
         const char *name = i == 0 && d->self != VX_SELF_NONE ? "self" : d->param_names[i];
-        if (param_fixed(d, i, pt)) declare_fixed(c, name, first + i);
+        if (param_fixed(c, d, i)) declare_fixed(c, name, first + i);
         else declare(c, name, first + i);
-        c->owned[first + i] = is_obj_kind(kind_of(c, pt, NULL)) && !(c->mut_self && i == 0);   /* the callee owns its arguments */
-        if (kind_of(c, pt, NULL) == K_OTHER || (pt->kind == VX_T_REF && pt->u.arr.mut && !(c->mut_self && i == 0)))
-            unsupported(c, i < n->u.fn.params.len ? n->u.fn.params.items[i] : n, "parameters of this type");
+        c->owned[first + i] = is_obj_kind(kind_of(c, pt, NULL)) && !hb;   /* the callee owns its other arguments */
+        if (hb && first + i < 64) c->handback |= 1ull << (first + i);
+        else if (hb) unsupported(c, at, "`&mut` parameters after the 63rd");
+        if (kind_of(c, pt, NULL) == K_OTHER) unsupported(c, at, "parameters of this type");
     }
     c->freereg = c->maxreg = first + d->nparams;
     int ret = alloc_reg(c, n);
@@ -617,6 +669,7 @@ static void free_comp(Comp *c)
     vx_vec_free(&c->spans);
     vx_vec_free(&c->consts);
     vx_vec_free(&c->locals);
+    vx_vec_free(&c->poly);
     vx_vec_free(&c->refs);
     vx_vec_free(&c->todo);
     vx_vec_free(&c->desc_keys);

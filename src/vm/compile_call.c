@@ -224,7 +224,7 @@ static bool min_max_pow(Comp *c, VxNode *call, VxDecl *d, int dst)
     VKind k = node_kind(c, args.items[0], &ik);
     bool uns = k == K_INT && !vx_int_signed((VxIntKind)ik);
     VxOp lt = k == K_INT ? (uns ? VX_OP_LT_U64 : VX_OP_LT_I64) : k == K_F64 ? VX_OP_LT_F64 : k == K_F32 ? VX_OP_LT_F32
-            : k == K_STR ? VX_OP_LT_STR : VX_OP_COUNT;
+            : k == K_STR ? VX_OP_LT_STR : k == K_ARR || k == K_REC ? VX_OP_LT_OBJ : VX_OP_COUNT;
     if (lt == VX_OP_COUNT || (is_pow && k != K_F64 && k != K_F32)) return false;
     int save = c->freereg;
     int a = expr(c, args.items[0]), b = expr(c, args.items[1]);
@@ -232,7 +232,7 @@ static bool min_max_pow(Comp *c, VxNode *call, VxDecl *d, int dst)
         emit(c, call, k == K_F64 ? VX_OP_POW_F64 : VX_OP_POW_F32, 0, dst, a, b);
     } else {                                          /* min: b < a ? b : a;  max: a < b ? b : a */
         int t = alloc_reg(c, call);
-        emit(c, call, lt, 0, t, is_min ? b : a, is_min ? a : b);
+        emit(c, call, lt, lt == VX_OP_LT_OBJ ? put_kind(c, args.items[0]) : 0, t, is_min ? b : a, is_min ? a : b);
         VxOp mv = is_obj_kind(k) ? VX_OP_MOVE_OBJ : VX_OP_MOVE;
         int to_a = emit_jump(c, call, VX_OP_JMPIFNOT, t);
         emit(c, call, mv, 0, dst, b, 0);
@@ -299,9 +299,12 @@ static bool c_builtin_call(Comp *c, VxNode *call, VxDecl *d, int dst)
     int id = vx_builtin_find(d->name, args.len);
     if (id < 0) return false;
     for (int i = 0; i < args.len; i++) if (args.items[i]->kind == VX_N_NAMED_ARG) return false;
-    if (strcmp(d->name, "sort") == 0) {               /* numbers and strings only */
+    if (strcmp(d->name, "sort") == 0) {               /* what sema lets be Ord: numbers, strings, tuples, arrays, records */
         VKind k = kind_of(c, elem_type(c, args.items[0]), NULL);
-        if (k != K_INT && k != K_F64 && k != K_F32 && k != K_STR) { unsupported(c, call, "sorting arrays of this type"); return true; }
+        if (k != K_INT && k != K_F64 && k != K_F32 && k != K_STR && k != K_ARR && k != K_REC) {
+            unsupported(c, call, "sorting arrays of this type");
+            return true;
+        }
     }
     int save = c->freereg, base = args_to_regs(c, args.items, args.len);
     emit(c, call, VX_OP_CALLB, 0, dst, base, id);
@@ -450,51 +453,108 @@ static bool match_args(Comp *c, VxNode *at, VxNodeList args, VxDecl *d, int give
     return true;
 }
 
-/* Arguments into consecutive registers from freereg, then CALL; the
- * result lands in dst.  A `&mut self` method has a hidden first slot for
- * its result, so that `self` (in the next) survives the return and is
- * handed back to the receiver's register `self_reg`. */
-void emit_call(Comp *c, VxNode *e, VxDecl *d, VxType **targs, int ntargs, VxNode **argv, int self_reg, int dst)
+/* Is d's parameter i a `&mut` one (`&mut self` included), handed back? */
+bool handback_param(Comp *c, VxDecl *d, int i)
 {
-    int save = c->freereg, base = c->freereg;
-    bool mut_self = d->self == VX_SELF_REF_MUT;
-    if (mut_self) {
-        alloc_reg(c, e);
-        emit(c, e, VX_OP_MOVE, 0, alloc_reg(c, e), self_reg, 0);   /* the reference moves in ... */
+    VxType *pt = vx_sema_type(c->sema, d->sig->u.fn.params[i]);
+    return pt->kind == VX_T_REF && pt->u.arr.mut;
+}
+
+/* The root variable of a place, for refusing two `&mut` arguments that
+ * borrow the same variable (as Rust does): they would share its parts. */
+static bool same_root(Place *a, Place *b) { return a->root >= 0 && a->root == b->root; }
+
+static void double_borrow(Comp *c, VxNode *first, VxNode *second)
+{
+    VxDiag *g = vx_diag(c->diags, VX_ERROR, c->src, second->span, "cannot borrow the same variable as mutable twice in one call");
+    vx_diag_primary(c->diags, g, "second `&mut` borrow");
+    vx_diag_label(c->diags, g, first->span, "first `&mut` borrow");
+    vx_diag_help(c->diags, g, "as in Rust, one call may change a variable through one `&mut` argument only; "
+                              "make two calls, or pass a copy");
+    c->failed = true;
+}
+
+/* Arguments into consecutive registers from freereg, then CALL; the
+ * result lands in dst.  With `&mut` parameters, R0 of the callee's window
+ * is a hidden result slot, so that each `&mut` argument (in its own slot)
+ * survives the return; the other arguments are evaluated first, then the
+ * `&mut` ones are moved out of their places (compile_place.c), and after
+ * the call moved back, maybe as new copies. */
+void emit_call(Comp *c, VxNode *e, VxDecl *d, VxType **targs, int ntargs, VxNode **argv, int dst)
+{
+    enum { MAX_MUT = 8 };
+    Place places[MAX_MUT];
+    int which[MAX_MUT], np = 0;
+    int save = c->freereg;
+    for (int i = 0; i < d->nparams; i++) {
+        if (!handback_param(c, d, i)) continue;
+        if (np == MAX_MUT) { unsupported(c, argv[i], "calls with more than 8 `&mut` arguments"); return; }
+        if (!place_begin(c, argv[i], &places[np], true)) return;
+        for (int k = 0; k < np; k++)
+            if (same_root(&places[k], &places[np])) { double_borrow(c, argv[which[k]], argv[i]); return; }
+        which[np++] = i;
     }
-    for (int i = mut_self; i < d->nparams; i++) {
+    int hb = np > 0, base = c->freereg;
+    if (hb) alloc_reg(c, e);
+    for (int i = 0; i < d->nparams; i++) {
         int r = alloc_reg(c, e);
-        expr_to(c, argv[i], r);
+        if (!handback_param(c, d, i)) expr_to(c, argv[i], r);
     }
-    if (d->nparams == 0) alloc_reg(c, e);              /* the result's slot */
-    int pc = emit(c, e, VX_OP_CALL, 0, base, func_index(c, d, targs, ntargs), d->nparams + mut_self);   /* consumes the arguments */
-    call_result_to(c, e, pc, base, dst);
-    if (mut_self) emit(c, e, VX_OP_MOVE, 0, self_reg, base + 1, 0);          /* ... and back, maybe a new copy */
+    if (d->nparams + hb == 0) alloc_reg(c, e);        /* the result's slot */
+    for (int k = 0; k < np; k++) place_take(c, argv[which[k]], &places[k], base + hb + which[k]);
+    int pc = emit(c, e, VX_OP_CALL, 0, base, func_index(c, d, targs, ntargs), d->nparams + hb);   /* consumes the other arguments */
+    if (!np) call_result_to(c, e, pc, base, dst);
+    for (int k = np - 1; k >= 0; k--) place_put(c, argv[which[k]], &places[k], base + hb + which[k]);
+    if (np && dst != base) emit(c, e, VX_OP_MOVE, 0, dst, base, 0);   /* after: dst may be one of the places */
     release_to(c, e, save);
+}
+
+/* The type arguments sema recorded for the call at e, in this instance's
+ * terms: the last `want` of them (a method's own parameters follow its
+ * impl's or trait's).  False after reporting when there are fewer. */
+static bool recorded_args(Comp *c, VxNode *e, int want, VxType **out)
+{
+    if (!want) return true;
+    VxType **args;
+    int n = vx_sema_call_args(c->sema, e, &args);
+    if (n < want || want > 64) { unsupported(c, e, "this call of a generic function"); return false; }
+    for (int i = 0; i < want; i++) out[i] = ctype(c, args[n - want + i]);
+    return true;
+}
+
+/* The method `name` of the concrete type self_type, and the instance the
+ * call at e needs: the arguments of the impl that provides it (Self for a
+ * trait's default method), then the method's own.  This is static
+ * dispatch: in an instance of a generic function the receiver's type is
+ * concrete, so a trait method resolves to one impl's method. */
+static VxDecl *method_instance(Comp *c, VxNode *e, VxType *self_type, const char *name, VxType **out, int *n)
+{
+    VxDecl *m = vx_sema_method_inst(c->sema, self_type, name, out, 64, n);
+    if (!m || m->builtin || !m->impl) return NULL;
+    if (m->impl->kind == VX_D_TRAIT) {
+        if (m->impl->ngenerics) { unsupported(c, e, "default methods of generic traits"); return m; }
+        out[0] = self_type;
+        *n = 1;
+    }
+    if (*n + m->ngenerics > 64) { unsupported(c, e, "this call of a generic method"); return m; }
+    if (recorded_args(c, e, m->ngenerics, out + *n)) *n += m->ngenerics;
+    return m;
 }
 
 /* recv.method(args) for a method of an impl. */
 static bool user_method_call(Comp *c, VxNode *e, int dst)
 {
     VxNode *recv = e->u.method.recv;
-    VxDecl *m = vx_sema_method(c->sema, deref_type(c, recv->type), e->u.method.name);
-    if (!m || m->builtin || !m->impl) return false;
-    if (m->ngenerics || m->impl->ngenerics || !m->node->u.fn.body) { unsupported(c, e, "calls of generic methods"); return true; }
-    VxType *self_type = deref_type(c, recv->type);   /* a trait's default method: an instance for this Self */
-    bool dflt = m->impl->kind == VX_D_TRAIT;
+    VxType *targs[64];
+    int ntargs = 0;
+    VxDecl *m = method_instance(c, e, deref_type(c, recv->type), e->u.method.name, targs, &ntargs);
+    if (!m) return false;
+    if (c->failed) return true;
+    if (!m->node->u.fn.body) { unsupported(c, e, "this call of a trait method"); return true; }
     VxNode *argv[64];
     argv[0] = recv;
     if (m->nparams > 64 || !match_args(c, e, e->u.method.args, m, 1, argv)) return true;
-    int self_reg = -1;
-    if (m->self == VX_SELF_REF_MUT && assigns_capture(c, recv)) return true;
-    if (m->self == VX_SELF_REF_MUT) {                 /* the receiver must be a variable holding its own reference */
-        self_reg = local_of(c, recv);
-        if (self_reg < 0 || !(c->owned[self_reg] || (self_reg == 1 && c->mut_self))) {
-            unsupported(c, recv, "`&mut self` methods on anything but a variable");
-            return true;
-        }
-    }
-    emit_call(c, e, m, dflt ? &self_type : NULL, dflt, argv, self_reg, dst);
+    emit_call(c, e, m, targs, ntargs, argv, dst);
     return true;
 }
 
@@ -508,6 +568,18 @@ static bool instance_args(Comp *c, VxNode *e, VxDecl *d, VxType **out, int *n)
     return true;
 }
 
+/* Type::function(args): an associated function; the impl's type
+ * arguments and its own come from sema's record of the call. */
+static void assoc_call(Comp *c, VxNode *e, VxDecl *d, int dst)
+{
+    if (d->impl->kind == VX_D_TRAIT) { unsupported(c, e, "calls of a trait's default associated functions"); return; }
+    VxType *targs[64];
+    int ntargs = d->impl->ngenerics + d->ngenerics;
+    if (ntargs > 64 || !recorded_args(c, e, ntargs, targs)) { if (!c->failed) unsupported(c, e, "this call"); return; }
+    VxNode *argv[64];
+    if (d->nparams <= 64 && match_args(c, e, e->u.call.args, d, 0, argv)) emit_call(c, e, d, targs, ntargs, argv, dst);
+}
+
 void call(Comp *c, VxNode *e, int dst)
 {
     if (variant_call(c, e, dst)) return;
@@ -518,11 +590,7 @@ void call(Comp *c, VxNode *e, int dst)
     VxDecl *d = callee->kind == VX_N_IDENT && find_local(c, callee->u.ident.name) < 0
               ? vx_sema_global(c->sema, callee->u.ident.name)
               : callee->kind == VX_N_PATH ? vx_sema_assoc_fn(c->sema, callee) : NULL;
-    if (d && d->impl && !d->ngenerics && !d->impl->ngenerics && d->self == VX_SELF_NONE) {
-        VxNode *argv[64];
-        if (d->nparams <= 64 && match_args(c, e, e->u.call.args, d, 0, argv)) emit_call(c, e, d, NULL, 0, argv, -1, dst);
-        return;
-    }
+    if (d && d->impl && d->self == VX_SELF_NONE) { assoc_call(c, e, d, dst); return; }
     if (!d || d->kind != VX_D_FN) { unsupported(c, e, "calls of closures, enum constructors and methods"); return; }
     if (d->builtin) {
         if (!builtin_call(c, e, d, dst)) {
@@ -532,13 +600,13 @@ void call(Comp *c, VxNode *e, int dst)
         }
         return;
     }
-    if (d->impl) { unsupported(c, e, "calls of generic methods"); return; }
+    if (d->impl) { unsupported(c, e, "calls of methods as functions (`Type::method(x)`); write `x.method()`"); return; }
     VxType *targs[64];
     int ntargs = 0;
     if (d->ngenerics && !instance_args(c, e, d, targs, &ntargs)) return;
     VxNode *argv[64];
     if (d->nparams > 64 || !match_args(c, e, e->u.call.args, d, 0, argv)) return;
-    emit_call(c, e, d, targs, ntargs, argv, -1, dst);
+    emit_call(c, e, d, targs, ntargs, argv, dst);
 }
 
 /* ---- Option and Result ------------------------------------------------------------------- */

@@ -9,9 +9,16 @@
  * registers after the parameters at each call.  Assigning to a captured
  * variable is refused (it would change only the copy). */
 
-typedef struct Captures { const char *names[64]; VxType *types[64]; int n; bool overflow; } Captures;
+typedef struct Captures { const char *names[64]; VxType *types[64]; int from[64]; int n; bool overflow, clash, poly_inner; } Captures;
 
 static void find_captures(Comp *c, VxNode *e, Captures *cs);
+
+/* Is e a use of a let-polymorphic closure? */
+static bool poly_use(Comp *c, VxNode *e)
+{
+    for (int i = 0; i < c->poly.len; i++) if (c->poly.data[i].use == e) return true;
+    return false;
+}
 
 static void find_captures_list(Comp *c, VxNodeList l, Captures *cs)
 {
@@ -25,10 +32,14 @@ static void find_captures(Comp *c, VxNode *e, Captures *cs)
     if (!e) return;
     if (e->kind == VX_N_IDENT || e->kind == VX_N_SELF) {
         const char *name = e->kind == VX_N_SELF ? "self" : e->u.ident.name;
-        if (find_local(c, name) < 0) return;
-        for (int i = 0; i < cs->n; i++) if (strcmp(cs->names[i], name) == 0) return;
+        int from = local_of(c, e);
+        if (from == -1 && e->kind == VX_N_IDENT && find_local(c, name) == -1 && poly_use(c, e)) cs->poly_inner = true;
+        if (from < 0) return;
+        for (int i = 0; i < cs->n; i++)
+            if (strcmp(cs->names[i], name) == 0) { cs->clash |= cs->from[i] != from; return; }
         if (cs->n == 64) { cs->overflow = true; return; }
         cs->names[cs->n] = name;
+        cs->from[cs->n] = from;
         cs->types[cs->n++] = ctype(c, e->type);
         return;
     }
@@ -85,6 +96,8 @@ void closure_value(Comp *c, VxNode *e, int dst)
     Captures cs = {0};
     find_captures(c, e->u.closure.body, &cs);
     if (cs.overflow) { unsupported(c, e, "closures capturing more than 64 variables"); return; }
+    if (cs.poly_inner) { unsupported(c, e, "let-polymorphic closures used inside other let-polymorphic closures"); return; }
+    if (cs.clash) { unsupported(c, e, "closures that use a let-polymorphic closure at several types"); return; }
     FuncRef r = c->cur;
     r.closure = e;
     r.ncaps = cs.n;
@@ -96,12 +109,64 @@ void closure_value(Comp *c, VxNode *e, int dst)
     int save = c->freereg, base = c->freereg;
     for (int i = 0; i < cs.n; i++) {
         int reg = alloc_reg(c, e);
-        int from = find_local(c, cs.names[i]);
-        emit(c, e, is_obj_kind(kind_of(c, cs.types[i], NULL)) ? VX_OP_MOVE_OBJ : VX_OP_MOVE, 0, reg, from, 0);
+        emit(c, e, is_obj_kind(kind_of(c, cs.types[i], NULL)) ? VX_OP_MOVE_OBJ : VX_OP_MOVE, 0, reg, cs.from[i], 0);
     }
     if (cs.n == 0) alloc_reg(c, e);
     emit(c, e, VX_OP_CLOSURE, 0, dst, f, base);
     c->freereg = save;                               /* the copies now belong to the closure */
+}
+
+/* let f = |x| ... used at several types (sema generalised it): one
+ * closure per distinct instantiation among its uses, each compiled with
+ * the types its variables take there, and all made here, so each
+ * captures what the `let` sees.  Each use reads its instance's register. */
+void poly_let(Comp *c, VxNode *s)
+{
+    VxNode *pat = s->u.let.pat, *e = s->u.let.value;
+    if (c->cur.nquant) { unsupported(c, e, "let-polymorphic closures inside other let-polymorphic closures"); return; }
+    enum { MAXI = 64 };
+    VxType **insts[MAXI];
+    int regs[MAXI], ninst = 0;
+    FuncRef outer = c->cur;
+    VxNode *binding, *use;
+    VxType **quant, **inst;
+    int n;
+    for (int i = 0; vx_sema_poly_use(c->sema, i, &binding, &use, &quant, &inst, &n) && !c->failed; i++) {
+        if (binding != pat) continue;
+        VxType **conc = vx_arena_alloc(&c->scratch, sizeof(VxType *) * (size_t)n);
+        for (int k = 0; k < n; k++) conc[k] = ctype(c, inst[k]);
+        int found = -1;
+        for (int j = 0; j < ninst && found < 0; j++) {
+            bool same = true;
+            for (int k = 0; k < n && same; k++) same = insts[j][k] == conc[k];
+            if (same) found = j;
+        }
+        if (found < 0) {
+            if (ninst == MAXI) { unsupported(c, use, "a closure used at more than 64 types"); return; }
+            c->cur.quant = quant;
+            c->cur.inst = conc;
+            c->cur.nquant = n;
+            bool concrete = kind_of(c, e->type, NULL) == K_FN;
+            c->cur = outer;
+            if (!concrete) {                           /* a use inside another generalised closure, at its types */
+                PolyReg pr = { use, -1 };
+                vx_vec_push(&c->poly, pr);
+                continue;
+            }
+            c->cur.quant = quant;
+            c->cur.inst = conc;
+            c->cur.nquant = n;
+            found = ninst++;
+            insts[found] = conc;
+            regs[found] = alloc_reg(c, e);
+            closure_value(c, e, regs[found]);
+            c->owned[regs[found]] = true;             /* dropped at the block's end */
+            c->cur = outer;
+        }
+        PolyReg pr = { use, regs[found] };
+        vx_vec_push(&c->poly, pr);
+    }
+    declare(c, pat->u.pat_ident.name, -1);            /* shadows; each use finds its instance in c->poly */
 }
 
 /* A named function used as a value: a closure without captures. */

@@ -180,11 +180,11 @@ static void comparison(Comp *c, VxNode *e, int dst)
     } else if (k == K_F64) o = eq ? VX_OP_EQ_F64 : le ? VX_OP_LE_F64 : VX_OP_LT_F64;
     else if (k == K_F32) o = eq ? VX_OP_EQ_F32 : le ? VX_OP_LE_F32 : VX_OP_LT_F32;
     else if (k == K_STR) o = eq ? VX_OP_EQ_STR : le ? VX_OP_LE_STR : VX_OP_LT_STR;
-    else if ((k == K_ARR || k == K_REC) && eq) o = VX_OP_EQ_OBJ;     /* element by element, field by field */
+    else if (k == K_ARR || k == K_REC) o = eq ? VX_OP_EQ_OBJ : le ? VX_OP_LE_OBJ : VX_OP_LT_OBJ;   /* deep (compare.c) */
     else { unsupported(c, e, "this comparison"); return; }
     int save = c->freereg;
     int a = expr(c, e->u.binary.lhs), b = expr(c, e->u.binary.rhs);
-    emit(c, e, o, o == VX_OP_EQ_OBJ ? put_kind(c, e->u.binary.lhs) : 0, dst, swap ? b : a, swap ? a : b);
+    emit(c, e, o, k == K_ARR || k == K_REC ? put_kind(c, e->u.binary.lhs) : 0, dst, swap ? b : a, swap ? a : b);
     if (op == TK_NE) emit(c, e, VX_OP_NOT, 0, dst, dst, 0);
     release_to(c, e, save);
 }
@@ -198,20 +198,24 @@ static void logic(Comp *c, VxNode *e, int dst)
     patch_here(c, skip);
 }
 
-/* `a + b` on a struct: its impl of Add (Sub, Mul, Div, Rem). */
+/* `a OP b`, `-a`, `a[i]` on a struct or enum: a call of the impl sema chose
+ * for both operand types (Add, Sub, Mul, Div, Rem, Neg, Index); false if none. */
+static bool impl_operator(Comp *c, VxNode *e, VxNode *lhs, VxNode *rhs, const char *method, int dst)
+{
+    if (node_kind(c, lhs, NULL) != K_REC) return false;
+    VxDecl *m = vx_sema_operator(c->sema, deref_type(c, lhs->type), rhs ? ctype(c, rhs->type) : NULL, method);
+    if (!m || m->ngenerics || m->impl->ngenerics) return false;
+    VxNode *argv[2] = { lhs, rhs };
+    emit_call(c, e, m, NULL, 0, argv, dst);
+    return true;
+}
+
 static bool operator_call(Comp *c, VxNode *e, int dst)
 {
     static const struct { VxTokKind op; const char *method; } ops[] = {
         {TK_PLUS, "add"}, {TK_MINUS, "sub"}, {TK_STAR, "mul"}, {TK_SLASH, "div"}, {TK_PERCENT, "rem"} };
-    if (node_kind(c, e->u.binary.lhs, NULL) != K_REC) return false;
-    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
-        if (ops[i].op != e->u.binary.op) continue;
-        VxDecl *m = vx_sema_method(c->sema, deref_type(c, e->u.binary.lhs->type), ops[i].method);
-        if (!m || !m->impl || m->impl->kind != VX_D_IMPL || m->ngenerics || m->impl->ngenerics || m->nparams != 2) return false;
-        VxNode *argv[2] = { e->u.binary.lhs, e->u.binary.rhs };
-        emit_call(c, e, m, NULL, 0, argv, -1, dst);
-        return true;
-    }
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+        if (ops[i].op == e->u.binary.op) return impl_operator(c, e, e->u.binary.lhs, e->u.binary.rhs, ops[i].method, dst);
     return false;
 }
 
@@ -239,6 +243,7 @@ void unary(Comp *c, VxNode *e, int dst)
         load_int(c, e, dst, (int64_t)(0 - x->u.int_lit.value.limb[0]));
         return;
     }
+    if (e->u.unary.op == TK_MINUS && impl_operator(c, e, x, NULL, "neg", dst)) return;
     int save = c->freereg;
     int a = expr(c, e->u.unary.operand);
     switch (e->u.unary.op) {
@@ -254,7 +259,7 @@ void unary(Comp *c, VxNode *e, int dst)
         else unsupported(c, e, kind_words(c, e));
         break;
     default:
-        unsupported(c, e, "references");
+        unsupported(c, e, "`&mut` here (only as the argument of a function's `&mut` parameter)");
     }
     release_to(c, e, save);
 }
@@ -320,58 +325,19 @@ void assign(Comp *c, VxNode *e)
 }
 
 /* a[i].x = v, p.q.x += v, self.items[i] = v: a path of fields and
- * indices below a variable.  Indices and the new value are computed
- * first (they may read the old value); then each container on the path
- * is taken out of its parent (TAKEF/TAKEA: moved, not copied, so an
- * unshared one is changed in place), the last one is set, and the
- * containers go back up in reverse order (SETF/ASET retain; the moved
- * reference is then dropped). */
-typedef struct PathStep { VxNode *node; bool index; int key; } PathStep;
-
+ * indices below a variable (compile_place.c).  The keys and the new value
+ * are computed first, since they may read the old value. */
 static void assign_path(Comp *c, VxNode *e)
 {
-    PathStep steps[32] = {0};                         /* zeroed: gcc -O2 cannot see that n >= 1 */
-    int n = 0;
-    VxNode *t = e->u.binary.lhs;
-    for (; t->kind == VX_N_FIELD_ACCESS || t->kind == VX_N_INDEX || t->kind == VX_N_TUPLE_INDEX; n++) {
-        if (n == 32) { unsupported(c, e, "assignment paths this long"); return; }
-        steps[n].node = t;
-        t = t->kind == VX_N_FIELD_ACCESS ? t->u.field_access.expr : t->kind == VX_N_INDEX ? t->u.index.expr : t->u.tuple_index.expr;
-    }
-    int root = local_of(c, t);
-    if (root < 0 || assigns_capture(c, t)) { if (root < 0) unsupported(c, e->u.binary.lhs, "this assignment"); return; }
     int save = c->freereg;
-    for (int k = n - 1; k >= 0; k--) {               /* outermost first: keys, checked for support */
-        VxNode *s = steps[k].node;
-        steps[k].index = s->kind == VX_N_INDEX;
-        if (s->kind == VX_N_INDEX) {
-            if (s->u.index.indices.len != 1 || s->u.index.indices.items[0]->kind == VX_N_RANGE ||
-                node_kind(c, s->u.index.expr, NULL) != K_ARR) { unsupported(c, s, "this assignment"); return; }
-            steps[k].key = expr(c, s->u.index.indices.items[0]);
-        } else {
-            VxNode *base = s->kind == VX_N_TUPLE_INDEX ? s->u.tuple_index.expr : s->u.field_access.expr;
-            steps[k].key = s->kind == VX_N_TUPLE_INDEX ? (int)s->u.tuple_index.index
-                         : struct_field_index(c, base, s->u.field_access.name);
-            if (steps[k].key < 0 || node_kind(c, base, NULL) != K_REC) { unsupported(c, s, "this assignment"); return; }
-        }
-    }
+    Place p;
+    if (!place_begin(c, e->u.binary.lhs, &p, false)) return;
     int v = alloc_reg(c, e);
     assigned_value(c, e, v);
     if (is_obj(c, e->u.binary.lhs)) c->owned[v] = true;
-    int holder[32];
-    int cur = root;
-    for (int k = n - 1; k >= 1; k--) {               /* take each container on the way down */
-        holder[k] = cur;
-        int r = alloc_reg(c, e);
-        emit(c, e, steps[k].index ? VX_OP_TAKEA : VX_OP_TAKEF, 0, r, cur, steps[k].key);
-        cur = r;
-    }
-    emit(c, e, steps[0].index ? VX_OP_ASET : VX_OP_SETF, 0, cur, steps[0].key, v);
-    for (int k = 1; k < n; k++) {                    /* and put them back on the way up */
-        emit(c, e, steps[k].index ? VX_OP_ASET : VX_OP_SETF, 0, holder[k], steps[k].key, cur);
-        emit(c, e, VX_OP_DROP, 0, cur, 0, 0);
-        cur = holder[k];
-    }
+    int cur = place_descend(c, e, &p);
+    emit(c, e, p.steps[0].index ? VX_OP_ASET : VX_OP_SETF, 0, cur, p.steps[0].key, v);
+    place_ascend(c, e, &p);
     release_to(c, e, save);
 }
 
@@ -406,6 +372,7 @@ void array_repeat(Comp *c, VxNode *e, int dst)
 void index_expr(Comp *c, VxNode *e, int dst)
 {
     VxNode *base = e->u.index.expr;
+    if (e->u.index.indices.len == 1 && impl_operator(c, e, base, e->u.index.indices.items[0], "index", dst)) return;
     if (node_kind(c, base, NULL) != K_ARR || e->u.index.indices.len != 1) { unsupported(c, e, "this kind of indexing"); return; }
     VxNode *ix = e->u.index.indices.items[0];
     int save = c->freereg;
@@ -418,8 +385,8 @@ void index_expr(Comp *c, VxNode *e, int dst)
             if (ix->u.range.inclusive) emit(c, ix, VX_OP_ADDI_I64, 0, hi, hi, 1);
         } else emit(c, ix, VX_OP_ALEN, 0, hi, a, 0);
         emit(c, e, VX_OP_ASLICE, 0, dst, a, lo);
-    } else if (ix->kind == VX_N_FULL_SLICE) {
-        unsupported(c, ix, "`:` on arrays");
+    } else if (ix->kind == VX_N_FULL_SLICE) {        /* `a[:]`: the whole array, a copy-on-write value */
+        emit(c, e, VX_OP_MOVE_OBJ, 0, dst, a, 0);
     } else {
         emit(c, e, VX_OP_AGET, 0, dst, a, expr(c, ix));
     }

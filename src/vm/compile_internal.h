@@ -19,7 +19,7 @@
 #include "num.h"
 #include "builtins.h"
 
-enum { MAX_REGS = 65000, MAX_LOOPS = 64 };
+enum { MAX_REGS = 65000, MAX_LOOPS = 64, MAX_PATH = 32 };
 
 typedef enum VKind { K_UNIT, K_BOOL, K_INT, K_F64, K_F32, K_STR, K_ARR, K_REC, K_FN, K_MAP, K_NEVER, K_OTHER } VKind;
 
@@ -51,7 +51,12 @@ typedef struct FuncRef {
     const char **caps;
     VxType **cap_types;
     int ncaps;
+    VxType **quant, **inst;           /* an instance of a let-polymorphic closure: its variables' types */
+    int nquant;
 } FuncRef;
+
+/* A use of a let-polymorphic closure and the register of its instance. */
+typedef struct PolyReg { VxNode *use; int reg; } PolyReg;
 
 typedef struct Comp {
     VxSema *sema;
@@ -71,16 +76,28 @@ typedef struct Comp {
     VX_VEC(VxSpan) spans;
     VX_VEC(VxValue) consts;
     VX_VEC(CLocal) locals;
+    VX_VEC(PolyReg) poly;             /* uses of let-polymorphic closures in this function */
     int freereg, maxreg;
     bool owned[MAX_REGS];             /* register holds an object reference it must DROP */
     CLoop loops[MAX_LOOPS];
     int nloops;
     bool failed;
-    bool mut_self;                    /* a `&mut self` method: self is R1, handed back on return */
+    uint64_t handback;                /* registers of `&mut` parameters: not owned, handed back on return */
     FuncRef cur;                      /* the function (instance) being compiled */
     int caps_lo, caps_hi;             /* a closure: the registers of its captures (read-only copies) */
     VxArena scratch;                  /* synthesised nodes */
 } Comp;
+
+/* A place to change (compile_place.c): a variable (root), and the path
+ * below it, innermost step first, with each container's register. */
+typedef struct PathStep { VxNode *node; bool index; int key; } PathStep;
+typedef struct Place {
+    VxNode *node;
+    int root;                         /* the variable's register; -1: a temporary */
+    int n;
+    PathStep steps[MAX_PATH];
+    int part[MAX_PATH];
+} Place;
 
 /* The names a pattern binds, each with its register. */
 typedef struct Binding { const char *name; int reg; } Binding;
@@ -106,6 +123,7 @@ int fixed_local(Comp *c, VxNode *e);
 int add_func(Comp *c, FuncRef r);
 int func_index(Comp *c, VxDecl *d, VxType **args, int nargs);
 int local_of(Comp *c, VxNode *e);
+bool is_handback(Comp *c, int r);
 bool is_obj(Comp *c, VxNode *e);
 int expr(Comp *c, VxNode *e);
 void discard(Comp *c, VxNode *e);
@@ -149,13 +167,22 @@ int struct_field_index(Comp *c, VxNode *base, const char *name);
 /* compile_call.c */
 int put_kind(Comp *c, VxNode *e);
 bool map_update_in_place(Comp *c, VxNode *e);
-void emit_call(Comp *c, VxNode *e, VxDecl *d, VxType **targs, int ntargs, VxNode **argv, int self_reg, int dst);
+void emit_call(Comp *c, VxNode *e, VxDecl *d, VxType **targs, int ntargs, VxNode **argv, int dst);
+bool handback_param(Comp *c, VxDecl *d, int i);
 void call(Comp *c, VxNode *e, int dst);
 bool option_like(Comp *c, VxType *t);
 void method_call(Comp *c, VxNode *e, int dst);
 
+/* compile_place.c */
+bool place_begin(Comp *c, VxNode *e, Place *p, bool temp_ok);
+int place_descend(Comp *c, VxNode *at, Place *p);
+void place_ascend(Comp *c, VxNode *at, Place *p);
+void place_take(Comp *c, VxNode *at, Place *p, int slot);
+void place_put(Comp *c, VxNode *at, Place *p, int slot);
+
 /* compile_closure.c */
 void closure_value(Comp *c, VxNode *e, int dst);
+void poly_let(Comp *c, VxNode *s);
 bool function_value(Comp *c, VxNode *e, int dst);
 void closure_call(Comp *c, VxNode *e, int dst);
 bool assigns_capture(Comp *c, VxNode *target);

@@ -12,14 +12,13 @@ bool is_obj_kind(VKind k) { return k == K_STR || k == K_ARR || k == K_REC || k =
 VxType *ctype(Comp *c, VxType *t)
 {
     t = vx_sema_type(c->sema, t);
-    if (!c->cur.nargs) return t;
     VxTypes *T = vx_sema_types(c->sema);
+    if (c->cur.nquant) t = vx_subst_vars(T, t, c->cur.quant, c->cur.inst, c->cur.nquant);
+    if (!c->cur.nargs) return t;
     VxDecl *d = c->cur.decl;
-    int k = 0;
-    if (d->impl && d->impl->kind == VX_D_TRAIT) {     /* a default method: the trait's parameters, then Self */
-        k = d->impl->ngenerics + 1;
-        t = vx_subst(T, t, d->impl, c->cur.args, k);
-    }
+    int k = 0;                                        /* the impl's arguments come first (as sema_mono.c's) */
+    if (d->impl) k = d->impl->kind == VX_D_TRAIT ? d->impl->ngenerics + 1 : d->impl->ngenerics;   /* a default method: the trait's, then Self */
+    if (k) t = vx_subst(T, t, d->impl, c->cur.args, k);
     if (d->ngenerics) t = vx_subst(T, t, d, c->cur.args + k, d->ngenerics);
     return vx_sema_type(c->sema, t);
 }

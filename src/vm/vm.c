@@ -445,7 +445,7 @@ static int report_error(Vm *vm, const char *msg)
     flush_out(vm);
     Frame *top = &vm->frames[vm->nframes - 1];
     VxSpan at = top->f->spans[top->pc - top->f->code];
-    VxDiag *g = vx_diag(vm->diags, VX_ERROR, vm->prog->src, at, "%s", msg);
+    VxDiag *g = vx_diag(vm->diags, VX_ERROR, top->f->src, at, "%s", msg);
     /* The call stack, innermost first; a run of identical frames (deep
      * recursion) is shown once with its count. */
     char trace[2048] = "stack trace, innermost call first:";
@@ -455,9 +455,9 @@ static int report_error(Vm *vm, const char *msg)
         Frame *fr = &vm->frames[i];
         int j = i;
         while (j > 0 && vm->frames[j - 1].f == fr->f && vm->frames[j - 1].pc == fr->pc) j--;
-        VxPos p = vx_source_pos(vm->prog->src, fr->f->spans[fr->pc - fr->f->code].start);
+        VxPos p = vx_source_pos(fr->f->src, fr->f->spans[fr->pc - fr->f->code].start);
         len += (size_t)snprintf(trace + len, sizeof trace - len, "\n        %s at %s:%d:%d", fr->f->name,
-                                vm->prog->src->path, p.line, p.col);
+                                fr->f->src->path, p.line, p.col);
         if (i - j > 0) len += (size_t)snprintf(trace + len, sizeof trace - len, " (and %d more calls like it)", i - j);
         i = j - 1;
     }
@@ -955,6 +955,8 @@ static int execute(Vm *vm)
             vmbreak;
         }
         vmcase(EQ_OBJ) RA.i = values_equal(RB, RC, i.t); vmbreak;
+        vmcase(LT_OBJ) RA.i = vm_values_compare(RB, RC, i.t, false) == -1; vmbreak;
+        vmcase(LE_OBJ) { int r = vm_values_compare(RB, RC, i.t, false); RA.i = r == -1 || r == 0; vmbreak; }
         vmcase(EPUT) flush_out(vm); fwrite(RA.s->data, 1, RA.s->len, stderr); vmbreak;
         vmcase(FAIL) SAVE(); return vm_error(vm, "%s", RA.s->data);
         vmcase(ASSERT)

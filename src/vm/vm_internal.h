@@ -49,6 +49,10 @@ VxRec *vm_new_rec(Vm *vm, const VxRecDesc *d);          /* fields uninitialised 
 void vm_release(Vm *vm, VxObj *o);
 int64_t vm_utf8_length(const VxStr *s);                /* in characters */
 bool vm_values_equal(VxValue a, VxValue b, int kind);   /* deep, by print kind */
+/* compare.c: -1, 0, 1, or VM_UNORDERED (a NaN decided it, unless total). */
+enum { VM_UNORDERED = 2 };
+int vm_values_compare(VxValue a, VxValue b, int kind, bool total);
+void vm_sort_values(VxValue *v, uint32_t n, int kind);   /* stable, in the total order */
 /* Report a runtime error at the current instruction; returns status 1. */
 int vm_error(Vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -126,5 +126,20 @@ cli_lacks "run stops at errors"   1 "fn main"                   run --color=neve
 printf 'fn main() {\n    let mut count = 0\n    let bump = || { count += 1 }\n    bump()\n    println(count)\n}\n' >"$fx/capture_assign.vx"
 cli "run refuses changing a captured variable" 1 "changing a variable captured by a closure" run --color=never "$fx/capture_assign.vx"
 cli "run names the refused capture's line" 1 "capture_assign.vx:3:21" run --color=never "$fx/capture_assign.vx"
-printf 'fn main() {\n    let id = |x| x\n    println(id(1), id("s"))\n}\n' >"$fx/poly_closure.vx"
-cli "run refuses generic closures" 1 "closures whose types are generic" run --color=never "$fx/poly_closure.vx"
+printf 'fn main() {\n    let id = |x| x\n    let g = |y| id(y)\n    println(g(1), g("s"))\n}\n' >"$fx/poly_closure.vx"
+cli "run refuses a generalised closure inside another" 1 "let-polymorphic closures used inside other" run --color=never "$fx/poly_closure.vx"
+printf 'fn sw(a: &mut i64, b: &mut i64) { let t = *a; *a = *b; *b = t }\nfn main() {\n    var x = [1, 2]\n    sw(&mut x[0], &mut x[1])\n}\n' >"$fx/double_borrow.vx"
+cli "run refuses two &mut borrows of one variable" 1 "cannot borrow the same variable as mutable twice" run --color=never "$fx/double_borrow.vx"
+cli "run names the second &mut borrow" 1 "double_borrow.vx:4:19" run --color=never "$fx/double_borrow.vx"
+printf 'fn inc(a: &mut i64) { *a += 1 }\nfn main() {\n    var x = 1\n    let f = || inc(&mut x)\n    f()\n}\n' >"$fx/capture_mut_arg.vx"
+cli "run refuses &mut of a captured variable" 1 "changing a variable captured by a closure" run --color=never "$fx/capture_mut_arg.vx"
+
+# ---- modules: $VORTEX_STD replaces the embedded standard library ------------------
+mkdir -p "$fx/std"
+printf 'pub fn hello() -> str { "from VORTEX_STD" }\n' >"$fx/std/greet.vx"
+printf 'import std.greet\nfn main() { println(greet.hello()) }\n' >"$fx/use_std.vx"
+VORTEX_STD="$fx/std" cli "VORTEX_STD supplies std modules" 0 "from VORTEX_STD" run "$fx/use_std.vx"
+cli "std modules are embedded, not read from disk" 1 "the standard library has no \`greet.vx\`" check --color=never "$fx/use_std.vx"
+VORTEX_STD="$fx/std" cli "VORTEX_STD: the paths tried" 1 "std/math.vx" check --color=never tests/run/201_std_math_strings.vx
+cp lib/std/prelude.vx "$fx/std/prelude.vx"
+VORTEX_STD="$fx/std" cli "VORTEX_STD may hold the prelude" 0 "from VORTEX_STD" run "$fx/use_std.vx"
