@@ -858,6 +858,23 @@ static int execute(Vm *vm)
             if (a->elem_obj) retain(RA.o);
             vmbreak;
         }
+        vmcase(AGETF) {
+            const VxArr *a = RB.a;
+            if ((uint64_t)RC.i >= a->len) { SAVE(); return vm_error(vm, "index %lld is out of bounds for an array of length %u", (long long)RC.i, a->len); }
+            const VxRec *r = a->items[RC.i].r;
+            RA = r->fields[i.t];
+            if (r->desc->obj_mask >> i.t & 1) retain(RA.o);
+            vmbreak;
+        }
+        vmcase(ASETF) {                                  /* TAKEA, SETF, ASET and DROP in one */
+            VxArr *a = RA.a;
+            if ((uint64_t)RB.i >= a->len) { SAVE(); return vm_error(vm, "index %lld is out of bounds for an array of length %u", (long long)RB.i, a->len); }
+            a = RA.a = arr_unique(vm, a);
+            VxRec *r = a->items[RB.i].r = rec_unique(vm, a->items[RB.i].r);
+            if (r->desc->obj_mask >> i.t & 1) { retain(RC.o); release(vm, r->fields[i.t].o); }
+            r->fields[i.t] = RC;
+            vmbreak;
+        }
         vmcase(AGETB) {
             VxArr *a = RB.a;
             if ((uint64_t)RC.i >= a->len) { SAVE(); return vm_error(vm, "index %lld is out of bounds for an array of length %u", (long long)RC.i, a->len); }
