@@ -601,18 +601,6 @@ static double math_fn(int fn, double x)
 #define vmdefault default
 #endif
 
-/* A new frame for f whose registers start at base, or NULL when the
- * frame stack or the value stack is full. */
-static inline Frame *push_frame(Vm *vm, const VxFunc *f, VxValue *base, uint16_t ret)
-{
-    if (vm->nframes >= MAX_FRAMES || base + f->nregs + 1 > vm->stack_end) return NULL;
-    Frame *callee = &vm->frames[vm->nframes++];
-    callee->f = f;
-    callee->base = base;
-    callee->ret = ret;
-    return callee;
-}
-
 static int execute(Vm *vm)
 {
 #if defined(__GNUC__) && !defined(VX_SWITCH_DISPATCH)
@@ -623,16 +611,28 @@ static int execute(Vm *vm)
     };
 #endif
     Frame *fr = &vm->frames[0];
+    Frame *const last_frame = &vm->frames[MAX_FRAMES - 1];
+    VxValue *const stack_end = vm->stack_end;
+    const VxFunc *const funcs = vm->prog->funcs;
     const VxInstr *pc = fr->f->code;
     VxValue *R = fr->base;
     const VxValue *K = fr->f->consts;
 #define SAVE() (fr->pc = pc - 1)
 /* Call f with its registers from base (its arguments already there);
- * the result goes to R[A - t], so no MOVE need follow the call. */
+ * the result goes to R[A - t], so no MOVE need follow the call.  The
+ * frame and value stacks are checked in one test. */
 #define ENTER(f_, base_) do { const VxFunc *ef_ = (f_); VxValue *eb_ = (base_); SAVE(); \
-        Frame *nf_ = push_frame(vm, ef_, eb_, (uint16_t)(i.a - i.t)); \
-        if (!nf_) return vm_error(vm, "stack overflow: more than %d nested calls", vm->nframes); \
-        fr = nf_; R = eb_; K = ef_->consts; pc = ef_->code; } while (0)
+        if (__builtin_expect(fr == last_frame || eb_ + ef_->nregs + 1 > stack_end, 0)) \
+            return vm_error(vm, "stack overflow: more than %d nested calls", vm->nframes); \
+        VxValue *ret_ = R + (i.a - i.t); \
+        fr++; vm->nframes++; \
+        fr->f = ef_; fr->base = eb_; fr->ret = ret_; \
+        R = eb_; K = ef_->consts; pc = ef_->code; } while (0)
+/* Return v to the caller (from main: end the program). */
+#define LEAVE(v_) do { VxValue lv_ = (v_); \
+        if (fr == vm->frames) return 0; \
+        *fr->ret = lv_; fr--; vm->nframes--; \
+        R = fr->base; K = fr->f->consts; pc = fr->pc + 1; } while (0)
 #define RA R[i.a]
 #define RB R[i.b]
 #define RC R[i.c]
@@ -786,12 +786,11 @@ static int execute(Vm *vm)
         vmcase(JMPNOTAG) if (RA.r->desc->tag != i.t) pc += vx_sbx(i); vmbreak;
 
         vmcase(CALL) {
-            const VxFunc *f = &vm->prog->funcs[i.b];
-            ENTER(f, R + i.a);
+            ENTER(&funcs[i.b], R + i.a);
             vmbreak;
         }
         vmcase(CLOSURE) {
-            const VxFunc *f = &vm->prog->funcs[i.b];
+            const VxFunc *f = &funcs[i.b];
             VxClosure *cl = new_closure(vm, i.b, f);
             memcpy(cl->caps, &RC, sizeof(VxValue) * (size_t)f->ncaps);   /* the captures move in */
             RA.fn = cl;
@@ -800,23 +799,15 @@ static int execute(Vm *vm)
         vmcase(CALLC) {
             VxClosure *cl = RB.fn;
             uint32_t nargs = i.c;
-            ENTER(&vm->prog->funcs[cl->func], R + i.a);
+            ENTER(&funcs[cl->func], R + i.a);
             for (uint32_t k = 0; k < cl->n; k++) {      /* the callee owns copies of the captures */
                 R[nargs + k] = cl->caps[k];
                 if (cl->obj_mask >> k & 1) retain(cl->caps[k].o);
             }
             vmbreak;
         }
-        vmcase(RET) vmcase(RET0) {
-            VxValue v = i.op == VX_OP_RET ? RA : (VxValue){ .i = 0 };
-            if (--vm->nframes == 0) return 0;
-            fr = &vm->frames[vm->nframes - 1];
-            R = fr->base;
-            R[vm->frames[vm->nframes].ret] = v;
-            K = fr->f->consts;
-            pc = fr->pc + 1;
-            vmbreak;
-        }
+        vmcase(RET) LEAVE(RA); vmbreak;
+        vmcase(RET0) LEAVE((VxValue){ .i = 0 }); vmbreak;
 
         vmcase(DROP) release(vm, RA.o); vmbreak;
         vmcase(MOVE_OBJ) retain(RB.o); RA = RB; vmbreak;
@@ -990,6 +981,8 @@ static int execute(Vm *vm)
 #endif
     }
 #undef SAVE
+#undef ENTER
+#undef LEAVE
 #undef RA
 #undef RB
 #undef RC
@@ -1015,7 +1008,7 @@ int vx_run(const VxProgram *p, int argc, char **argv, VxDiags *diags)
     vm->stack_end = vm->stack + STACK_VALUES;
     vx_heap_init(&vm->heap);
     const VxFunc *main_fn = &p->funcs[p->main];
-    vm->frames[0] = (Frame){ main_fn, main_fn->code, vm->stack, 0 };
+    vm->frames[0] = (Frame){ main_fn, main_fn->code, vm->stack, NULL };
     vm->nframes = 1;
     int status = execute(vm);
     flush_out(vm);

@@ -16,7 +16,7 @@ typedef struct Frame {
     const VxFunc *f;
     const VxInstr *pc;                /* the instruction being run */
     VxValue *base;
-    uint16_t ret;                     /* caller's register for the result */
+    VxValue *ret;                     /* the caller's register for the result */
 } Frame;
 
 typedef struct Vm {
