@@ -155,22 +155,28 @@ int add_func(Comp *c, FuncRef r)
     return r.index;
 }
 
-int func_index(Comp *c, VxDecl *d, VxType **args, int nargs)
+static int find_func(Comp *c, VxDecl *d, VxType **args, int nargs, bool as_value)
 {
     for (int i = 0; i < c->refs.len; i++) {
         FuncRef *f = &c->refs.data[i];
-        if (f->decl != d || f->nargs != nargs || f->closure) continue;
+        if (f->decl != d || f->nargs != nargs || f->closure || f->as_value != as_value) continue;
         bool same = true;
         for (int k = 0; k < nargs && same; k++) same = f->args[k] == args[k];
         if (same) return f->index;
     }
-    FuncRef r = { .decl = d, .nargs = nargs };
+    FuncRef r = { .decl = d, .nargs = nargs, .as_value = as_value };
     if (nargs) {
         r.args = vx_arena_alloc(&c->scratch, sizeof(VxType *) * (size_t)nargs);
         memcpy(r.args, args, sizeof(VxType *) * (size_t)nargs);
     }
     return add_func(c, r);
 }
+
+/* The instance CALL calls (it borrows its fixed object parameters). */
+int func_index(Comp *c, VxDecl *d, VxType **args, int nargs) { return find_func(c, d, args, nargs, false); }
+
+/* The instance a function value calls through CALLC (it owns them all). */
+int value_func_index(Comp *c, VxDecl *d) { return find_func(c, d, NULL, 0, true); }
 
 /* The register of the variable e names (`self` included), or -1. */
 int local_of(Comp *c, VxNode *e)
@@ -600,14 +606,6 @@ static void compile_closure(Comp *c, FuncRef fr, VxFunc *out)
     out->ncaps = fr.ncaps;
 }
 
-/* Parameter i is never assigned or changed in place: not `mut`, and
- * not a `&mut` (sema refuses the rest). */
-static bool param_fixed(Comp *c, VxDecl *d, int i)
-{
-    VxNodeList ps = d->node->u.fn.params;
-    return i < ps.len && !ps.items[i]->u.param.mut && !handback_param(c, d, i);
-}
-
 static void compile_fn(Comp *c, FuncRef fr, VxFunc *out)
 {
     VxDecl *d = fr.decl;
@@ -630,7 +628,8 @@ static void compile_fn(Comp *c, FuncRef fr, VxFunc *out)
         const char *name = i == 0 && d->self != VX_SELF_NONE ? "self" : d->param_names[i];
         if (param_fixed(c, d, i)) declare_fixed(c, name, first + i);
         else declare(c, name, first + i);
-        c->owned[first + i] = is_obj_kind(kind_of(c, pt, NULL)) && !hb;   /* the callee owns its other arguments */
+        bool borrowed = !fr.as_value && param_fixed(c, d, i);     /* the caller keeps it alive and releases it */
+        c->owned[first + i] = is_obj_kind(kind_of(c, pt, NULL)) && !hb && !borrowed;   /* the callee owns the rest */
         if (hb && first + i < 64) c->handback |= 1ull << (first + i);
         else if (hb) unsupported(c, at, "`&mut` parameters after the 63rd");
         if (kind_of(c, pt, NULL) == K_OTHER) unsupported(c, at, "parameters of this type");

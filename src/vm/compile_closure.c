@@ -174,7 +174,7 @@ bool function_value(Comp *c, VxNode *e, int dst)
 {
     VxDecl *d = vx_sema_global(c->sema, e->u.ident.name);
     if (!d || d->kind != VX_D_FN || d->builtin || d->ngenerics || d->impl || !d->node->u.fn.body) return false;
-    emit(c, e, VX_OP_CLOSURE, 0, dst, func_index(c, d, NULL, 0), 0);
+    emit(c, e, VX_OP_CLOSURE, 0, dst, value_func_index(c, d), 0);
     return true;
 }
 

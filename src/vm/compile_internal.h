@@ -53,6 +53,7 @@ typedef struct FuncRef {
     int ncaps;
     VxType **quant, **inst;           /* an instance of a let-polymorphic closure: its variables' types */
     int nquant;
+    bool as_value;                    /* a named function used as a value: called by CALLC, it owns every parameter */
 } FuncRef;
 
 /* A use of a let-polymorphic closure and the register of its instance. */
@@ -100,7 +101,7 @@ typedef struct Place {
 } Place;
 
 /* The names a pattern binds, each with its register. */
-typedef struct Binding { const char *name; int reg; } Binding;
+typedef struct Binding { const char *name; int reg; bool fixed; } Binding;   /* fixed: not `mut` */
 typedef struct Bindings { Binding b[64]; int n; } Bindings;
 
 /* compile.c */
@@ -122,6 +123,7 @@ void declare_fixed(Comp *c, const char *name, int reg);
 int fixed_local(Comp *c, VxNode *e);
 int add_func(Comp *c, FuncRef r);
 int func_index(Comp *c, VxDecl *d, VxType **args, int nargs);
+int value_func_index(Comp *c, VxDecl *d);
 int local_of(Comp *c, VxNode *e);
 bool is_handback(Comp *c, int r);
 bool is_obj(Comp *c, VxNode *e);
@@ -169,6 +171,7 @@ int put_kind(Comp *c, VxNode *e);
 bool map_update_in_place(Comp *c, VxNode *e);
 void emit_call(Comp *c, VxNode *e, VxDecl *d, VxType **targs, int ntargs, VxNode **argv, int dst);
 bool handback_param(Comp *c, VxDecl *d, int i);
+bool param_fixed(Comp *c, VxDecl *d, int i);
 void call(Comp *c, VxNode *e, int dst);
 bool option_like(Comp *c, VxType *t);
 void method_call(Comp *c, VxNode *e, int dst);

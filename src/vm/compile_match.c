@@ -93,15 +93,19 @@ void alloc_bindings(Comp *c, VxNode *p, Bindings *bs)
         int n = pattern_parts(c, p, p->type, parts);
         for (int i = 0; i < n; i++)
             if (parts[i].pat) alloc_bindings(c, parts[i].pat, bs);
-            else if (bs->n < 64) bs->b[bs->n++] = (Binding){ parts[i].name, alloc_reg(c, p) };
+            else if (bs->n < 64) bs->b[bs->n++] = (Binding){ parts[i].name, alloc_reg(c, p), true };
         return;
     }
-    if (p && !names_variant(c, p) && bs->n < 64) bs->b[bs->n++] = (Binding){ p->u.pat_ident.name, alloc_reg(c, p) };
+    if (p && !names_variant(c, p) && bs->n < 64)
+        bs->b[bs->n++] = (Binding){ p->u.pat_ident.name, alloc_reg(c, p), !p->u.pat_ident.mut };
 }
 
 void declare_bindings(Comp *c, Bindings *bs)
 {
-    for (int i = 0; i < bs->n; i++) declare(c, bs->b[i].name, bs->b[i].reg);
+    for (int i = 0; i < bs->n; i++) {
+        if (bs->b[i].fixed) declare_fixed(c, bs->b[i].name, bs->b[i].reg);
+        else declare(c, bs->b[i].name, bs->b[i].reg);
+    }
 }
 
 static void tag_test(Comp *c, VxNode *p, VxVariant *v, int r, IntVec *misses)
