@@ -91,13 +91,13 @@ FUZZ_CC ?= clang
 build/fuzz/fuzz_parse: $(FRONT_SRC) tests/fuzz/fuzz_parse.c
 	@bash tools/ensure-deps.sh fuzz
 	@mkdir -p build/fuzz
-	$(FUZZ_CC) $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^ -lm
+	$(FUZZ_CC) $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^ $(LDLIBS)
 
 # The type checker's target needs everything the checker links, and the prelude.
 build/fuzz/fuzz_check: $(SRC) $(BUILD)/gen/prelude.c $(BUILD)/gen/std.c tests/fuzz/fuzz_check.c
 	@bash tools/ensure-deps.sh fuzz
 	@mkdir -p build/fuzz
-	$(FUZZ_CC) $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^ -lm
+	$(FUZZ_CC) $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^ $(LDLIBS)
 
 # FUZZ_TIME seconds for each target: the parser, then the type checker.
 fuzz: build/fuzz/fuzz_parse build/fuzz/fuzz_check
@@ -109,10 +109,14 @@ fuzz: build/fuzz/fuzz_parse build/fuzz/fuzz_check
 $(BUILD)/bench_parse: $(OBJ) bench/parse/bench_parse.c
 	$(CC) $(CFLAGS) -Isrc -o $@ $^ $(LDLIBS)
 
-bench: $(BUILD)/vortex $(BUILD)/bench_parse
+$(BUILD)/bench_tensor: $(TENSOR_SRC:%.c=$(BUILD)/%.o) bench/tensor/bench_tensor.c
+	$(CC) $(CFLAGS) -Isrc -o $@ $^ $(LDLIBS)
+
+bench: $(BUILD)/vortex $(BUILD)/bench_parse $(BUILD)/bench_tensor
 	@bash bench/parse/run.sh $(BUILD)/bench_parse
 	@bash bench/types/run.sh $(BUILD)/vortex
 	@bash bench/vm/run.sh $(BUILD)/vortex
+	@bash bench/tensor/run.sh $(BUILD)/bench_tensor
 
 demo: vortex
 	@bash examples/tour.sh ./vortex

@@ -16,20 +16,24 @@
 #                       must print it
 #   tests/cli/cases.sh  command-line behaviour (exit codes, messages)
 #   UNIT_TESTS          C unit tests, one line per case
+#   tests/tensor/verify_ops.py  every tensor op against PyTorch, one case per op
+#                       family, on libvxtensor.so next to VORTEX (or $VX_TENSOR_LIB);
+#                       skipped, with the reason, when /usr/bin/python3 lacks torch
 # A first line `// flags: ...` in a .vx file adds command-line flags.
 # --update rewrites the expected files from the current output (review the diff!).
-# Ends with one line: "N passed, N failed".
+# Ends with one line: "N passed, N failed" (", N skipped" when a suite could not run).
 set -u
 update=0
 [ "${1:-}" = "--update" ] && { update=1; shift; }
 VX=${1:?usage: run.sh [--update] VORTEX [UNIT_TESTS]}
 UNIT=${2:-}
 export VX
-passed=0 failed=0
+passed=0 failed=0 skipped=0
 failures=()
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 pass() { passed=$((passed + 1)); }
+skip() { skipped=$((skipped + 1)); echo "skip $1"; }
 fail() { failed=$((failed + 1)); failures+=("$1"); printf 'FAIL %s\n%s\n' "$1" "${2:-}" | head -40; }
 
 flags_of() { sed -n '1s|^// flags: *||p' "$1"; }
@@ -95,6 +99,9 @@ if [ -n "$UNIT" ]; then
   if [ "$urc" -ne 0 ] && [ "$n_bad" -eq 0 ]; then fail "unit tests" "  crashed (exit $urc): $(tail -5 "$tmp/unit")"; fi
 fi
 
+. tests/tensor/run_verify.sh
+
 if [ $failed -gt 0 ]; then echo; echo "failed:"; printf '  %s\n' "${failures[@]}"; fi
-echo "$passed passed, $failed failed"
+if [ $skipped -gt 0 ]; then echo "$passed passed, $failed failed, $skipped skipped"
+else echo "$passed passed, $failed failed"; fi
 [ $failed -eq 0 ]

@@ -14,13 +14,17 @@ fuzzer_lib() { compgen -G "/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuz
 cblas() { [ -f /usr/include/x86_64-linux-gnu/cblas.h ] || [ -f /usr/include/cblas.h ] ||
           compgen -G "/usr/include/*/cblas.h" >/dev/null; }
 
+# tests/tensor/verify_ops.py runs under Debian's python3 (the one on PATH may be pyenv's).
+torch_py() { /usr/bin/python3 -c 'import torch, numpy' >/dev/null 2>&1; }
+
 case "${1:-all}" in
   openblas) cblas || need+=(libopenblas-dev) ;;
   fuzz) have clang || need+=(clang); fuzzer_lib || need+=(libclang-rt-14-dev) ;;
   all)  have cc || need+=(gcc); have make || need+=(make); have clang || need+=(clang)
         fuzzer_lib || need+=(libclang-rt-14-dev); have valgrind || need+=(valgrind)
         have lua5.4 || need+=(lua5.4); have python3 || need+=(python3)
-        cblas || need+=(libopenblas-dev) ;;
+        cblas || need+=(libopenblas-dev)
+        torch_py || need+=(python3-torch python3-numpy) ;;
 esac
 
 [ ${#need[@]} -eq 0 ] && exit 0

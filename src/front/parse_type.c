@@ -8,6 +8,7 @@
 static VxNode *parse_dim(Parser *p)
 {
     VxNode *n = new_node(p, VX_N_DIM, cur(p)->span.start);
+    n->u.dim.value = 0;                  /* names and `?` have none (the checker hashes it) */
     if (at(p, TK_INT)) {
         const VxToken *t = advance(p);
         n->u.dim.kind = VX_DIM_INT;

@@ -522,6 +522,7 @@ static VxType *field_access(Sema *s, VxNode *e)
     }
     if (t->kind == VX_T_TENSOR && strcmp(name, "shape") == 0) return vx_t_slice(s->types, vx_t_int(s->types, VX_I64));
     if (t->kind == VX_T_TENSOR && strcmp(name, "grad") == 0) return t;      /* same shape as the tensor */
+    if (t->kind == VX_T_TENSOR && strcmp(name, "dtype") == 0) return vx_t_str(s->types);   /* "f32" */
     if (t->kind == VX_T_TENSOR && strcmp(name, "T") == 0) {
         if (!t->u.tensor.ranked || t->u.tensor.rank < 2) return t;
         VxDim dims[64];

@@ -412,6 +412,33 @@ static VxType *join_rule(Sema *s, VxDecl *fn, VxNodeList args, bool stack, VxTyp
     return vx_t_tensor(s->types, first->u.tensor.dtype, out, rank, true);
 }
 
+/* tensor([[1.0, 2.0], [3.0, 4.0]]): one dim per level of array nesting
+ * (its length when written out), the innermost element type the dtype;
+ * float literals become f32 and integer literals i64, as in torch. */
+static VxType *literal_rule(Sema *s, VxDecl *fn, VxNodeList args, VxType *ret, VxSpan at)
+{
+    VxNode *data = arg_for(s, fn, args, false, "data"), *lit = data;
+    if (!data || !data->type) return ret;
+    VxType *t = vx_resolve(s->types, data->type);
+    VxDim dims[MAX_RANK];
+    int n = 0;
+    for (; (t->kind == VX_T_SLICE || t->kind == VX_T_ARRAY) && n < MAX_RANK; t = vx_resolve(s->types, t->u.arr.elem)) {
+        bool known = lit && lit->kind == VX_N_ARRAY;
+        dims[n++] = known ? (VxDim){ VX_DIM_CONST, lit->u.list.elems.len, NULL, NULL } : (VxDim){ VX_DIM_UNKNOWN, 0, NULL, NULL };
+        lit = known && lit->u.list.elems.len ? lit->u.list.elems.items[0] : NULL;
+    }
+    if (t->kind == VX_T_VAR && t->u.var.lit == VX_LIT_FLOAT) unify(s, t, vx_t_float(s->types, VX_F32), at);
+    else if (t->kind == VX_T_VAR && t->u.var.lit == VX_LIT_INT) unify(s, t, vx_t_int(s->types, VX_I64), at);
+    t = vx_resolve(s->types, t);
+    if (t->kind == VX_T_ERROR) return t;
+    if (t->kind != VX_T_FLOAT && t->kind != VX_T_INT && t->kind != VX_T_BOOL) {
+        VxDiag *g = sema_error(s, data->span, "tensor() needs numbers or bools, in nested arrays; found elements of type `%s`", tname(s, t));
+        vx_diag_help(s->diags, g, "write the elements out: `tensor([[1.0, 2.0], [3.0, 4.0]])`");
+        return vx_t_error(s->types);
+    }
+    return vx_t_tensor(s->types, t, dims, n, true);
+}
+
 VxType *tensor_shape_rule(Sema *s, VxDecl *fn, VxType *sig, VxNodeList args, VxNode *recv, VxType *ret, VxSpan at)
 {
     const char *rule = shape_rule(fn);
@@ -420,6 +447,7 @@ VxType *tensor_shape_rule(Sema *s, VxDecl *fn, VxType *sig, VxNodeList args, VxN
     VxType *r = vx_resolve(s->types, ret);
     VxType *dtype = r->kind == VX_T_TENSOR ? r->u.tensor.dtype : vx_t_float(s->types, VX_F32);
     if (strcmp(rule, "create") == 0) return from_shape_literal(s, arg_for(s, fn, args, method, "shape"), dtype, ret);
+    if (strcmp(rule, "literal") == 0) return literal_rule(s, fn, args, ret, at);
     if (strcmp(rule, "concat") == 0 || strcmp(rule, "stack") == 0) return join_rule(s, fn, args, rule[0] == 's', ret, at);
     /* the other rules transform the first tensor: the receiver or the first
      * argument (its own type, not the declared `Tensor<T>` of the parameter) */

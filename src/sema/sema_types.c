@@ -192,6 +192,7 @@ static VxType *tensor_type(Sema *s, VxNode *ty, bool allow_infer)
         dims[i].tag = d->u.dim.kind == VX_DIM_INT ? VX_DIM_CONST : d->u.dim.kind == VX_DIM_NAME ? VX_DIM_SYM : VX_DIM_UNKNOWN;
         dims[i].value = d->u.dim.value;
         dims[i].name = d->u.dim.kind == VX_DIM_NAME ? intern(s, d->u.dim.name) : NULL;
+        dims[i].owner = NULL;                        /* hashed with the type */
         /* a `const N: usize` parameter in scope: the dim is that parameter */
         VxGeneric *cg = dims[i].name ? find_generic(s, dims[i].name) : NULL;
         if (cg && cg->const_type) dims[i] = const_param_dim(cg);

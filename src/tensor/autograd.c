@@ -4,8 +4,9 @@
  * to its inputs, so the graph lives exactly as long as something can still
  * reach it.  vx_backward sorts the nodes reachable from the root
  * (iterative depth-first search), runs each node's backward function once
- * in reverse topological order with grad mode off, and then frees the
- * graph: it drops every node's inputs, so intermediate tensors die at once
+ * in reverse topological order with grad mode off, and frees the graph as
+ * it goes: a node drops its inputs as soon as it has run (as torch frees
+ * saved tensors), so each intermediate dies once nothing later needs it,
  * while the root keeps its (now empty) node for printing grad_fn. */
 #include <stdlib.h>
 #include <string.h>
@@ -209,8 +210,7 @@ int vx_backward(VxTensor *root, VxTensor *seed)
             VxNode *n = order.v[i];
             rc = n->backward ? run_node(n) : -1;
             if (!n->backward) vx_tensor_set_error("cannot backward through a graph a second time: part of it was freed");
-            vx_tensor_release(n->gout);
-            n->gout = NULL;
+            node_clear(n);                  /* its inputs die now, not after the whole pass (peak memory) */
         }
     }
     for (int64_t i = 0; i < order.len; i++) node_clear(order.v[i]);

@@ -13,17 +13,49 @@ static void as_matrices(VxTensor *a, VxTensor *b, VxTensor **a2, VxTensor **b2)
     *b2 = b->ndim == 1 ? vx_unsqueeze(b, 1) : vx_tensor_retain(b);
 }
 
+/* t [.., k] as [rows, k] when its leading dims merge without a copy (so
+ * [B, T, k] @ [k, n] is one GEMM, as in torch), else NULL. */
+static VxTensor *fold_rows(VxTensor *t)
+{
+    int n = t->ndim;
+    for (int d = 0; d + 2 < n; d++)
+        if (t->strides[d] != t->strides[d + 1] * t->shape[d + 1] && t->shape[d] != 1) return NULL;
+    int64_t s[2] = { vx_tensor_numel(t) / (t->shape[n - 1] ? t->shape[n - 1] : 1), t->shape[n - 1] };
+    return s[0] ? vx_reshape(t, s, 2) : NULL;
+}
+
+/* d(a @ b)/db for a 2-D b and a batched a: a^T @ g over the merged batch
+ * rows, one GEMM straight into b's shape instead of a batch of products
+ * and a sum over it. */
+static VxTensor *bw_folded_b(VxTensor *a, VxTensor *g)
+{
+    VxScope s = {0};
+    VxTensor *af = vx__keep(&s, fold_rows(a));
+    VxTensor *gc = af ? vx__keep(&s, vx_contiguous(g)) : NULL, *gf = gc ? vx__keep(&s, fold_rows(gc)) : NULL;
+    return vx__done(&s, gf ? vx_matmul(vx__keep(&s, vx_transpose(af, 0, 1)), gf) : NULL);
+}
+
 static VxTensor *bw_matmul(VxNode *n, VxTensor *g, int i)
 {
     VxScope s = {0};
     VxTensor *a = n->inputs[0], *b = n->inputs[1], *a2, *b2;
+    if (i == 1 && b->ndim == 2 && a->ndim > 2) {
+        VxTensor *r = bw_folded_b(a, g);
+        if (r) return r;
+    }
     as_matrices(a, b, &a2, &b2);
     vx__keep(&s, a2); vx__keep(&s, b2);
     VxTensor *gf = g;                       /* g with the dropped dims back */
     if (b->ndim == 1) gf = vx__keep(&s, vx_unsqueeze(gf, -1));
     if (a->ndim == 1) gf = vx__keep(&s, vx_unsqueeze(gf, -2));
-    if (i == 0) return vx__done(&s, vx_matmul(gf, vx__keep(&s, vx_transpose(b2, -1, -2))));
-    return vx__done(&s, vx_matmul(vx__keep(&s, vx_transpose(a2, -1, -2)), gf));
+    /* A 1-D operand's gradient loses its unit dim again, so that summing
+     * over broadcast batch dims reaches the operand's own shape. */
+    if (i == 0) {
+        VxTensor *ga = vx_matmul(gf, vx__keep(&s, vx_transpose(b2, -1, -2)));
+        return vx__done(&s, a->ndim == 1 && ga ? vx_squeeze(vx__keep(&s, ga), -2) : ga);
+    }
+    VxTensor *gb = vx_matmul(vx__keep(&s, vx_transpose(a2, -1, -2)), gf);
+    return vx__done(&s, b->ndim == 1 && gb ? vx_squeeze(vx__keep(&s, gb), -1) : gb);
 }
 
 /* Shapes of the expanded operands and of the result; -1 on mismatch. */
@@ -85,8 +117,20 @@ VxTensor *vx_matmul(VxTensor *a, VxTensor *b)
     }
     VxTensor *a2, *b2;
     vx_no_grad_push();
-    as_matrices(a, b, &a2, &b2);
-    VxTensor *out = a2 && b2 ? product(a, b, a2, b2) : NULL;
+    VxTensor *af = a->ndim > 2 && b->ndim == 2 ? fold_rows(a) : NULL, *out;
+    if (af) {                               /* [.., k] @ [k, n]: one GEMM of the rows */
+        int64_t so[VX_MAX_DIMS];
+        memcpy(so, a->shape, sizeof so);
+        so[a->ndim - 1] = b->shape[1];
+        VxTensor *o2 = vx_matmul(af, b);
+        out = o2 ? vx_reshape(o2, so, a->ndim) : NULL;
+        vx_tensor_release(o2);
+        a2 = b2 = NULL;
+        vx_tensor_release(af);
+    } else {
+        as_matrices(a, b, &a2, &b2);
+        out = a2 && b2 ? product(a, b, a2, b2) : NULL;
+    }
     vx_no_grad_pop();
     vx_tensor_release(a2);
     vx_tensor_release(b2);

@@ -227,7 +227,8 @@ int vx_tensor_fprint(const VxTensor *t, FILE *f);            /* plus a newline *
 
 /* ---- elementwise ops ------------------------------------------------------------
  * Binary ops broadcast; the result dtype is vx_dtype_promote of the inputs
- * (div and pow of integers give f32, like torch's true division).  The
+ * (div of integers gives f32, like torch's true division; pow of integers
+ * stays integer, as torch's).  The
  * `_s` forms take a scalar that, like a Python number in torch, does not
  * widen a tensor of the same kind (f16 tensor * 2.5 stays f16; i32 * 2.5
  * gives f32).  Comparisons give bool and are not differentiable. */

@@ -61,7 +61,7 @@ VxTensor *vx_arange(double start, double end, double step, VxDtype dtype)
 static double gen_linspace(int64_t i, void *ctx)
 {
     double *p = ctx;
-    return i == (int64_t)p[2] - 1 ? p[3] : p[0] + (double)i * p[1];
+    return i > 0 && i == (int64_t)p[2] - 1 ? p[3] : p[0] + (double)i * p[1];
 }
 
 VxTensor *vx_linspace(double start, double end, int64_t steps, VxDtype dtype)

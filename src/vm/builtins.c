@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 #include <time.h>
 
@@ -93,6 +94,27 @@ static int b_split(Vm *vm, const VxValue *a, VxValue *out)
     for (const char *hit; (hit = find(s, at, sep)); at = (uint32_t)(hit - s->data) + sep->len)
         push_piece(vm, &r, &t, s->data + at, (size_t)(hit - s->data) - at);
     push_piece(vm, &r, &t, s->data + at, s->len - at);
+    vx_heap_free(&vm->heap, t.slot, sizeof(VxStr *) * nslots);
+    out->a = r;
+    return 0;
+}
+
+/* The characters (UTF-8 code points) of s, each a string; `for c in s`
+ * loops over them.  Equal characters share one string, as split's pieces. */
+static int b_chars(Vm *vm, const VxValue *a, VxValue *out)
+{
+    const VxStr *s = a[0].s;
+    uint32_t nslots = 16;
+    while (nslots < 256 && nslots < s->len) nslots *= 2;
+    Pieces t = { vx_heap_alloc(&vm->heap, sizeof(VxStr *) * nslots), nslots - 1, 0 };
+    memset(t.slot, 0, sizeof(VxStr *) * nslots);
+    VxArr *r = vm_new_arr(vm, s->len < 4 ? 4 : s->len, VX_PUT_STR);
+    for (uint32_t b = 0; b < s->len;) {
+        uint32_t e = b + 1;
+        while (e < s->len && ((unsigned char)s->data[e] & 0xC0) == 0x80) e++;
+        push_piece(vm, &r, &t, s->data + b, e - b);
+        b = e;
+    }
     vx_heap_free(&vm->heap, t.slot, sizeof(VxStr *) * nslots);
     out->a = r;
     return 0;
@@ -340,9 +362,9 @@ static int b_sort(Vm *vm, const VxValue *a, VxValue *out)
     VxArr *r = copy_array(vm, a[0].a);
     int k = r->elem_kind;
     int (*cmp)(const void *, const void *) =
-        k == VX_PUT_F64 ? cmp_f64 : k == VX_PUT_F32 ? cmp_f32 : k == VX_PUT_STR ? cmp_str
+        k == VX_PUT_F64 ? cmp_f64 : k == VX_PUT_F32 || k == VX_PUT_F16 || k == VX_PUT_BF16 ? cmp_f32 : k == VX_PUT_STR ? cmp_str
         : vx_int_signed((VxIntKind)(k - VX_PUT_INT)) ? cmp_i64 : cmp_u64;
-    if (k == VX_PUT_ARR || k == VX_PUT_REC) vm_sort_values(r->items, r->len, k);   /* tuples, records, arrays */
+    if (k == VX_PUT_ARR || k == VX_PUT_REC || vm_kind_wide(k)) vm_sort_values(r->items, r->len, k);   /* tuples, records, arrays, boxed */
     else if (r->len > 1) qsort(r->items, r->len, sizeof(VxValue), cmp);
     out->a = r;
     return 0;
@@ -414,6 +436,18 @@ static int b_rand(Vm *vm, const VxValue *a, VxValue *out)
 {
     (void)a;
     out->f = (double)(next_u64(vm) >> 11) * 0x1.0p-53;
+    return 0;
+}
+
+/* Standard normal (mean 0, deviation 1) by Box-Muller from two draws of
+ * rand(): sqrt(-2 ln(1 - u1)) * cos(2 pi u2); 1 - u1 is in (0, 1], so the
+ * logarithm is finite.  One value per call (the sine partner is not kept,
+ * so each call consumes exactly two draws). */
+static int b_rand_normal(Vm *vm, const VxValue *a, VxValue *out)
+{
+    (void)a;
+    double u1 = (double)(next_u64(vm) >> 11) * 0x1.0p-53, u2 = (double)(next_u64(vm) >> 11) * 0x1.0p-53;
+    out->f = sqrt(-2.0 * log(1.0 - u1)) * cos(2.0 * 3.141592653589793 * u2);
     return 0;
 }
 

@@ -59,6 +59,8 @@ void vx_program_free(VxProgram *p)
     free(p->strings);
     for (int i = 0; i < p->narrays; i++) { free(p->arrays[i]->items); free(p->arrays[i]); }
     free(p->arrays);
+    for (int i = 0; i < p->nwides; i++) free(p->wides[i]);
+    free(p->wides);
     for (int i = 0; i < p->ndescs; i++) {
         free(p->descs[i]->field_names);
         free(p->descs[i]->kinds);

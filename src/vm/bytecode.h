@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "../front/source.h"
+#include "num.h"
 
 typedef enum VxOp {
 #define OP(name, semantics) VX_OP_##name,
@@ -52,10 +53,13 @@ typedef union VxValue {
     const struct VxRecDesc *d;
     struct VxClosure *fn;
     struct VxMap *m;
+    struct VxTensorObj *tn;
+    struct VxWideInt *w;
     VxObj *o;
 } VxValue;
 
-typedef enum VxObjKind { VX_OBJ_STR = 1, VX_OBJ_ARR, VX_OBJ_REC, VX_OBJ_DESC, VX_OBJ_CLOSURE, VX_OBJ_MAP } VxObjKind;
+typedef enum VxObjKind { VX_OBJ_STR = 1, VX_OBJ_ARR, VX_OBJ_REC, VX_OBJ_DESC, VX_OBJ_CLOSURE, VX_OBJ_MAP, VX_OBJ_WIDE,
+                        VX_OBJ_TENSOR } VxObjKind;
 
 /* An immutable UTF-8 string (while being built by format, `cap` > len).
  * hash: its hash as a map key (map.c), 0 until computed; set only once
@@ -66,6 +70,14 @@ typedef struct VxStr {
     uint32_t hash;
     char data[];                      /* NUL-terminated too */
 } VxStr;
+
+/* An i128, u128 or u256 value: boxed, since a register holds 8 bytes, and
+ * immutable, so it is shared, never copied; arithmetic makes a new one.
+ * Its kind is static (an instruction's t byte, a container's print kind). */
+typedef struct VxWideInt {
+    VxObj h;
+    VxWide v;                         /* normalised for its kind (num.h) */
+} VxWideInt;
 
 /* A growable array.  Its items live in a separate block, so the array
  * object never moves (registers keep pointing at it) when it grows.
@@ -125,10 +137,24 @@ typedef struct VxMap {
     int32_t *index;
 } VxMap;
 
+/* A tensor (tensor_vm.c): the VM object owns one reference to the
+ * library's VxTensor, released with it, so the tensor's memory goes the
+ * moment the last Vortex reference drops.  The live ones are linked
+ * (prev, next) so that a runtime error, which frees the VM's heap at
+ * once, can release their tensors too. */
+struct VxTensor;
+typedef struct VxTensorObj {
+    VxObj h;
+    struct VxTensor *t;
+    struct VxTensorObj *prev, *next;
+} VxTensorObj;
+
 /* Print kinds (the `t` byte of PUT). */
-typedef enum VxPutKind { VX_PUT_INT = 0, VX_PUT_F64 = 32, VX_PUT_F32, VX_PUT_BOOL, VX_PUT_STR, VX_PUT_UNIT, VX_PUT_ARR,
-                        VX_PUT_REC, VX_PUT_FN, VX_PUT_MAP } VxPutKind;
-/* VX_PUT_INT + k prints an integer of kind k (VX_I8 .. VX_USIZE). */
+typedef enum VxPutKind { VX_PUT_INT = 0, VX_PUT_F64 = 32, VX_PUT_F32, VX_PUT_F16, VX_PUT_BF16, VX_PUT_BOOL, VX_PUT_STR,
+                        VX_PUT_UNIT, VX_PUT_ARR, VX_PUT_REC, VX_PUT_FN, VX_PUT_MAP, VX_PUT_TENSOR } VxPutKind;
+/* VX_PUT_INT + k prints an integer of kind k (VX_I8 .. VX_USIZE); for
+ * i128, u128 and u256 the value is a VxWideInt.  F16 and BF16 values are
+ * held as the f32 of the same value. */
 
 /* FMTPUT's C is 0xFFFF (plain `{}`) or a constant packing the spec of
  * `{:[fill][<^>][width][.prec][e]}`: bits 0-15 precision (VX_FMT_NOPREC:
@@ -168,6 +194,8 @@ typedef struct VxProgram {
     int nstrings;
     struct VxArr **arrays;            /* owned constant arrays (`const K: [u32; 64] = [...]`), immortal */
     int narrays;
+    VxWideInt **wides;                /* owned wide integer constants, immortal */
+    int nwides;
 } VxProgram;
 
 const char *vx_op_name(VxOp op);

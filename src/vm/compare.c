@@ -21,7 +21,11 @@ static int cmp_float(double a, double b, bool total)
 int vm_values_compare(VxValue a, VxValue b, int kind, bool total)
 {
     if (kind == VX_PUT_F64) return cmp_float(a.f, b.f, total);
-    if (kind == VX_PUT_F32) return cmp_float(a.f32, b.f32, total);
+    if (kind == VX_PUT_F32 || kind == VX_PUT_F16 || kind == VX_PUT_BF16) return cmp_float(a.f32, b.f32, total);
+    if (vm_kind_wide(kind)) {                          /* normalised: compare as 256-bit values of the signedness */
+        VxIntType t = { 256, vx_int_signed((VxIntKind)(kind - VX_PUT_INT)) };
+        return vx_wide_cmp(a.w->v, b.w->v, t);
+    }
     if (kind == VX_PUT_STR) {
         int c = memcmp(a.s->data, b.s->data, a.s->len < b.s->len ? a.s->len : b.s->len);
         return c ? (c > 0) - (c < 0) : (a.s->len > b.s->len) - (a.s->len < b.s->len);

@@ -75,6 +75,18 @@ int string_const(Comp *c, const char *s, uint32_t n)
     return add_const(c, v);
 }
 
+/* An immortal boxed integer, owned by the program. */
+int wide_const(Comp *c, VxWide v)
+{
+    VxWideInt *w = vx_xmalloc(sizeof *w);
+    memset(&w->h, 0, sizeof w->h);                /* rc 0: immortal */
+    w->h.kind = VX_OBJ_WIDE;
+    w->v = v;
+    vx_vec_push(&c->wides, w);
+    VxValue k = { .w = w };
+    return add_const(c, k);
+}
+
 int alloc_reg(Comp *c, VxNode *at)
 {
     if (c->freereg >= MAX_REGS) { unsupported(c, at, "a function this large"); return 0; }
@@ -240,6 +252,7 @@ CLoop *push_loop(Comp *c, VxNode *at, const char *label, int dst)
     l->dst = dst;
     l->level = c->freereg;
     l->scope_locals = c->locals.len;
+    l->no_grad = c->no_grad;
     return l;
 }
 
@@ -314,14 +327,22 @@ static void for_range(Comp *c, VxNode *e)
 {
     VxNode *range = e->u.for_.iter, *pat = e->u.for_.pat;
     int ik = VX_I64;
-    if (range->kind != VX_N_RANGE || !range->u.range.lo || !range->u.range.hi) { unsupported(c, e, "`for` over this value"); return; }
-    if (node_kind(c, range->u.range.lo, &ik) != K_INT) { unsupported(c, e, "`for` over this range"); return; }
+    bool lit = range->kind == VX_N_RANGE;
+    if (lit && (!range->u.range.lo || !range->u.range.hi)) { unsupported(c, e, "`for` over this value"); return; }
+    if (kind_of(c, elem_type(c, range), &ik) != K_INT) { unsupported(c, e, "`for` over this range"); return; }
     if (pat->kind != VX_N_PAT_IDENT && pat->kind != VX_N_PAT_WILD) { unsupported(c, pat, "this loop pattern"); return; }
     int save = c->freereg, nlocals = c->locals.len;
     int i = alloc_reg(c, e), end = alloc_reg(c, e), test = alloc_reg(c, e);
-    expr_to(c, range->u.range.lo, i);
-    expr_to(c, range->u.range.hi, end);
-    bool uns = !vx_int_signed((VxIntKind)ik), incl = range->u.range.inclusive;
+    if (lit) {
+        expr_to(c, range->u.range.lo, i);
+        expr_to(c, range->u.range.hi, end);
+    } else {                                          /* a Range value: its start and end, read once */
+        int r = expr(c, range);
+        emit(c, e, VX_OP_GETF, 0, i, r, 0);
+        emit(c, e, VX_OP_GETF, 0, end, r, 1);
+        release_to(c, e, test + 1);
+    }
+    bool uns = !vx_int_signed((VxIntKind)ik), incl = lit && range->u.range.inclusive;
     if (ik == VX_I64) { for_range_i64(c, e, i, end, test, incl); c->locals.len = nlocals; release_to(c, e, save); return; }
     int top = c->code.len;
     emit(c, e, incl ? (uns ? VX_OP_LE_U64 : VX_OP_LE_I64) : (uns ? VX_OP_LT_U64 : VX_OP_LT_I64), 0, test, i, end);
@@ -362,11 +383,13 @@ void jump(Comp *c, VxNode *e)
             int save = c->freereg, t = alloc_reg(c, e);
             expr_to(c, e->u.jump.value, t);           /* a copy of a local is retained: t owns it */
             release_on_exit(c, e, 0, t);
+            ct_no_grad_exit(c, e, 0);
             emit(c, e, VX_OP_RET, 0, t, 0, 0);
             c->freereg = save;
         } else {
             if (e->u.jump.value) discard(c, e->u.jump.value);
             release_on_exit(c, e, 0, -1);
+            ct_no_grad_exit(c, e, 0);
             emit(c, e, VX_OP_RET0, 0, 0, 0, 0);
         }
         return;
@@ -378,6 +401,7 @@ void jump(Comp *c, VxNode *e)
         else discard(c, e->u.jump.value);
     }
     release_on_exit(c, e, l->level, -1);
+    ct_no_grad_exit(c, e, l->no_grad);
     int pc = emit_jump(c, e, VX_OP_JMP, 0);
     if (e->kind == VX_N_BREAK) vx_vec_push(&l->breaks, pc);
     else vx_vec_push(&l->continues, pc);
@@ -425,6 +449,16 @@ static void for_array(Comp *c, VxNode *e)
 {
     int save = c->freereg;
     for_elements(c, e, expr(c, e->u.for_.iter), elem_type(c, e->u.for_.iter), save);
+}
+
+/* for ch in s: over the characters, each a string (`chars(s)`). */
+static void for_chars(Comp *c, VxNode *e)
+{
+    int save = c->freereg, s = expr(c, e->u.for_.iter), arr = alloc_reg(c, e);
+    emit(c, e, VX_OP_CALLB, 0, arr, s, vx_builtin_find("chars", 1));
+    c->owned[arr] = true;
+    VxType *str = vx_t_str(vx_sema_types(c->sema));
+    for_elements(c, e, arr, str, save);
 }
 
 /* for (k, v) in m: over the (key, value) pairs in insertion order, taken
@@ -487,17 +521,21 @@ void expr_to(Comp *c, VxNode *e, int dst)
     case VX_N_WHILE: while_loop(c, e); return;
     case VX_N_LOOP: loop_expr(c, e, dst); return;
     case VX_N_FOR:
-        if (e->u.for_.iter->kind == VX_N_RANGE) for_range(c, e);
+        if (e->u.for_.iter->kind == VX_N_RANGE || is_range(c, e->u.for_.iter->type)) for_range(c, e);
         else if (node_kind(c, e->u.for_.iter, NULL) == K_ARR) for_array(c, e);
+        else if (node_kind(c, e->u.for_.iter, NULL) == K_STR) for_chars(c, e);
         else if (node_kind(c, e->u.for_.iter, NULL) == K_MAP) for_map(c, e);
         else unsupported(c, e, "`for` over this value");
         return;
     case VX_N_ARRAY: array_lit(c, e, dst); return;
     case VX_N_STRUCT_LIT: struct_lit(c, e, dst); return;
+    case VX_N_RANGE: range_value(c, e, dst); return;
     case VX_N_PATH:
         if (!variant_value(c, e, dst)) unsupported(c, e, "this path");
         return;
-    case VX_N_FIELD_ACCESS: field_get(c, e, e->u.field_access.expr, struct_field_index(c, e->u.field_access.expr, e->u.field_access.name), dst); return;
+    case VX_N_NO_GRAD: ct_no_grad(c, e, dst); return;
+    case VX_N_FIELD_ACCESS: if (ct_field(c, e, dst)) return;
+        field_get(c, e, e->u.field_access.expr, struct_field_index(c, e->u.field_access.expr, e->u.field_access.name), dst); return;
     case VX_N_TUPLE_INDEX: field_get(c, e, e->u.tuple_index.expr, (int)e->u.tuple_index.index, dst); return;
     case VX_N_ARRAY_REPEAT: array_repeat(c, e, dst); return;
     case VX_N_INDEX: index_expr(c, e, dst); return;
@@ -711,6 +749,8 @@ VxProgram *vx_compile(VxSema *sema, const VxSource *src, VxNode *file, VxDiags *
     p->nstrings = c.strings.len;
     p->arrays = c.arrays.data;
     p->narrays = c.arrays.len;
+    p->wides = c.wides.data;
+    p->nwides = c.wides.len;
     p->descs = c.descs.data;
     p->ndescs = c.descs.len;
     bool failed = c.failed;

@@ -34,6 +34,38 @@ static const struct { const char *name; VxMathFn fn; } math_fns[] = {
     {"floor", VX_MATH_FLOOR}, {"ceil", VX_MATH_CEIL}, {"round", VX_MATH_ROUND}, {"abs", VX_MATH_ABS},
 };
 
+/* dst := t ? yes(y) : no(n), yes and no one-operand instructions (yes
+ * with type byte yt). */
+static void choose(Comp *c, VxNode *at, int t, VxOp yes, int yt, int y, VxOp no, int n, int dst)
+{
+    int to_no = emit_jump(c, at, VX_OP_JMPIFNOT, t);
+    emit(c, at, yes, yt, dst, y, 0);
+    int to_end = emit_jump(c, at, VX_OP_JMP, 0);
+    patch_here(c, to_no);
+    emit(c, at, no, 0, dst, n, 0);
+    patch_here(c, to_end);
+}
+
+/* abs(x) on an integer: x < 0 ? -x : x, the negation checked (abs of
+ * the type's minimum overflows, as in Rust); unsigned x is itself. */
+static bool int_abs(Comp *c, VxNode *call, int dst)
+{
+    int ik = VX_I64;
+    node_kind(c, call, &ik);
+    if (vx_int_bits((VxIntKind)ik) > 64) return false;
+    int save = c->freereg, x = expr(c, call->u.call.args.items[0]);
+    if (!vx_int_signed((VxIntKind)ik)) {
+        emit(c, call, VX_OP_MOVE, 0, dst, x, 0);
+    } else {
+        int t = alloc_reg(c, call);
+        load_int(c, call, t, 0);
+        emit(c, call, VX_OP_LT_I64, 0, t, x, t);
+        choose(c, call, t, ik == VX_I64 ? VX_OP_NEG_I64 : VX_OP_NEG_INT, ik, x, VX_OP_MOVE, x, dst);
+    }
+    release_to(c, call, save);
+    return true;
+}
+
 /* A placeholder's spec `:[fill][<^>][width][.prec][e]` (between p and
  * end), packed as the VM reads it (VX_FMT_* in bytecode.h). */
 static bool parse_spec(const char *p, const char *end, int64_t *out)
@@ -116,7 +148,7 @@ static void format_call(Comp *c, VxNode *call, int dst)
 
 /* The end of an Option-valued sequence: dst := Some(R[v]) on the path
  * that reaches here, None on the path that jumped from to_none. */
-static void finish_option(Comp *c, VxNode *at, VxType *t, int v, int dst, int to_none)
+void finish_option(Comp *c, VxNode *at, VxType *t, int v, int dst, int to_none)
 {
     emit(c, at, VX_OP_NEWREC, 0, dst, v, desc_const(c, t, 0));
     int to_end = emit_jump(c, at, VX_OP_JMP, 0);
@@ -177,18 +209,46 @@ static bool hashmap_new(Comp *c, VxNode *call, VxDecl *d, int dst)
     return true;
 }
 
-/* hashmap_get(m, k): Some(a copy of the value) or None. */
+/* hashmap_get(m, k) and m.get(k) (argv: the map and the key): Some(a
+ * copy of the value) or None. */
+static bool map_get(Comp *c, VxNode *at, VxNode **argv, int dst)
+{
+    VxType *t = ctype(c, at->type);
+    if (kind_of(c, t, NULL) != K_REC || node_kind(c, argv[0], NULL) != K_MAP || argv[1]->kind == VX_N_NAMED_ARG) return false;
+    int save = c->freereg;
+    int base = args_to_regs(c, argv, 2);
+    option_of_builtins(c, at, t, base, "hashmap_contains", 2, "map_value", 2, dst);
+    release_to(c, at, save);
+    return true;
+}
+
 static bool hashmap_get(Comp *c, VxNode *call, VxDecl *d, int dst)
 {
     VxNodeList args = call->u.call.args;
-    if (strcmp(d->name, "hashmap_get") != 0 || args.len != 2) return false;
-    VxType *t = ctype(c, call->type);
-    if (kind_of(c, t, NULL) != K_REC || node_kind(c, args.items[0], NULL) != K_MAP) return false;
-    int save = c->freereg;
-    int base = args_to_regs(c, args.items, 2);
-    option_of_builtins(c, call, t, base, "hashmap_contains", 2, "map_value", 2, dst);
-    release_to(c, call, save);
-    return true;
+    return strcmp(d->name, "hashmap_get") == 0 && args.len == 2 && map_get(c, call, args.items, dst);
+}
+
+/* The map methods that read: m.get(k), m.contains(k), m.keys(),
+ * m.values(), m.len() (the functions hashmap_get ... hashmap_len). */
+bool map_method(Comp *c, VxNode *e, int dst)
+{
+    static const char *const names[][2] = {
+        { "contains", "hashmap_contains" }, { "keys", "hashmap_keys" }, { "values", "hashmap_values" }, { "len", "hashmap_len" },
+    };
+    VxNode *recv = e->u.method.recv;
+    VxNodeList args = e->u.method.args;
+    if (node_kind(c, recv, NULL) != K_MAP || args.len > 1) return false;
+    VxNode *argv[2] = { recv, args.len ? args.items[0] : NULL };
+    if (strcmp(e->u.method.name, "get") == 0 && args.len == 1) return map_get(c, e, argv, dst);
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        int id = vx_builtin_find(names[i][1], 1 + args.len);
+        if (strcmp(e->u.method.name, names[i][0]) != 0 || id < 0) continue;
+        int save = c->freereg;
+        emit(c, e, VX_OP_CALLB, 0, dst, args_to_regs(c, argv, 1 + args.len), id);
+        release_to(c, e, save);
+        return true;
+    }
+    return false;
 }
 
 /* m = hashmap_insert(m, k, v) and m = hashmap_remove(m, k): in place on
@@ -222,24 +282,20 @@ static bool min_max_pow(Comp *c, VxNode *call, VxDecl *d, int dst)
     if ((!is_min && !is_max && !is_pow) || args.len != 2) return false;
     int ik = VX_I64;
     VKind k = node_kind(c, args.items[0], &ik);
-    bool uns = k == K_INT && !vx_int_signed((VxIntKind)ik);
-    VxOp lt = k == K_INT ? (uns ? VX_OP_LT_U64 : VX_OP_LT_I64) : k == K_F64 ? VX_OP_LT_F64 : k == K_F32 ? VX_OP_LT_F32
-            : k == K_STR ? VX_OP_LT_STR : k == K_ARR || k == K_REC ? VX_OP_LT_OBJ : VX_OP_COUNT;
-    if (lt == VX_OP_COUNT || (is_pow && k != K_F64 && k != K_F32)) return false;
+    VxOp lt = k == K_BOOL ? VX_OP_COUNT : compare_op(k, ik, 1);
+    if (lt == VX_OP_COUNT && (k == K_ARR || k == K_REC)) lt = VX_OP_LT_OBJ;
+    if (lt == VX_OP_COUNT || (is_pow && k != K_F64 && k != K_F32 && k != K_HALF)) return false;
     int save = c->freereg;
     int a = expr(c, args.items[0]), b = expr(c, args.items[1]);
     if (is_pow) {
-        emit(c, call, k == K_F64 ? VX_OP_POW_F64 : VX_OP_POW_F32, 0, dst, a, b);
+        int pt;
+        VxOp pop = arith_op(TK_STARSTAR, k, ik, &pt);
+        emit(c, call, pop, pt, dst, a, b);
     } else {                                          /* min: b < a ? b : a;  max: a < b ? b : a */
         int t = alloc_reg(c, call);
-        emit(c, call, lt, lt == VX_OP_LT_OBJ ? put_kind(c, args.items[0]) : 0, t, is_min ? b : a, is_min ? a : b);
+        emit(c, call, lt, lt == VX_OP_LT_OBJ ? put_kind(c, args.items[0]) : ik, t, is_min ? b : a, is_min ? a : b);
         VxOp mv = is_obj_kind(k) ? VX_OP_MOVE_OBJ : VX_OP_MOVE;
-        int to_a = emit_jump(c, call, VX_OP_JMPIFNOT, t);
-        emit(c, call, mv, 0, dst, b, 0);
-        int to_end = emit_jump(c, call, VX_OP_JMP, 0);
-        patch_here(c, to_a);
-        emit(c, call, mv, 0, dst, a, 0);
-        patch_here(c, to_end);
+        choose(c, call, t, mv, 0, b, mv, a, dst);
     }
     release_to(c, call, save);
     return true;
@@ -262,7 +318,7 @@ static bool pairs_call(Comp *c, VxNode *call, VxDecl *d, int dst)
 }
 
 /* wrapping_add(a, b) ... saturating_mul, and checked_add ... checked_div
- * (Some(the exact result) or None): integers up to 64 bits. */
+ * (Some(the exact result) or None), on every integer kind. */
 static bool int_arith_call(Comp *c, VxNode *call, VxDecl *d, int dst)
 {
     static const char *const modes[] = { "wrapping_", "saturating_", "checked_" };
@@ -274,17 +330,21 @@ static bool int_arith_call(Comp *c, VxNode *call, VxDecl *d, int dst)
         if (strncmp(d->name, modes[m], strlen(modes[m])) == 0)
             for (int o = 0; o < 4; o++) if (strcmp(d->name + strlen(modes[m]), ops[o]) == 0) { mode = m; op = o; }
     int ik = VX_I64;
-    if (mode < 0 || args.len != 2 || node_kind(c, args.items[0], &ik) != K_INT) return false;
+    VKind k = mode < 0 || args.len != 2 ? K_OTHER : node_kind(c, args.items[0], &ik);
+    if (k != K_INT && k != K_WIDE) return false;
+    bool wide = k == K_WIDE;
     int save = c->freereg;
-    int a = expr(c, args.items[0]), b = expr(c, args.items[1]), t = ik | op << 5;
+    int a = expr(c, args.items[0]), b = expr(c, args.items[1]), t = wide ? ik | op << 4 : ik | op << 5;
     if (mode < 2) {
-        emit(c, call, mode == 0 ? VX_OP_WRAP_ARITH : VX_OP_SAT_ARITH, t, dst, a, b);
+        if (wide) emit(c, call, VX_OP_HELPER_W, t | (mode + 1) << 6, dst, a, b);
+        else emit(c, call, mode == 0 ? VX_OP_WRAP_ARITH : VX_OP_SAT_ARITH, t, dst, a, b);
     } else {
         VxType *ot = ctype(c, call->type);
-        int ok = alloc_reg(c, call), v = alloc_reg(c, call);
-        emit(c, call, VX_OP_FITS_ARITH, t, ok, a, b);
+        int ok = alloc_reg(c, call), v = alloc_reg(c, call), at;
+        emit(c, call, wide ? VX_OP_HELPER_W : VX_OP_FITS_ARITH, t, ok, a, b);
         int to_none = emit_jump(c, call, VX_OP_JMPIFNOT, ok);
-        emit(c, call, arith_op(toks[op], K_INT, ik), ik, v, a, b);     /* cannot fail now */
+        VxOp aop = arith_op(toks[op], k, ik, &at);
+        emit(c, call, aop, at, v, a, b);              /* cannot fail now */
         finish_option(c, call, ot, v, dst, to_none);
     }
     release_to(c, call, save);
@@ -301,7 +361,7 @@ static bool c_builtin_call(Comp *c, VxNode *call, VxDecl *d, int dst)
     for (int i = 0; i < args.len; i++) if (args.items[i]->kind == VX_N_NAMED_ARG) return false;
     if (strcmp(d->name, "sort") == 0) {               /* what sema lets be Ord: numbers, strings, tuples, arrays, records */
         VKind k = kind_of(c, elem_type(c, args.items[0]), NULL);
-        if (k != K_INT && k != K_F64 && k != K_F32 && k != K_STR && k != K_ARR && k != K_REC) {
+        if (k != K_INT && k != K_WIDE && k != K_F64 && k != K_F32 && k != K_HALF && k != K_STR && k != K_ARR && k != K_REC) {
             unsupported(c, call, "sorting arrays of this type");
             return true;
         }
@@ -339,11 +399,13 @@ static void eprint_call(Comp *c, VxNode *call, int dst)
 static bool assert_eq_call(Comp *c, VxNode *call, int dst)
 {
     VxNodeList args = call->u.call.args;
-    VKind k = node_kind(c, args.items[0], NULL);
-    if (args.len != 2 || (k != K_INT && k != K_BOOL && k != K_F64 && k != K_F32 && k != K_STR)) return false;
+    int ik = VX_I64;
+    VKind k = node_kind(c, args.items[0], &ik);
+    VxOp eq = compare_op(k, ik, 0);
+    if (args.len != 2 || eq == VX_OP_COUNT) return false;
     int save = c->freereg;
     int a = expr(c, args.items[0]), b = expr(c, args.items[1]), t = alloc_reg(c, call);
-    emit(c, call, k == K_F64 ? VX_OP_EQ_F64 : k == K_F32 ? VX_OP_EQ_F32 : k == K_STR ? VX_OP_EQ_STR : VX_OP_EQ_I64, 0, t, a, b);
+    emit(c, call, eq, ik, t, a, b);
     int to_ok = emit_jump(c, call, VX_OP_JMPIF, t);
     int pk = put_kind(c, args.items[0]);
     emit(c, call, VX_OP_FMTNEW, 0, t, 0, 0);
@@ -366,6 +428,7 @@ static bool assert_eq_call(Comp *c, VxNode *call, int dst)
 static bool builtin_call(Comp *c, VxNode *call, VxDecl *d, int dst)
 {
     VxNodeList args = call->u.call.args;
+    if (ct_call(c, call, d, dst)) return true;
     if (args.len >= 1 && array_hof(c, call, d->name, args.items[0], args.items + 1, args.len - 1, dst)) return true;
     if (option_ctor(c, call, d, dst)) return true;
     if (try_parse_call(c, call, d, dst)) return true;
@@ -421,12 +484,17 @@ static bool builtin_call(Comp *c, VxNode *call, VxDecl *d, int dst)
         release_to(c, call, save);
         return true;
     }
+    if (strcmp(d->name, "abs") == 0 && args.len == 1 && node_kind(c, call, NULL) == K_INT) return int_abs(c, call, dst);
     for (size_t i = 0; i < sizeof math_fns / sizeof math_fns[0]; i++) {
         if (strcmp(d->name, math_fns[i].name) != 0 || args.len != 1) continue;
-        VKind k = node_kind(c, call, NULL);
-        if (k != K_F64 && k != K_F32) break;
+        int ik = VX_I64;
+        VKind k = node_kind(c, call, &ik);
+        bool iabs = math_fns[i].fn == VX_MATH_ABS && (k == K_INT || k == K_WIDE);
+        if (k != K_F64 && k != K_F32 && k != K_HALF && !iabs) break;
+        VxOp op = iabs ? VX_OP_ABS_INT : k == K_F64 ? VX_OP_MATH_F64 : k == K_F32 ? VX_OP_MATH_F32 : VX_OP_MATH_H;
+        int fn = (int)math_fns[i].fn, t = iabs ? ik : k == K_HALF ? ik | fn << 1 : fn;
         int save = c->freereg;
-        emit(c, call, k == K_F64 ? VX_OP_MATH_F64 : VX_OP_MATH_F32, math_fns[i].fn, dst, expr(c, args.items[0]), 0);
+        emit(c, call, op, t, dst, expr(c, args.items[0]), 0);
         release_to(c, call, save);
         return true;
     }
@@ -583,6 +651,25 @@ static bool user_method_call(Comp *c, VxNode *e, int dst)
     return true;
 }
 
+/* Type::method(x, args) and Trait::method(x, args): x.method(args), the
+ * method found from x's concrete type. */
+static void method_as_function(Comp *c, VxNode *e, VxDecl *d, int dst)
+{
+    VxNodeList args = e->u.call.args;
+    if (!args.len || args.items[0]->kind == VX_N_NAMED_ARG) { unsupported(c, e, "this call of a method"); return; }
+    VxNode *recv = args.items[0];
+    VxType *targs[64];
+    int ntargs = 0;
+    VxDecl *m = method_instance(c, e, deref_type(c, recv->type), d->name, targs, &ntargs);
+    if (c->failed) return;
+    if (!m || !m->node->u.fn.body) { unsupported(c, e, "this call of a builtin or trait method as a function"); return; }
+    VxNode *argv[64];
+    VxNodeList rest = { args.items + 1, args.len - 1 };
+    argv[0] = recv;
+    if (m->nparams > 64 || !match_args(c, e, rest, m, 1, argv)) return;
+    emit_call(c, e, m, targs, ntargs, argv, dst);
+}
+
 /* The concrete type arguments of a call to generic function d. */
 static bool instance_args(Comp *c, VxNode *e, VxDecl *d, VxType **out, int *n)
 {
@@ -625,7 +712,7 @@ void call(Comp *c, VxNode *e, int dst)
         }
         return;
     }
-    if (d->impl) { unsupported(c, e, "calls of methods as functions (`Type::method(x)`); write `x.method()`"); return; }
+    if (d->impl) { method_as_function(c, e, d, dst); return; }
     VxType *targs[64];
     int ntargs = 0;
     if (d->ngenerics && !instance_args(c, e, d, targs, &ntargs)) return;
@@ -710,27 +797,11 @@ static bool option_ctor(Comp *c, VxNode *call, VxDecl *d, int dst)
     return false;
 }
 
-/* a.pop() on a variable: Some(the last element), removed, or None. */
-static void array_pop(Comp *c, VxNode *e, int dst)
-{
-    VxNode *recv = e->u.method.recv;
-    if (assigns_capture(c, recv)) return;
-    int a = local_of(c, recv);
-    VxType *t = ctype(c, e->type);
-    if (a < 0 || kind_of(c, t, NULL) != K_REC) { unsupported(c, recv, "pop from this value"); return; }
-    int save = c->freereg, n = alloc_reg(c, e), v = alloc_reg(c, e);
-    emit(c, e, VX_OP_ALEN, 0, n, a, 0);
-    int to_none = emit_jump(c, e, VX_OP_JMPIFNOT, n);
-    emit(c, e, VX_OP_APOP, 0, v, a, 0);
-    finish_option(c, e, t, v, dst, to_none);
-    c->freereg = save;
-}
-
 /* Builtin methods on arrays and strings: a.push(x), a.len(), s.len(). */
 void method_call(Comp *c, VxNode *e, int dst)
 {
-    if (user_method_call(c, e, dst)) return;
-    if (option_method(c, e, dst)) return;
+    if (user_method_call(c, e, dst) || ct_method(c, e, dst)) return;
+    if (option_method(c, e, dst) || map_method(c, e, dst) || mutating_method(c, e, dst)) return;
     if (array_hof(c, e, e->u.method.name, e->u.method.recv, e->u.method.args.items, e->u.method.args.len, dst)) return;
     VxNode *recv = e->u.method.recv;
     VKind k = node_kind(c, recv, NULL);
@@ -739,23 +810,12 @@ void method_call(Comp *c, VxNode *e, int dst)
     int save = c->freereg;
     if (strcmp(m, "len") == 0 && args.len == 0 && (k == K_ARR || k == K_STR)) {
         emit(c, e, k == K_ARR ? VX_OP_ALEN : VX_OP_STRLEN, 0, dst, expr(c, recv), 0);
-    } else if (k == K_ARR && args.len == 0 && strcmp(m, "pop") == 0) {
-        array_pop(c, e, dst);
-        return;
     } else if (k == K_ARR && ((args.len == 0 && (strcmp(m, "reverse") == 0 || strcmp(m, "clone") == 0)) ||
                               (args.len == 1 && strcmp(m, "contains") == 0))) {
         VxNode *argv[2] = { recv, args.len ? args.items[0] : NULL };
         if (strcmp(m, "clone") == 0) expr_to(c, recv, dst);       /* a value: the copy is the array itself */
         else emit(c, e, VX_OP_CALLB, 0, dst, args_to_regs(c, argv, 1 + args.len),
                   vx_builtin_find(args.len ? "array_contains" : "reverse", 1 + args.len));
-    } else if (strcmp(m, "push") == 0 && k == K_ARR && args.len == 1) {
-        if (assigns_capture(c, recv)) return;
-        int a = local_of(c, recv);
-        VxNode *base = recv->kind == VX_N_FIELD_ACCESS ? recv->u.field_access.expr : NULL;
-        int rec = base ? local_of(c, base) : -1, f = base ? struct_field_index(c, base, recv->u.field_access.name) : -1;
-        if (a >= 0) emit(c, e, VX_OP_APUSH, 0, a, expr(c, args.items[0]), 0);
-        else if (rec >= 0 && f >= 0) emit(c, e, VX_OP_APUSHF, 0, rec, f, expr(c, args.items[0]));   /* `self.items.push(x)` */
-        else { unsupported(c, recv, "push onto this value"); return; }
     } else {
         char what[96];
         snprintf(what, sizeof what, "the method `%s`", m);

@@ -261,7 +261,7 @@ bool array_hof(Comp *c, VxNode *at, const char *name, VxNode *arr_node, VxNode *
     VxType *elem = elem_type(c, arr_node);
     int ik = VX_I64;
     VKind ek = kind_of(c, elem, &ik);
-    if (which == 3 && ek != K_INT && ek != K_F64 && ek != K_F32) return false;
+    if (which == 3 && ek != K_INT && ek != K_WIDE && ek != K_F64 && ek != K_F32 && ek != K_HALF) return false;
     bool obj = is_obj_kind(ek);
     int save = c->freereg;
     int arr = expr(c, arr_node);
@@ -274,7 +274,9 @@ bool array_hof(Comp *c, VxNode *at, const char *name, VxNode *arr_node, VxNode *
         c->owned[acc] = true;
     } else if (which == 3) {
         if (ek == K_INT) load_int(c, at, acc, 0);
-        else { VxValue z = { .i = 0 }; if (ek == K_F32) z.f32 = 0.0f; else z.f = 0.0; emit(c, at, VX_OP_LOADK, 0, acc, add_const(c, z), 0); }
+        else { VxValue z = { .i = 0 }; if (ek == K_F32 || ek == K_HALF) z.f32 = 0.0f; else z.f = 0.0;
+               VxWide w0 = { { 0, 0, 0, 0 } };
+               emit(c, at, VX_OP_LOADK, 0, acc, ek == K_WIDE ? wide_const(c, w0) : add_const(c, z), 0); }
     } else if (which != 2) {
         emit(c, at, VX_OP_LOADB, 0, acc, which == 5, 0);
     }
@@ -309,8 +311,14 @@ bool array_hof(Comp *c, VxNode *at, const char *name, VxNode *arr_node, VxNode *
         call_closure_at(c, at, f, acc, 2);
         break;
     case 3: {                                         /* acc = acc + x, overflow-checked */
-        VxOp op = arith_op(TK_PLUS, ek, ik);
-        emit(c, at, op, ik, acc, acc, x);
+        int t;
+        VxOp op = arith_op(TK_PLUS, ek, ik, &t);
+        if (ek != K_WIDE) { emit(c, at, op, t, acc, acc, x); break; }
+        int sum = alloc_reg(c, at);
+        emit(c, at, op, t, sum, acc, x);              /* boxed: a new sum; the old one and x are released */
+        emit(c, at, VX_OP_DROP, 0, acc, 0, 0);
+        emit(c, at, VX_OP_MOVE, 0, acc, sum, 0);
+        emit(c, at, VX_OP_DROP, 0, x, 0, 0);
         break;
     }
     default: {                                        /* any: stop at the first true; all: at the first false */

@@ -8,13 +8,46 @@ static void assign_path(Comp *c, VxNode *e);
 
 /* ---- literals -------------------------------------------------------------------- */
 
+_Static_assert(VX_F16 == (int)VX_FLOAT_F16 && VX_BF16 == (int)VX_FLOAT_BF16 && VX_F32 == (int)VX_FLOAT_F32,
+               "num.h's float formats follow sema's float kinds");
+
+static bool is_float_kind(VKind k) { return k == K_F64 || k == K_F32 || k == K_HALF; }
+
+/* A float constant of the kind of e: f32 and f16/bf16 values rounded once
+ * from the literal's double. */
+static VxValue float_value(Comp *c, VxNode *e, double v)
+{
+    int fk = VX_F64;
+    VKind k = node_kind(c, e, &fk);
+    VxValue r = { .u = 0 };
+    if (k == K_F32) r.f32 = (float)v;
+    else if (k == K_HALF) r.f32 = (float)vx_round_float(v, (VxFloatFmt)fk);
+    else r.f = v;
+    return r;
+}
+
+/* A wide integer literal (negated under `-`), as a constant of e's kind. */
+static void wide_literal(Comp *c, VxNode *e, VxNode *lit, bool neg, int dst)
+{
+    int ik = VX_I128;
+    node_kind(c, e, &ik);
+    VxWide w, v;
+    memcpy(w.limb, lit->u.int_lit.value.limb, sizeof w.limb);
+    VxIntType t256 = { 256, true };
+    if (neg) vx_wide_neg(w, t256, &w);                 /* literals are below 2^256: exact in 257 bits of sign */
+    VxIntType t = { (uint16_t)vx_int_bits((VxIntKind)ik), vx_int_signed((VxIntKind)ik) };
+    v = vx_wide_normalize(w, t);
+    emit(c, e, VX_OP_LOADK, 0, dst, wide_const(c, v), 0);
+}
+
 void literal(Comp *c, VxNode *e, int dst)
 {
     int ik;
     switch (e->kind) {
     case VX_N_INT: {
         VKind k = node_kind(c, e, &ik);
-        if (k == K_F64 || k == K_F32) goto as_float;
+        if (is_float_kind(k)) goto as_float;
+        if (k == K_WIDE) { wide_literal(c, e, e, false, dst); return; }
         if (k != K_INT) { unsupported(c, e, kind_words(c, e)); return; }
         load_int(c, e, dst, (int64_t)e->u.int_lit.value.limb[0]);
         return;
@@ -22,10 +55,7 @@ void literal(Comp *c, VxNode *e, int dst)
     case VX_N_FLOAT:
     as_float: {
         double v = e->kind == VX_N_FLOAT ? e->u.float_lit.value : (double)e->u.int_lit.value.limb[0];
-        VxValue k;
-        if (node_kind(c, e, NULL) == K_F32) { k.u = 0; k.f32 = (float)v; }
-        else k.f = v;
-        emit(c, e, VX_OP_LOADK, 0, dst, add_const(c, k), 0);
+        emit(c, e, VX_OP_LOADK, 0, dst, add_const(c, float_value(c, e, v)), 0);
         return;
     }
     case VX_N_BOOL: emit(c, e, VX_OP_LOADB, 0, dst, e->u.boolean, 0); return;
@@ -43,11 +73,9 @@ static bool const_scalar(Comp *c, VxNode *e, VxValue *out)
     bool neg = e->kind == VX_N_UNARY && e->u.unary.op == TK_MINUS;
     VxNode *x = neg ? e->u.unary.operand : e;
     if (x->kind == VX_N_INT && k == K_INT) { out->u = neg ? 0 - x->u.int_lit.value.limb[0] : x->u.int_lit.value.limb[0]; return true; }
-    if ((x->kind == VX_N_FLOAT || x->kind == VX_N_INT) && (k == K_F64 || k == K_F32)) {
+    if ((x->kind == VX_N_FLOAT || x->kind == VX_N_INT) && is_float_kind(k)) {
         double v = x->kind == VX_N_FLOAT ? x->u.float_lit.value : (double)x->u.int_lit.value.limb[0];
-        if (neg) v = -v;
-        out->u = 0;
-        if (k == K_F32) out->f32 = (float)v; else out->f = v;
+        *out = float_value(c, e, neg ? -v : v);
         return true;
     }
     if (x->kind == VX_N_BOOL && !neg) { out->i = x->u.boolean; return true; }
@@ -88,8 +116,19 @@ bool const_array(Comp *c, VxDecl *d, int dst)
 
 /* ---- operators ----------------------------------------------------------------- */
 
-VxOp arith_op(VxTokKind op, VKind k, int ik)
+/* The instruction for binary operator op on values of kind k, and its
+ * type byte in *t (VX_OP_COUNT if there is none). */
+VxOp arith_op(VxTokKind op, VKind k, int ik, int *t)
 {
+    static const VxTokKind aops[] = { TK_PLUS, TK_MINUS, TK_STAR, TK_SLASH, TK_PERCENT, TK_STARSTAR };
+    static const VxTokKind bops[] = { TK_AMP, TK_PIPE, TK_CARET };
+    *t = ik;
+    if (k == K_WIDE || k == K_HALF) {
+        for (int i = 0; i < 6; i++)
+            if (aops[i] == op) { *t = k == K_WIDE ? ik | i << 5 : ik | i << 1; return k == K_WIDE ? VX_OP_ARITH_W : VX_OP_ARITH_H; }
+        for (int i = 0; i < 3 && k == K_WIDE; i++) if (bops[i] == op) { *t = i; return VX_OP_BIT_W; }
+        return VX_OP_COUNT;                           /* wide shifts: see wide_shift */
+    }
     bool i64 = k == K_INT && ik == VX_I64;
     switch (op) {
     case TK_PLUS: return k == K_F64 ? VX_OP_ADD_F64 : k == K_F32 ? VX_OP_ADD_F32 : i64 ? VX_OP_ADD_I64 : VX_OP_ADD_INT;
@@ -133,9 +172,22 @@ static int const_operand(Comp *c, VxNode *rhs)
     return add_const(c, v);
 }
 
+/* A shift where either side is wide: SHAMT checks the amount against the
+ * shifted kind and leaves it in a register, then the shift cannot fail. */
+static void wide_shift(Comp *c, VxNode *e, VKind k, int ik, int rk, int dst)
+{
+    bool shr = e->u.binary.op == TK_SHR;
+    int save = c->freereg;
+    int a = expr(c, e->u.binary.lhs), n = alloc_reg(c, e);
+    emit(c, e, VX_OP_SHAMT, rk | ik << 4, n, expr(c, e->u.binary.rhs), 0);
+    if (k == K_WIDE) emit(c, e, VX_OP_SHIFT_W, ik | (shr ? 32 : 0), dst, a, n);
+    else emit(c, e, shr ? VX_OP_SHR : VX_OP_SHL, ik, dst, a, n);
+    release_to(c, e, save);
+}
+
 static void arithmetic(Comp *c, VxNode *e, int dst)
 {
-    int ik = VX_I64, rk;
+    int ik = VX_I64, rk = VX_I64;
     VKind k = node_kind(c, e->u.binary.lhs, &ik);
     if (k == K_STR && e->u.binary.op == TK_PLUS) {      /* concatenation */
         int save = c->freereg;
@@ -144,27 +196,46 @@ static void arithmetic(Comp *c, VxNode *e, int dst)
         release_to(c, e, save);
         return;
     }
-    if (k != K_INT && k != K_F64 && k != K_F32 && !(k == K_BOOL && (e->u.binary.op == TK_AMP || e->u.binary.op == TK_PIPE ||
+    if (k != K_INT && k != K_WIDE && !is_float_kind(k) && !(k == K_BOOL && (e->u.binary.op == TK_AMP || e->u.binary.op == TK_PIPE ||
                                                                    e->u.binary.op == TK_CARET))) {
         unsupported(c, e, kind_words(c, e->u.binary.lhs));
         return;
     }
-    VxOp op = arith_op(e->u.binary.op, k, ik);
-    if (op == VX_OP_COUNT) { unsupported(c, e, "this operator"); return; }
+    if (k == K_BOOL) ik = VX_U8;
     VKind rkind = node_kind(c, e->u.binary.rhs, &rk);
-    if (e->u.binary.op == TK_STARSTAR && (k == K_F64 || k == K_F32) && rkind == K_INT)
-        op = k == K_F64 ? VX_OP_POWI_F64 : VX_OP_POWI_F32;
+    bool shift = e->u.binary.op == TK_SHL || e->u.binary.op == TK_SHR;
+    if (shift && (k == K_WIDE || rkind == K_WIDE)) { wide_shift(c, e, k, ik, rk, dst); return; }
+    int t = ik;
+    VxOp op = arith_op(e->u.binary.op, k, ik, &t);
+    if (op == VX_OP_COUNT) { unsupported(c, e, "this operator"); return; }
+    if (e->u.binary.op == TK_STARSTAR && is_float_kind(k) && rkind == K_INT) {
+        if (k == K_HALF) t = ik | 6 << 1;             /* ARITH_H's `**` by an integer */
+        else op = k == K_F64 ? VX_OP_POWI_F64 : VX_OP_POWI_F32;
+    }
     int save = c->freereg;
     VxNode *lhs = e->u.binary.lhs, *rhs = e->u.binary.rhs;
     bool commutes = e->u.binary.op == TK_PLUS || e->u.binary.op == TK_STAR;
     if (commutes && (lhs->kind == VX_N_INT || lhs->kind == VX_N_FLOAT) && const_operand_op(c, op, lhs) >= 0) {
-        VxNode *t = lhs; lhs = rhs; rhs = t;                /* `2.0 * x` as `x * 2.0` */
+        VxNode *x = lhs; lhs = rhs; rhs = x;                /* `2.0 * x` as `x * 2.0` */
     }
     int a = expr(c, lhs);
     int kop = const_operand_op(c, op, rhs);
     if (kop >= 0) emit(c, e, (VxOp)kop, 0, dst, a, const_operand(c, rhs));
-    else emit(c, e, op, k == K_BOOL ? VX_U8 : ik, dst, a, expr(c, rhs));
+    else emit(c, e, op, t, dst, a, expr(c, rhs));
     release_to(c, e, save);
+}
+
+/* The instruction for == (rel 0), < (1) or <= (2) on scalars of kind k
+ * (its type byte is ik), or VX_OP_COUNT. */
+VxOp compare_op(VKind k, int ik, int rel)
+{
+    static const VxOp ops[][3] = {
+        { VX_OP_EQ_I64, VX_OP_LT_I64, VX_OP_LE_I64 }, { VX_OP_EQ_I64, VX_OP_LT_U64, VX_OP_LE_U64 },
+        { VX_OP_EQ_F64, VX_OP_LT_F64, VX_OP_LE_F64 }, { VX_OP_EQ_F32, VX_OP_LT_F32, VX_OP_LE_F32 },
+        { VX_OP_EQ_STR, VX_OP_LT_STR, VX_OP_LE_STR }, { VX_OP_EQ_W, VX_OP_LT_W, VX_OP_LE_W } };
+    int row = k == K_BOOL ? 0 : k == K_INT ? !vx_int_signed((VxIntKind)ik) : k == K_F64 ? 2 : k == K_F32 || k == K_HALF ? 3
+            : k == K_STR ? 4 : k == K_WIDE ? 5 : -1;
+    return row < 0 ? VX_OP_COUNT : ops[row][rel];
 }
 
 static void comparison(Comp *c, VxNode *e, int dst)
@@ -173,18 +244,13 @@ static void comparison(Comp *c, VxNode *e, int dst)
     VKind k = node_kind(c, e->u.binary.lhs, &ik);
     VxTokKind op = e->u.binary.op;
     bool eq = op == TK_EQEQ || op == TK_NE, swap = op == TK_GT || op == TK_GE, le = op == TK_LE || op == TK_GE;
-    VxOp o;
-    if (k == K_INT || k == K_BOOL) {
-        bool uns = k == K_INT && !vx_int_signed((VxIntKind)ik);
-        o = eq ? VX_OP_EQ_I64 : le ? (uns ? VX_OP_LE_U64 : VX_OP_LE_I64) : (uns ? VX_OP_LT_U64 : VX_OP_LT_I64);
-    } else if (k == K_F64) o = eq ? VX_OP_EQ_F64 : le ? VX_OP_LE_F64 : VX_OP_LT_F64;
-    else if (k == K_F32) o = eq ? VX_OP_EQ_F32 : le ? VX_OP_LE_F32 : VX_OP_LT_F32;
-    else if (k == K_STR) o = eq ? VX_OP_EQ_STR : le ? VX_OP_LE_STR : VX_OP_LT_STR;
-    else if (k == K_ARR || k == K_REC) o = eq ? VX_OP_EQ_OBJ : le ? VX_OP_LE_OBJ : VX_OP_LT_OBJ;   /* deep (compare.c) */
-    else { unsupported(c, e, "this comparison"); return; }
+    VxOp o = compare_op(k, ik, eq ? 0 : le ? 2 : 1);
+    bool deep = k == K_ARR || k == K_REC;
+    if (o == VX_OP_COUNT && deep) o = eq ? VX_OP_EQ_OBJ : le ? VX_OP_LE_OBJ : VX_OP_LT_OBJ;   /* deep (compare.c) */
+    if (o == VX_OP_COUNT) { unsupported(c, e, "this comparison"); return; }
     int save = c->freereg;
     int a = expr(c, e->u.binary.lhs), b = expr(c, e->u.binary.rhs);
-    emit(c, e, o, k == K_ARR || k == K_REC ? put_kind(c, e->u.binary.lhs) : 0, dst, swap ? b : a, swap ? a : b);
+    emit(c, e, o, deep ? put_kind(c, e->u.binary.lhs) : ik, dst, swap ? b : a, swap ? a : b);
     if (op == TK_NE) emit(c, e, VX_OP_NOT, 0, dst, dst, 0);
     release_to(c, e, save);
 }
@@ -221,7 +287,7 @@ static bool operator_call(Comp *c, VxNode *e, int dst)
 
 void binary(Comp *c, VxNode *e, int dst)
 {
-    if (operator_call(c, e, dst)) return;
+    if (operator_call(c, e, dst) || ct_binary(c, e, dst)) return;
     switch (e->u.binary.op) {
     case TK_AMPAMP: case TK_PIPEPIPE: logic(c, e, dst); return;
     case TK_EQEQ: case TK_NE: case TK_LT: case TK_GT: case TK_LE: case TK_GE: comparison(c, e, dst); return;
@@ -236,11 +302,16 @@ void unary(Comp *c, VxNode *e, int dst)
         expr_to(c, e->u.unary.operand, dst);          /* `&x`, `*r`: the value itself (see deref_type) */
         return;
     }
+    if (ct_unary(c, e, dst)) return;
     int ik = VX_I64;
     VKind k = node_kind(c, e->u.unary.operand, &ik);
     VxNode *x = e->u.unary.operand;
     if (e->u.unary.op == TK_MINUS && x->kind == VX_N_INT && k == K_INT) {   /* `-128i8`: one constant */
         load_int(c, e, dst, (int64_t)(0 - x->u.int_lit.value.limb[0]));
+        return;
+    }
+    if (e->u.unary.op == TK_MINUS && x->kind == VX_N_INT && k == K_WIDE && vx_int_signed((VxIntKind)ik)) {
+        wide_literal(c, e, x, true, dst);               /* i128::MIN is a literal too */
         return;
     }
     if (e->u.unary.op == TK_MINUS && impl_operator(c, e, x, NULL, "neg", dst)) return;
@@ -249,13 +320,15 @@ void unary(Comp *c, VxNode *e, int dst)
     switch (e->u.unary.op) {
     case TK_MINUS:
         if (k == K_INT) emit(c, e, ik == VX_I64 ? VX_OP_NEG_I64 : VX_OP_NEG_INT, ik, dst, a, 0);
+        else if (k == K_WIDE) emit(c, e, VX_OP_NEG_W, ik, dst, a, 0);
         else if (k == K_F64) emit(c, e, VX_OP_NEG_F64, 0, dst, a, 0);
-        else if (k == K_F32) emit(c, e, VX_OP_NEG_F32, 0, dst, a, 0);
+        else if (k == K_F32 || k == K_HALF) emit(c, e, VX_OP_NEG_F32, 0, dst, a, 0);   /* exact: no rounding */
         else unsupported(c, e, kind_words(c, e));
         break;
     case TK_BANG:
         if (k == K_BOOL) emit(c, e, VX_OP_NOT, 0, dst, a, 0);
         else if (k == K_INT) emit(c, e, VX_OP_BNOT, ik, dst, a, 0);
+        else if (k == K_WIDE) emit(c, e, VX_OP_BNOT_W, ik, dst, a, 0);
         else unsupported(c, e, kind_words(c, e));
         break;
     default:
@@ -264,29 +337,94 @@ void unary(Comp *c, VxNode *e, int dst)
     release_to(c, e, save);
 }
 
+/* A float kind's format (num.h): f16, bf16 (the VxFloatKind), f32, f64. */
+static int float_fmt(VKind k, int fk) { return k == K_HALF ? fk : k == K_F32 ? VX_FLOAT_F32 : VX_FLOAT_F64; }
+
+/* The instruction (and type byte) for `as` from kind (fk, fik) to (tk,
+ * tik), Rust's rules: VX_OP_MOVE when the value stays, VX_OP_COUNT when
+ * the VM has none. */
+static VxOp cast_op(VKind fk, int fik, VKind tk, int tik, int *t)
+{
+    bool from_int = fk == K_INT || fk == K_WIDE, to_int = tk == K_INT || tk == K_WIDE;
+    *t = 0;
+    if (from_int && to_int) {
+        if (fk == K_INT && tk == K_INT) { *t = tik; return VX_OP_CAST_INT; }
+        *t = fik | tik << 4;
+        return fik == tik ? VX_OP_MOVE : VX_OP_CAST_W;
+    }
+    if (from_int && is_float_kind(tk)) {
+        if (fk == K_INT && tk != K_HALF) { *t = fik; return tk == K_F64 ? VX_OP_INT_F64 : VX_OP_INT_F32; }
+        *t = fik | float_fmt(tk, tik) << 4;
+        return VX_OP_INT_FLT;
+    }
+    if (is_float_kind(fk) && to_int) {
+        *t = tik;
+        if (tk == K_WIDE) { *t = tik | (fk == K_F64 ? 16 : 0); return VX_OP_FLT_W; }
+        return fk == K_F64 ? VX_OP_F64_INT : VX_OP_F32_INT;    /* f16/bf16 are f32 values */
+    }
+    if (is_float_kind(fk) && is_float_kind(tk)) {
+        int from = float_fmt(fk, fik), to = float_fmt(tk, tik);
+        if (from == to || (to == VX_FLOAT_F32 && fk == K_HALF)) return VX_OP_MOVE;     /* exact */
+        if (tk == K_HALF) { *t = to | (fk == K_F64 ? 2 : 0); return VX_OP_ROUND_H; }
+        return to == VX_FLOAT_F64 ? VX_OP_F32_F64 : VX_OP_F64_F32;
+    }
+    return fk == tk ? VX_OP_MOVE : VX_OP_COUNT;
+}
+
 void cast(Comp *c, VxNode *e, int dst)
 {
-    int from_ik = VX_I64, to_ik = VX_I64;
+    if (ct_cast(c, e, dst)) return;
+    int from_ik = VX_I64, to_ik = VX_I64, t;
     VKind from = node_kind(c, e->u.cast.expr, &from_ik), to = node_kind(c, e, &to_ik);
+    if (from == K_BOOL) { from = K_INT; from_ik = VX_U8; }
+    VxOp op = cast_op(from, from_ik, to, to_ik, &t);
+    if (op == VX_OP_COUNT) { unsupported(c, e, "this cast"); return; }
     int save = c->freereg;
     int a = expr(c, e->u.cast.expr);
-    if (from == K_BOOL) { from = K_INT; from_ik = VX_U8; }
-    if (from == K_INT && to == K_INT) emit(c, e, VX_OP_CAST_INT, to_ik, dst, a, 0);
-    else if (from == K_INT && to == K_F64) emit(c, e, VX_OP_INT_F64, from_ik, dst, a, 0);
-    else if (from == K_INT && to == K_F32) emit(c, e, VX_OP_INT_F32, from_ik, dst, a, 0);
-    else if (from == K_F64 && to == K_INT) emit(c, e, VX_OP_F64_INT, to_ik, dst, a, 0);
-    else if (from == K_F32 && to == K_INT) emit(c, e, VX_OP_F32_INT, to_ik, dst, a, 0);
-    else if (from == K_F64 && to == K_F32) emit(c, e, VX_OP_F64_F32, 0, dst, a, 0);
-    else if (from == K_F32 && to == K_F64) emit(c, e, VX_OP_F32_F64, 0, dst, a, 0);
-    else if (from == to) { if (a != dst) emit(c, e, VX_OP_MOVE, 0, dst, a, 0); }
-    else unsupported(c, e, "this cast");
+    if (op != VX_OP_MOVE) emit(c, e, op, t, dst, a, 0);
+    else if (a != dst) emit(c, e, is_obj_kind(to) ? VX_OP_MOVE_OBJ : VX_OP_MOVE, 0, dst, a, 0);
     release_to(c, e, save);
 }
 
 /* ---- assignment ------------------------------------------------------------------- */
 
 /* The value `lhs op= rhs` stores, into v: rhs itself for `=`, else lhs op rhs. */
-static void assigned_value(Comp *c, VxNode *e, int v)
+/* The current value of a compound assignment's target (`h[f()] += 1`) is
+ * read through the keys already computed for the write, so each index is
+ * evaluated once: a copy of the target's path whose index expressions are
+ * hidden locals (names no program can write) naming those registers. */
+typedef struct Reread { VxNode steps[MAX_PATH], keys[MAX_PATH]; VxNode *key_ptr[MAX_PATH]; } Reread;
+
+static VxNode **base_slot(VxNode *t)
+{
+    return t->kind == VX_N_FIELD_ACCESS ? &t->u.field_access.expr : t->kind == VX_N_INDEX ? &t->u.index.expr : &t->u.tuple_index.expr;
+}
+
+static VxNode *reread_target(Comp *c, Place *p, Reread *rr)
+{
+    static char names[MAX_PATH][16];
+    VxNode *below = NULL;
+    for (int k = p->n - 1; k >= 0; k--) {
+        VxNode *s = &rr->steps[k];
+        *s = *p->steps[k].node;
+        if (below) *base_slot(s) = below;
+        if (p->steps[k].index) {
+            if (!names[k][0]) snprintf(names[k], sizeof names[k], "$key%d", k);
+            rr->keys[k] = *s->u.index.indices.items[0];   /* its type and span */
+            rr->keys[k].kind = VX_N_IDENT;
+            rr->keys[k].u.ident.name = names[k];
+            declare(c, names[k], p->steps[k].key);
+            rr->key_ptr[k] = &rr->keys[k];
+            s->u.index.indices = (VxNodeList){ &rr->key_ptr[k], 1 };
+        }
+        below = s;
+    }
+    return below;
+}
+
+/* The value assignment e stores: its right side, or for `x op= y` the
+ * operation on the target's current value (read through p's keys). */
+static void assigned_value(Comp *c, VxNode *e, Place *p, int v)
 {
     static const VxTokKind base[][2] = {
         {TK_PLUSEQ, TK_PLUS}, {TK_MINUSEQ, TK_MINUS}, {TK_STAREQ, TK_STAR}, {TK_SLASHEQ, TK_SLASH},
@@ -297,14 +435,18 @@ static void assigned_value(Comp *c, VxNode *e, int v)
     tmp.kind = VX_N_BINARY;
     for (size_t i = 0; i < sizeof base / sizeof base[0]; i++) if (base[i][0] == e->u.binary.op) tmp.u.binary.op = base[i][1];
     tmp.type = e->u.binary.lhs->type;
+    int nlocals = c->locals.len;
+    Reread rr;
+    if (p && p->n) tmp.u.binary.lhs = reread_target(c, p, &rr);
     arithmetic(c, &tmp, v);
+    c->locals.len = nlocals;
 }
 
 void assign(Comp *c, VxNode *e)
 {
     VxNode *lhs = e->u.binary.lhs;
     if (assigns_capture(c, lhs)) return;
-    if (map_update_in_place(c, e)) return;
+    if (map_update_in_place(c, e) || ct_assign(c, e)) return;
     bool deep = (lhs->kind == VX_N_INDEX || lhs->kind == VX_N_FIELD_ACCESS || lhs->kind == VX_N_TUPLE_INDEX) &&
                 local_of(c, lhs->kind == VX_N_INDEX ? lhs->u.index.expr : lhs->kind == VX_N_FIELD_ACCESS
                                  ? lhs->u.field_access.expr : lhs->u.tuple_index.expr) < 0;
@@ -315,13 +457,13 @@ void assign(Comp *c, VxNode *e)
     if (r < 0) { unsupported(c, lhs, "assignment to fields or references"); return; }
     if (is_obj(c, lhs)) {                             /* new value first (it may read the old), then swap */
         int save = c->freereg, t = alloc_reg(c, e);
-        assigned_value(c, e, t);
+        assigned_value(c, e, NULL, t);
         emit(c, e, VX_OP_DROP, 0, r, 0, 0);
         emit(c, e, VX_OP_MOVE, 0, r, t, 0);            /* ownership moves: t is dead */
         release_to(c, e, save);
         return;
     }
-    assigned_value(c, e, r);
+    assigned_value(c, e, NULL, r);
 }
 
 /* a[i].x = v, p.q.x += v, self.items[i] = v: a path of fields and
@@ -333,7 +475,7 @@ static void assign_path(Comp *c, VxNode *e)
     Place p;
     if (!place_begin(c, e->u.binary.lhs, &p, false)) return;
     int v = alloc_reg(c, e);
-    assigned_value(c, e, v);
+    assigned_value(c, e, &p, v);
     if (is_obj(c, e->u.binary.lhs)) c->owned[v] = true;
     if (p.n == 2 && p.steps[1].index && !p.steps[0].index && p.steps[0].key <= UINT8_MAX) {
         emit(c, e, VX_OP_ASETF, p.steps[0].key, p.root, p.steps[1].key, v);   /* `a[i].f = v` in one instruction */
@@ -375,6 +517,7 @@ void array_repeat(Comp *c, VxNode *e, int dst)
 /* a[i] (an element) or a[lo..hi] (a new array). */
 void index_expr(Comp *c, VxNode *e, int dst)
 {
+    if (ct_index(c, e, dst)) return;
     VxNode *base = e->u.index.expr;
     if (e->u.index.indices.len == 1 && impl_operator(c, e, base, e->u.index.indices.items[0], "index", dst)) return;
     if (node_kind(c, base, NULL) != K_ARR || e->u.index.indices.len != 1) { unsupported(c, e, "this kind of indexing"); return; }
@@ -410,7 +553,8 @@ static void assign_index(Comp *c, VxNode *e)
     int save = c->freereg;
     int i = expr(c, lhs->u.index.indices.items[0]);
     int v = alloc_reg(c, e);
-    assigned_value(c, e, v);
+    Place p = { .node = lhs, .root = a, .n = 1, .steps = { { lhs, true, i } } };
+    assigned_value(c, e, &p, v);
     if (is_obj(c, lhs)) c->owned[v] = true;          /* ASET retains: v is released after */
     emit(c, e, VX_OP_ASET, 0, a, i, v);
     release_to(c, e, save);
@@ -525,8 +669,22 @@ static void assign_field(Comp *c, VxNode *e)
     int f = struct_field_index(c, base, lhs->u.field_access.name);
     if (r < 0 || f < 0) { unsupported(c, lhs, "this assignment"); return; }
     int save = c->freereg, v = alloc_reg(c, e);
-    assigned_value(c, e, v);
+    assigned_value(c, e, NULL, v);
     if (is_obj(c, lhs)) c->owned[v] = true;          /* SETF retains: v is released after */
     emit(c, e, VX_OP_SETF, 0, r, f, v);
     release_to(c, e, save);
+}
+
+/* `a..b` as a value: a Range record of start and end.  `a..=b` and
+ * ranges with a missing bound are only loops' and slices' syntax. */
+void range_value(Comp *c, VxNode *e, int dst)
+{
+    if (e->u.range.inclusive || !e->u.range.lo || !e->u.range.hi) {
+        unsupported(c, e, "inclusive or open ranges as values (loop over them directly, or write `a..b`)");
+        return;
+    }
+    VxType *t = ctype(c, e->type);
+    if (kind_of(c, t, NULL) != K_REC) { unsupported(c, e, kind_words(c, e)); return; }
+    VxNode *bounds[2] = { e->u.range.lo, e->u.range.hi };
+    new_record(c, e, bounds, 2, t, 0, dst);
 }

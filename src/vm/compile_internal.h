@@ -21,7 +21,10 @@
 
 enum { MAX_REGS = 65000, MAX_LOOPS = 64, MAX_PATH = 32 };
 
-typedef enum VKind { K_UNIT, K_BOOL, K_INT, K_F64, K_F32, K_STR, K_ARR, K_REC, K_FN, K_MAP, K_NEVER, K_OTHER } VKind;
+/* K_INT: integers up to 64 bits, in registers; K_WIDE: i128, u128, u256,
+ * boxed (VxWideInt objects); K_HALF: f16 and bf16, held as f32.  kind_of's
+ * `ik` is the integer kind for K_INT and K_WIDE, the VxFloatKind for K_HALF. */
+typedef enum VKind { K_UNIT, K_BOOL, K_INT, K_WIDE, K_F64, K_F32, K_HALF, K_STR, K_ARR, K_REC, K_FN, K_MAP, K_TENSOR, K_NEVER, K_OTHER } VKind;
 
 typedef struct DescKey { VxType *type; int variant; int index; } DescKey;
 
@@ -35,6 +38,7 @@ typedef struct CLoop {
     int dst;                          /* `loop`: where `break value` goes; -1 otherwise */
     int level;                        /* freereg at the loop's start: what a jump out releases above */
     int scope_locals;                 /* locals alive at the loop's start */
+    int no_grad;                      /* no_grad blocks open at the loop's start */
     IntVec breaks, continues;         /* jumps to patch */
 } CLoop;
 
@@ -69,6 +73,7 @@ typedef struct Comp {
     VX_VEC(FuncRef) todo;             /* functions still to compile */
     VX_VEC(VxStr *) strings;
     VX_VEC(VxArr *) arrays;           /* constant arrays, made once per `const` */
+    VX_VEC(VxWideInt *) wides;        /* wide integer constants */
     VX_VEC(VxDecl *) array_decls;     /* ... and the const each was made for */
     VX_VEC(VxRecDesc *) descs;
     VX_VEC(DescKey) desc_keys;        /* (type, variant) -> descs index */
@@ -82,6 +87,7 @@ typedef struct Comp {
     bool owned[MAX_REGS];             /* register holds an object reference it must DROP */
     CLoop loops[MAX_LOOPS];
     int nloops;
+    int no_grad;                      /* no_grad blocks open here (compile_tensor.c) */
     bool failed;
     uint64_t handback;                /* registers of `&mut` parameters: not owned, handed back on return */
     FuncRef cur;                      /* the function (instance) being compiled */
@@ -113,6 +119,7 @@ void jump_back(Comp *c, VxNode *at, int target);
 void call_result_to(Comp *c, VxNode *at, int pc, int base, int dst);
 int add_const(Comp *c, VxValue v);
 int string_const(Comp *c, const char *s, uint32_t n);
+int wide_const(Comp *c, VxWide v);
 int alloc_reg(Comp *c, VxNode *at);
 void release_to(Comp *c, VxNode *at, int save);
 void release_on_exit(Comp *c, VxNode *at, int from, int keep);
@@ -145,13 +152,15 @@ int elem_put_kind(Comp *c, VxType *t);
 int field_index(VxField *fs, int n, const char *name);
 int record_fields(Comp *c, VxType *t, int v, VxType **out, int cap);
 int desc_const(Comp *c, VxType *t, int v);
-VxType *elem_type(Comp *c, VxNode *e);
+VxType *elem_type(Comp *c, VxNode *e);            /* of an array or a Range */
+bool is_range(Comp *c, VxType *t);
 const char *kind_words(Comp *c, VxNode *e);
 
 /* compile_expr.c */
 void literal(Comp *c, VxNode *e, int dst);
 bool const_array(Comp *c, VxDecl *d, int dst);
-VxOp arith_op(VxTokKind op, VKind k, int ik);
+VxOp arith_op(VxTokKind op, VKind k, int ik, int *t);
+VxOp compare_op(VKind k, int ik, int rel);
 void binary(Comp *c, VxNode *e, int dst);
 void unary(Comp *c, VxNode *e, int dst);
 void cast(Comp *c, VxNode *e, int dst);
@@ -161,6 +170,7 @@ void array_repeat(Comp *c, VxNode *e, int dst);
 void index_expr(Comp *c, VxNode *e, int dst);
 void new_record(Comp *c, VxNode *at, VxNode **fields, int n, VxType *t, int variant, int dst);
 void struct_lit(Comp *c, VxNode *e, int dst);
+void range_value(Comp *c, VxNode *e, int dst);
 bool variant_call(Comp *c, VxNode *e, int dst);
 bool variant_value(Comp *c, VxNode *e, int dst);
 void field_get(Comp *c, VxNode *e, VxNode *base, int index, int dst);
@@ -175,6 +185,11 @@ bool param_fixed(Comp *c, VxDecl *d, int i);
 void call(Comp *c, VxNode *e, int dst);
 bool option_like(Comp *c, VxType *t);
 void method_call(Comp *c, VxNode *e, int dst);
+void finish_option(Comp *c, VxNode *at, VxType *t, int v, int dst, int to_none);
+bool map_method(Comp *c, VxNode *e, int dst);
+
+/* compile_mutate.c */
+bool mutating_method(Comp *c, VxNode *e, int dst);
 
 /* compile_place.c */
 bool place_begin(Comp *c, VxNode *e, Place *p, bool temp_ok);
@@ -190,6 +205,20 @@ bool function_value(Comp *c, VxNode *e, int dst);
 void closure_call(Comp *c, VxNode *e, int dst);
 bool assigns_capture(Comp *c, VxNode *target);
 bool array_hof(Comp *c, VxNode *at, const char *name, VxNode *arr_node, VxNode **args, int nargs, int dst);
+
+/* compile_tensor.c: each returns false when e has no tensor operand */
+bool ct_is_tensor(Comp *c, VxNode *e);
+bool ct_dtype_ok(Comp *c, VxType *t);
+bool ct_binary(Comp *c, VxNode *e, int dst);
+bool ct_unary(Comp *c, VxNode *e, int dst);
+bool ct_cast(Comp *c, VxNode *e, int dst);
+bool ct_index(Comp *c, VxNode *e, int dst);
+bool ct_assign(Comp *c, VxNode *e);
+bool ct_field(Comp *c, VxNode *e, int dst);
+bool ct_call(Comp *c, VxNode *call, VxDecl *d, int dst);
+bool ct_method(Comp *c, VxNode *e, int dst);
+void ct_no_grad(Comp *c, VxNode *e, int dst);
+void ct_no_grad_exit(Comp *c, VxNode *at, int level);
 
 /* compile_match.c */
 void alloc_bindings(Comp *c, VxNode *p, Bindings *bs);

@@ -130,23 +130,21 @@ static void scalar_test(Comp *c, VxNode *p, int r, IntVec *misses)
     int t = alloc_reg(c, p), k = alloc_reg(c, p);
     int ik = VX_I64;
     VKind kind = node_kind(c, p, &ik);
-    bool uns = kind == K_INT && !vx_int_signed((VxIntKind)ik);
-    if (p->kind == VX_N_PAT_LIT) {
+    if (compare_op(kind, ik, 0) == VX_OP_COUNT) { unsupported(c, p, "patterns of this type"); return; }
+    if (p->kind == VX_N_PAT_LIT) {                    /* wide literals are immortal constants: nothing to drop */
         expr_to(c, p->u.pat_lit.expr, k);
-        VxOp op = kind == K_F64 ? VX_OP_EQ_F64 : kind == K_F32 ? VX_OP_EQ_F32 : kind == K_STR ? VX_OP_EQ_STR : VX_OP_EQ_I64;
-        emit(c, p, op, 0, t, r, k);
+        emit(c, p, compare_op(kind, ik, 0), ik, t, r, k);
         vx_vec_push(misses, emit_jump(c, p, VX_OP_JMPIFNOT, t));
     } else {                                          /* a range: lo <= r, then r < hi (or r <= hi) */
-        VxOp le = kind == K_F64 ? VX_OP_LE_F64 : kind == K_F32 ? VX_OP_LE_F32 : uns ? VX_OP_LE_U64 : VX_OP_LE_I64;
-        VxOp lt = kind == K_F64 ? VX_OP_LT_F64 : kind == K_F32 ? VX_OP_LT_F32 : uns ? VX_OP_LT_U64 : VX_OP_LT_I64;
+        VxOp le = compare_op(kind, ik, 2), lt = compare_op(kind, ik, 1);
         if (p->u.range.lo) {
             expr_to(c, p->u.range.lo, k);
-            emit(c, p, le, 0, t, k, r);
+            emit(c, p, le, ik, t, k, r);
             vx_vec_push(misses, emit_jump(c, p, VX_OP_JMPIFNOT, t));
         }
         if (p->u.range.hi) {
             expr_to(c, p->u.range.hi, k);
-            emit(c, p, p->u.range.inclusive ? le : lt, 0, t, r, k);
+            emit(c, p, p->u.range.inclusive ? le : lt, ik, t, r, k);
             vx_vec_push(misses, emit_jump(c, p, VX_OP_JMPIFNOT, t));
         }
     }
@@ -439,6 +437,7 @@ void try_expr(Comp *c, VxNode *e, int dst)
     if (is_result) emit(c, e, VX_OP_GETF, 0, field, r, 0);
     emit(c, e, VX_OP_NEWREC, 0, ret, field, desc_const(c, rt, 1));
     release_on_exit(c, e, 0, ret);
+    ct_no_grad_exit(c, e, 0);
     emit(c, e, VX_OP_RET, 0, ret, 0, 0);
     patch_here(c, to_end);
     c->owned[r] = false;

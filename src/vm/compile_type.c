@@ -6,7 +6,7 @@ static bool record_ok(Comp *c, VxType *t, int depth);
 
 /* ---- types --------------------------------------------------------------------- */
 
-bool is_obj_kind(VKind k) { return k == K_STR || k == K_ARR || k == K_REC || k == K_FN || k == K_MAP; }
+bool is_obj_kind(VKind k) { return k == K_STR || k == K_ARR || k == K_REC || k == K_FN || k == K_MAP || k == K_WIDE || k == K_TENSOR; }
 
 /* The concrete type of t in the function instance being compiled. */
 VxType *ctype(Comp *c, VxType *t)
@@ -43,22 +43,23 @@ VKind kind_of(Comp *c, VxType *t, int *ik)
     case VX_T_NEVER: return K_NEVER;
     case VX_T_MAP: {                                  /* keys: integers, bools, strings */
         VKind key = kind_of(c, t->u.tuple.elems[0], NULL);
-        return (key == K_INT || key == K_BOOL || key == K_STR) && elem_put_kind(c, t->u.tuple.elems[1]) >= 0 ? K_MAP : K_OTHER;
+        return (key == K_INT || key == K_WIDE || key == K_BOOL || key == K_STR) && elem_put_kind(c, t->u.tuple.elems[1]) >= 0 ? K_MAP : K_OTHER;
     }
     case VX_T_FN: {
         for (int i = 0; i < t->u.fn.n; i++) if (kind_of(c, t->u.fn.params[i], NULL) == K_OTHER) return K_OTHER;
         return kind_of(c, t->u.fn.ret, NULL) == K_OTHER ? K_OTHER : K_FN;
     }
+    case VX_T_TENSOR: return ct_dtype_ok(c, t) ? K_TENSOR : K_OTHER;
     case VX_T_BOOL: return K_BOOL;
     case VX_T_STR: return K_STR;
     case VX_T_INT:
-        if (vx_int_bits(t->u.ik) > 64) return K_OTHER;
         if (ik) *ik = t->u.ik;
-        return K_INT;
+        return vx_int_bits(t->u.ik) > 64 ? K_WIDE : K_INT;
     case VX_T_FLOAT:
         if (t->u.fk == VX_F64) return K_F64;
         if (t->u.fk == VX_F32) return K_F32;
-        return K_OTHER;
+        if (ik) *ik = t->u.fk;
+        return K_HALF;
     default: return K_OTHER;
     }
 }
@@ -70,7 +71,8 @@ int elem_put_kind(Comp *c, VxType *t)
 {
     int ik = 0;
     switch (kind_of(c, t, &ik)) {
-    case K_INT: return VX_PUT_INT + ik;
+    case K_INT: case K_WIDE: return VX_PUT_INT + ik;
+    case K_HALF: return ik == VX_F16 ? VX_PUT_F16 : VX_PUT_BF16;
     case K_F64: return VX_PUT_F64;
     case K_F32: return VX_PUT_F32;
     case K_BOOL: return VX_PUT_BOOL;
@@ -79,6 +81,7 @@ int elem_put_kind(Comp *c, VxType *t)
     case K_REC: return VX_PUT_REC;
     case K_FN: return VX_PUT_FN;
     case K_MAP: return VX_PUT_MAP;
+    case K_TENSOR: return VX_PUT_TENSOR;
     default: return -1;
     }
 }
@@ -177,7 +180,18 @@ int desc_const(Comp *c, VxType *t, int v)
 }
 
 /* The element type of an array-typed node. */
-VxType *elem_type(Comp *c, VxNode *e) { return deref_type(c, e->type)->u.arr.elem; }
+VxType *elem_type(Comp *c, VxNode *e)
+{
+    VxType *t = deref_type(c, e->type);
+    return is_range(c, t) ? ctype(c, t->u.adt.args[0]) : t->u.arr.elem;
+}
+
+/* Range<T>: what `a..b` makes as a value (a record of start and end). */
+bool is_range(Comp *c, VxType *t)
+{
+    t = deref_type(c, t);
+    return t->kind == VX_T_ADT && t->u.adt.decl == vx_sema_global(c->sema, "Range");
+}
 
 const char *kind_words(Comp *c, VxNode *e)
 {

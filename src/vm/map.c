@@ -1,6 +1,6 @@
 /* map.c - HashMap<K, V>: insertion-ordered entries plus an open-addressing
- * index, as CPython's dict.  Keys are integers, bools or strings (the
- * compiler refuses others).  A map is a value: copy-on-write like arrays;
+ * index, as CPython's dict.  Keys are integers (wide ones boxed), bools
+ * or strings (the compiler refuses others).  A map is a value: copy-on-write like arrays;
  * `m = hashmap_insert(m, k, v)` updates m in place when it is unshared.
  *
  * Memory: entries (key, value) in two arrays in insertion order, so keys()
@@ -37,12 +37,17 @@ uint32_t vm_str_hash(VxStr *s)
 
 static uint32_t hash_key(const VxMap *m, VxValue k)
 {
+    if (vm_kind_wide(m->key_kind)) {
+        const uint64_t *l = k.w->v.limb;
+        return (uint32_t)mix(l[0] ^ mix(l[1] ^ mix(l[2] ^ mix(l[3]))));
+    }
     return key_is_str(m) ? vm_str_hash(k.s) : (uint32_t)mix(k.u);
 }
 
 /* Strings: the same object (split shares its pieces), or equal hashes and bytes. */
 static bool key_eq(const VxMap *m, VxValue a, VxValue b)
 {
+    if (vm_kind_wide(m->key_kind)) return memcmp(&a.w->v, &b.w->v, sizeof a.w->v) == 0;
     if (!key_is_str(m) || a.s == b.s) return a.u == b.u;
     return a.s->hash == b.s->hash && a.s->len == b.s->len && memcmp(a.s->data, b.s->data, a.s->len) == 0;
 }
@@ -53,9 +58,8 @@ VxMap *vm_map_new(Vm *vm, int key_kind, int val_kind)
     memset((char *)m + sizeof m->h, 0, sizeof *m - sizeof m->h);
     m->key_kind = (uint8_t)key_kind;
     m->val_kind = (uint8_t)val_kind;
-    m->key_obj = key_kind == VX_PUT_STR;
-    m->val_obj = val_kind == VX_PUT_STR || val_kind == VX_PUT_ARR || val_kind == VX_PUT_REC ||
-                 val_kind == VX_PUT_FN || val_kind == VX_PUT_MAP;
+    m->key_obj = vm_kind_obj(key_kind);
+    m->val_obj = vm_kind_obj(val_kind);
     return m;
 }
 

@@ -1,6 +1,7 @@
 /* num.c - exact integer and float semantics; see num.h. */
 #include "num.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -388,6 +389,27 @@ double vx_wide_to_double(VxWide v, VxIntType from)
     return neg ? -d : d;
 }
 
+/* m (unsigned) rounded to 53 bits by round-to-odd (exact below 2^53),
+ * so one more rounding to f32 or narrower is correct. */
+static double odd_double(VxWide m)
+{
+    int len = bit_length(m);
+    if (len <= 53) return (double)m.limb[0];
+    unsigned drop = (unsigned)(len - 53);
+    VxWide top = shr256(m, drop, false), back = shl256(top, drop);
+    uint64_t chunk = top.limb[0];
+    if (memcmp(&back, &m, sizeof m) != 0) chunk |= 1;
+    return ldexp((double)chunk, (int)drop);
+}
+
+double vx_wide_to_float(VxWide v, VxIntType from, VxFloatFmt f)
+{
+    if (f == VX_FLOAT_F64) return vx_wide_to_double(v, from);
+    bool neg = is_neg(v, from);
+    double d = odd_double(neg ? neg256(v) : v);
+    return vx_round_float(neg ? -d : d, f);
+}
+
 void vx_wide_str(VxWide v, VxIntType t, char *buf, size_t cap)
 {
     char tmp[90];
@@ -452,9 +474,42 @@ uint16_t vx_f32_to_bf16(float f)
 
 float vx_bf16_to_f32(uint16_t h) { return bits_f32((uint32_t)h << 16); }
 
+/* d rounded to f32 by round-to-odd: truncated toward zero, the last bit
+ * set when that was inexact.  Rounding the result again to a format at
+ * least two bits narrower (f16: 11, bf16: 8 against f32's 24) gives d
+ * correctly rounded to it, as if in one step. */
+static float f32_odd(double d)
+{
+    float f = (float)d;
+    if (isnan(d) || isinf(d) || (double)f == d) return f;
+    if (isinf(f)) f = copysignf(FLT_MAX, f);
+    else if (fabs((double)f) > fabs(d)) f = nextafterf(f, 0.0f);
+    return bits_f32(f32_bits(f) | 1);
+}
+
+double vx_round_float(double d, VxFloatFmt f)
+{
+    switch (f) {
+    case VX_FLOAT_F16: return vx_f16_to_f32(vx_f32_to_f16(f32_odd(d)));
+    case VX_FLOAT_BF16: return vx_bf16_to_f32(vx_f32_to_bf16(f32_odd(d)));
+    case VX_FLOAT_F32: return (float)d;
+    default: return d;
+    }
+}
+
 /* ---- printing floats ---------------------------------------------------------------------- */
 
-void vx_format_float(double v, bool single, char *buf, size_t cap)
+/* Does the decimal text e read back as v in format f?  (strtof is
+ * correctly rounded; for the half formats strtod's exact-enough double is
+ * rounded once more, which is safe for the few digits they need.) */
+bool vx_float_reads_back(const char *e, double v, VxFloatFmt f)
+{
+    if (f == VX_FLOAT_F64) return strtod(e, NULL) == v;
+    if (f == VX_FLOAT_F32) return strtof(e, NULL) == (float)v;
+    return vx_round_float(strtod(e, NULL), f) == v;
+}
+
+void vx_format_float(double v, VxFloatFmt f, char *buf, size_t cap)
 {
     if (isnan(v)) { snprintf(buf, cap, "NaN"); return; }
     if (isinf(v)) { snprintf(buf, cap, v < 0 ? "-inf" : "inf"); return; }
@@ -463,7 +518,7 @@ void vx_format_float(double v, bool single, char *buf, size_t cap)
     char e[40];
     for (int p = 0; p < 17; p++) {
         snprintf(e, sizeof e, "%.*e", p, v);
-        if (single ? strtof(e, NULL) == (float)v : strtod(e, NULL) == v) break;
+        if (vx_float_reads_back(e, v, f)) break;
     }
     /* e is "-d.ddde+XX": split into sign, digits and exponent */
     char digits[24];

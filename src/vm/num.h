@@ -72,16 +72,28 @@ double vx_wide_to_double(VxWide v, VxIntType from);
 void vx_wide_str(VxWide v, VxIntType t, char *buf, size_t cap);
 
 /* f16 (IEEE binary16) and bf16: conversions from float round to nearest,
- * ties to even (NaN stays NaN); to float they are exact. */
+ * ties to even (NaN stays NaN); to float they are exact.  The VM holds
+ * f16 and bf16 values as the f32 of the same value. */
 uint16_t vx_f32_to_f16(float f);
 float vx_f16_to_f32(uint16_t h);
 uint16_t vx_f32_to_bf16(float f);
 float vx_bf16_to_f32(uint16_t h);
 
-/* The shortest text that reads back as the same double, always showing a
- * decimal point or an exponent: 3.0, 0.25, 1e-10, 1.5e+300, inf, -inf,
- * NaN.  For f32 values pass single = true (shortest that reads back as the
- * same float).  buf needs 32 bytes. */
-void vx_format_float(double v, bool single, char *buf, size_t cap);
+/* Float formats, in the order of sema's VxFloatKind. */
+typedef enum VxFloatFmt { VX_FLOAT_F16, VX_FLOAT_BF16, VX_FLOAT_F32, VX_FLOAT_F64 } VxFloatFmt;
+
+/* d rounded to the nearest value of format f, ties to even, in one
+ * rounding (f64 -> f16 does not go through a rounded f32). */
+double vx_round_float(double d, VxFloatFmt f);
+/* An integer as the nearest value of format f (ties to even). */
+double vx_wide_to_float(VxWide v, VxIntType from, VxFloatFmt f);
+
+/* The shortest text that reads back as the same value of format f,
+ * always showing a decimal point or an exponent: 3.0, 0.25, 1e-10,
+ * 1.5e+300, inf, -inf, NaN.  v must be a value of the format (an f32
+ * value for f = VX_FLOAT_F32...).  buf needs 32 bytes. */
+void vx_format_float(double v, VxFloatFmt f, char *buf, size_t cap);
+/* Does the decimal text read back as v in format f? */
+bool vx_float_reads_back(const char *text, double v, VxFloatFmt f);
 
 #endif

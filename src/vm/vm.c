@@ -18,6 +18,7 @@
 #include "builtins.h"
 #include "map.h"
 #include "heap.h"
+#include "tensor_ops.h"
 
 /* ---- objects ------------------------------------------------------------------ *
  * Reference counts are maintained by instructions the compiler places
@@ -68,6 +69,11 @@ static void free_obj(Vm *vm, VxObj *o)
     } else if (o->kind == VX_OBJ_MAP) {
         vm_map_free_parts(vm, (VxMap *)o);
         size = sizeof(VxMap);
+    } else if (o->kind == VX_OBJ_TENSOR) {
+        vm_tensor_free_parts(o);
+        size = sizeof(VxTensorObj);
+    } else if (o->kind == VX_OBJ_WIDE) {
+        size = sizeof(VxWideInt);
     } else {
         VxClosure *f = (VxClosure *)o;
         for (uint64_t m = f->obj_mask; m; m &= m - 1) release(vm, f->caps[__builtin_ctzll(m)].o);
@@ -129,8 +135,7 @@ static VxArr *new_arr(Vm *vm, uint32_t cap, int elem_kind)
     a->len = 0;
     a->cap = cap ? cap : 4;
     a->elem_kind = (uint8_t)elem_kind;
-    a->elem_obj = elem_kind == VX_PUT_STR || elem_kind == VX_PUT_ARR || elem_kind == VX_PUT_REC || elem_kind == VX_PUT_FN ||
-                  elem_kind == VX_PUT_MAP;
+    a->elem_obj = vm_kind_obj(elem_kind);
     a->items = vx_heap_alloc(&vm->heap, sizeof(VxValue) * a->cap);
     return a;
 }
@@ -187,6 +192,7 @@ static VxStr *str_append(Vm *vm, VxStr *s, const char *p, size_t n)
  * references. */
 static void free_all_objects(Vm *vm)
 {
+    vm_tensor_release_all();                          /* the library's memory is not the heap's */
     vx_heap_destroy(&vm->heap);
     vm->nlive = 0;
 }
@@ -220,7 +226,8 @@ void vm_release(Vm *vm, VxObj *o) { release(vm, o); }
 static bool values_equal(VxValue a, VxValue b, int kind)
 {
     if (kind == VX_PUT_F64) return a.f == b.f;
-    if (kind == VX_PUT_F32) return a.f32 == b.f32;
+    if (kind == VX_PUT_F32 || kind == VX_PUT_F16 || kind == VX_PUT_BF16) return a.f32 == b.f32;
+    if (vm_kind_wide(kind)) return memcmp(&a.w->v, &b.w->v, sizeof a.w->v) == 0;   /* normalised: equal bits */
     if (kind == VX_PUT_STR) return a.s->len == b.s->len && memcmp(a.s->data, b.s->data, a.s->len) == 0;
     if (kind == VX_PUT_ARR) {
         if (a.a->len != b.a->len) return false;
@@ -234,6 +241,7 @@ static bool values_equal(VxValue a, VxValue b, int kind)
         return true;
     }
     if (kind == VX_PUT_FN || kind == VX_PUT_MAP) return a.o == b.o;
+    if (kind == VX_PUT_TENSOR) return vm_tensor_equal(a.o, b.o);
     return a.u == b.u;                                /* integers, bools, unit */
 }
 
@@ -260,10 +268,10 @@ static void out_bytes(Vm *vm, const char *s, size_t n)
 /* The text of a scalar of print kind `kind` (strings are not copied:
  * *text points into the string).  prec >= 0 fixes a float's decimals. */
 /* `1.5e3`: C's %e, with Rust's exponent (no `+`, no leading zeros). */
-static size_t sci_text(double d, int prec, char *buf, size_t cap)
+static size_t sci_text(double d, VxFloatFmt f, int prec, char *buf, size_t cap)
 {
     if (prec < 0)                                      /* the fewest digits that read back as d */
-        for (prec = 0; prec < 17 && strtod((snprintf(buf, cap, "%.*e", prec, d), buf), NULL) != d; prec++) {}
+        for (prec = 0; prec < 17 && !vx_float_reads_back((snprintf(buf, cap, "%.*e", prec, d), buf), d, f); prec++) {}
     int n = snprintf(buf, cap, "%.*e", prec, d);
     char *e = strchr(buf, 'e');
     if (!e || n < 0) return (size_t)(n < 0 ? 0 : n);
@@ -294,14 +302,21 @@ static size_t decimal_text(VxValue v, bool is_signed, char *buf)
 static size_t scalar_text(VxValue v, int kind, int prec, bool sci, char *buf, size_t cap, const char **text)
 {
     *text = buf;
+    if (vm_kind_wide(kind)) {
+        VxIntKind k = (VxIntKind)(kind - VX_PUT_INT);
+        vx_wide_str(v.w->v, vm_int_type(k), buf, cap);
+        return strlen(buf);
+    }
     if (kind >= VX_PUT_INT && kind < VX_PUT_INT + VX_INT_KINDS)
         return decimal_text(v, vx_int_signed((VxIntKind)(kind - VX_PUT_INT)), buf);
     switch (kind) {
-    case VX_PUT_F64: case VX_PUT_F32: {
+    case VX_PUT_F64: case VX_PUT_F32: case VX_PUT_F16: case VX_PUT_BF16: {
         double d = kind == VX_PUT_F64 ? v.f : v.f32;
-        if (sci) return sci_text(d, prec, buf, cap);
+        VxFloatFmt f = kind == VX_PUT_F64 ? VX_FLOAT_F64 : kind == VX_PUT_F32 ? VX_FLOAT_F32
+                     : kind == VX_PUT_F16 ? VX_FLOAT_F16 : VX_FLOAT_BF16;
+        if (sci) return sci_text(d, f, prec, buf, cap);
         if (prec >= 0) return (size_t)snprintf(buf, cap, "%.*f", prec, d);
-        vx_format_float(d, kind == VX_PUT_F32, buf, cap);
+        vx_format_float(d, f, buf, cap);
         return strlen(buf);
     }
     case VX_PUT_BOOL: return (size_t)snprintf(buf, cap, "%s", v.i ? "true" : "false");
@@ -380,6 +395,7 @@ static void put_value(Sink *k, VxValue v, int kind, int prec)
     if (kind == VX_PUT_MAP) { put_map(k, v.m); return; }
     if (kind == VX_PUT_ARR) { put_array(k, v.a); return; }
     if (kind == VX_PUT_REC) { put_record(k, v.r); return; }
+    if (kind == VX_PUT_TENSOR) { size_t n; char *s = vm_tensor_text(v.o, &n); sink_bytes(k, s, n); free(s); return; }
     if (kind == VX_PUT_FN) { sink_cstr(k, "<fn "); sink_cstr(k, k->vm->prog->funcs[v.fn->func].name); sink_cstr(k, ">"); return; }
     char buf[400];
     const char *text;
@@ -397,7 +413,7 @@ static VxStr *put_spec(Vm *vm, VxStr *s, VxValue v, int kind, int64_t spec)
     if (zero) { fill = '0'; align = '>'; }
     uint32_t start = s->len;
     if (prec == VX_FMT_NOPREC) prec = -1;
-    if (sci && (kind == VX_PUT_F64 || kind == VX_PUT_F32)) {
+    if (sci && kind >= VX_PUT_F64 && kind <= VX_PUT_BF16) {
         char buf[400];
         const char *text;
         size_t n = scalar_text(v, kind, prec, true, buf, sizeof buf, &text);
@@ -467,18 +483,12 @@ static int report_error(Vm *vm, const char *msg)
     return 1;
 }
 
-static const char *const op_words[] = { "add", "subtract", "multiply", "divide", "take the remainder" };
-
+/* Operands of 64-bit registers; a shift amount (b) is shown as given, not
+ * reduced to the shifted kind's width. */
 static int int_error(Vm *vm, VxNumStatus st, int op, VxIntKind k, VxValue a, VxValue b)
 {
-    char x[32], y[32];
-    bool s = vx_int_signed(k);
-    snprintf(x, sizeof x, s ? "%lld" : "%llu", s ? (long long)a.i : (long long)a.u);
-    snprintf(y, sizeof y, s ? "%lld" : "%llu", s ? (long long)b.i : (long long)b.u);
-    if (st == VX_NUM_DIV_ZERO) return vm_error(vm, "attempt to %s by zero", op_words[op]);
-    if (st == VX_NUM_SHIFT_RANGE) return vm_error(vm, "shift by %s is out of range for `%s`", y, vx_int_name(k));
-    static const char *const sym[] = { "+", "-", "*", "/", "%" };
-    return vm_error(vm, "integer overflow: %s %s %s does not fit in `%s`", x, sym[op], y, vx_int_name(k));
+    VxIntKind k64 = vx_int_signed(k) ? VX_I64 : VX_U64;
+    return vm_int_error(vm, st, op, k, vm_to_wide(a, k64), vm_to_wide(b, k64));
 }
 
 /* `unwrap()` of `None`, or of `Err(e)` (e is shown when it prints). */
@@ -492,13 +502,6 @@ static int unwrap_error(Vm *vm, const VxRec *r)
 }
 
 /* ---- integers of any kind up to 64 bits ----------------------------------------------- */
-
-static VxIntType int_type(VxIntKind k) { VxIntType t = { (uint16_t)vx_int_bits(k), vx_int_signed(k) }; return t; }
-
-static VxWide to_wide(VxValue v, VxIntKind k)
-{
-    return vx_int_signed(k) ? vx_wide_from_i64(v.i, int_type(k)) : vx_wide_from_u64(v.u, int_type(k));
-}
 
 static VxValue from_wide(VxWide w) { VxValue v; v.u = w.limb[0]; return v; }
 
@@ -543,7 +546,7 @@ static VxNumStatus int_arith(VxArithOp op, VxIntKind k, VxValue a, VxValue b, Vx
     VxNumStatus st;
     if (fast_arith(op, k, a, b, out, &st)) return st;
     VxWide r;
-    st = vx_wide_arith(op, to_wide(a, k), to_wide(b, k), int_type(k), &r);
+    st = vx_wide_arith(op, vm_to_wide(a, k), vm_to_wide(b, k), vm_int_type(k), &r);
     *out = from_wide(r);
     return st;
 }
@@ -562,7 +565,7 @@ static VxNumStatus int_pow(VxIntKind k, VxValue a, VxValue b, VxValue *out)
     return VX_NUM_OK;
 }
 
-static double math_fn(int fn, double x)
+double vm_math(int fn, double x)
 {
     switch (fn) {
     case VX_MATH_SQRT: return sqrt(x);
@@ -634,6 +637,8 @@ static int execute(Vm *vm)
         *fr->ret = lv_; fr--; vm->nframes--; \
         R = fr->base; K = fr->f->consts; pc = fr->pc + 1; } while (0)
 #define RA R[i.a]
+/* f32 results: computed before RA's upper half is cleared (RA may be RB) */
+#define F32_TO(x) do { float f_ = (x); RA.u = 0; RA.f32 = f_; } while (0)
 #define RB R[i.b]
 #define RC R[i.c]
 /* checked i64 arithmetic: compute into r first, so an error can still show R[B] and R[C] */
@@ -700,15 +705,15 @@ static int execute(Vm *vm)
                 RA = norm_int(op == VX_ADD ? x + y : op == VX_SUB ? x - y : x * y, k);
                 vmbreak;
             }
-            VxWide r, a = to_wide(RB, k), b = to_wide(RC, k);
-            if (i.op == VX_OP_SAT_ARITH) vx_wide_saturating(op, a, b, int_type(k), &r);
-            else { RA.i = vx_wide_arith(op, a, b, int_type(k), &r) == VX_NUM_OK; vmbreak; }
+            VxWide r, a = vm_to_wide(RB, k), b = vm_to_wide(RC, k);
+            if (i.op == VX_OP_SAT_ARITH) vx_wide_saturating(op, a, b, vm_int_type(k), &r);
+            else { RA.i = vx_wide_arith(op, a, b, vm_int_type(k), &r) == VX_NUM_OK; vmbreak; }
             RA = from_wide(r);
             vmbreak;
         }
         vmcase(NEG_INT) {
             VxWide r;
-            if (vx_wide_neg(to_wide(RB, (VxIntKind)i.t), int_type((VxIntKind)i.t), &r)) {
+            if (vx_wide_neg(vm_to_wide(RB, (VxIntKind)i.t), vm_int_type((VxIntKind)i.t), &r)) {
                 SAVE();
                 return vm_error(vm, "integer overflow: cannot negate this `%s`", vx_int_name((VxIntKind)i.t));
             }
@@ -741,14 +746,14 @@ static int execute(Vm *vm)
         vmcase(SUBK_F64) RA.f = RB.f - K[i.c].f; vmbreak;
         vmcase(MULK_F64) RA.f = RB.f * K[i.c].f; vmbreak;
         vmcase(DIVK_F64) RA.f = RB.f / K[i.c].f; vmbreak;
-        vmcase(ADD_F32) RA.u = 0; RA.f32 = RB.f32 + RC.f32; vmbreak;
-        vmcase(SUB_F32) RA.u = 0; RA.f32 = RB.f32 - RC.f32; vmbreak;
-        vmcase(MUL_F32) RA.u = 0; RA.f32 = RB.f32 * RC.f32; vmbreak;
-        vmcase(DIV_F32) RA.u = 0; RA.f32 = RB.f32 / RC.f32; vmbreak;
-        vmcase(REM_F32) RA.u = 0; RA.f32 = fmodf(RB.f32, RC.f32); vmbreak;
-        vmcase(NEG_F32) RA.u = 0; RA.f32 = -RB.f32; vmbreak;
-        vmcase(POW_F32) RA.u = 0; RA.f32 = powf(RB.f32, RC.f32); vmbreak;
-        vmcase(POWI_F32) RA.u = 0; RA.f32 = powf(RB.f32, (float)RC.i); vmbreak;
+        vmcase(ADD_F32) F32_TO(RB.f32 + RC.f32); vmbreak;
+        vmcase(SUB_F32) F32_TO(RB.f32 - RC.f32); vmbreak;
+        vmcase(MUL_F32) F32_TO(RB.f32 * RC.f32); vmbreak;
+        vmcase(DIV_F32) F32_TO(RB.f32 / RC.f32); vmbreak;
+        vmcase(REM_F32) F32_TO(fmodf(RB.f32, RC.f32)); vmbreak;
+        vmcase(NEG_F32) F32_TO(-RB.f32); vmbreak;
+        vmcase(POW_F32) F32_TO(powf(RB.f32, RC.f32)); vmbreak;
+        vmcase(POWI_F32) F32_TO(powf(RB.f32, (float)RC.i)); vmbreak;
 
         vmcase(EQ_I64) RA.i = RB.i == RC.i; vmbreak;
         vmcase(LT_I64) RA.i = RB.i < RC.i; vmbreak;
@@ -766,17 +771,17 @@ static int execute(Vm *vm)
 
         vmcase(CAST_INT) {               /* targets are at most 64 bits: only the low bits matter */
             VxWide w = { { RB.u, RB.i < 0 ? ~0ull : 0, RB.i < 0 ? ~0ull : 0, RB.i < 0 ? ~0ull : 0 } };
-            RA = from_wide(vx_wide_normalize(w, int_type((VxIntKind)i.t)));
+            RA = from_wide(vx_wide_normalize(w, vm_int_type((VxIntKind)i.t)));
             vmbreak;
         }
         vmcase(INT_F64) RA.f = vx_int_signed((VxIntKind)i.t) ? (double)RB.i : (double)RB.u; vmbreak;
         vmcase(INT_F32) { float f = vx_int_signed((VxIntKind)i.t) ? (float)RB.i : (float)RB.u; RA.u = 0; RA.f32 = f; vmbreak; }
-        vmcase(F64_INT) RA = from_wide(vx_wide_from_double(RB.f, int_type((VxIntKind)i.t))); vmbreak;
-        vmcase(F32_INT) RA = from_wide(vx_wide_from_double(RB.f32, int_type((VxIntKind)i.t))); vmbreak;
+        vmcase(F64_INT) RA = from_wide(vx_wide_from_double(RB.f, vm_int_type((VxIntKind)i.t))); vmbreak;
+        vmcase(F32_INT) RA = from_wide(vx_wide_from_double(RB.f32, vm_int_type((VxIntKind)i.t))); vmbreak;
         vmcase(F64_F32) { float f = (float)RB.f; RA.u = 0; RA.f32 = f; vmbreak; }
         vmcase(F32_F64) RA.f = RB.f32; vmbreak;
-        vmcase(MATH_F64) RA.f = math_fn(i.t, RB.f); vmbreak;
-        vmcase(MATH_F32) { float f = (float)math_fn(i.t, RB.f32); RA.u = 0; RA.f32 = f; vmbreak; }
+        vmcase(MATH_F64) RA.f = vm_math(i.t, RB.f); vmbreak;
+        vmcase(MATH_F32) { float f = (float)vm_math(i.t, RB.f32); RA.u = 0; RA.f32 = f; vmbreak; }
 
         vmcase(FORLOOP) if (++RA.i < RB.i) pc += (int16_t)i.c; vmbreak;
         vmcase(FORLOOPI) if (RA.i < RB.i) { RA.i++; pc += (int16_t)i.c; } vmbreak;
@@ -948,6 +953,12 @@ static int execute(Vm *vm)
         }
         vmcase(GETFB) RA = RB.r->fields[i.c]; vmbreak;
         vmcase(GETTAG) RA.i = RB.r->desc->tag; vmbreak;
+        vmcase(ARITH_W) vmcase(HELPER_W) vmcase(NEG_W) vmcase(BNOT_W) vmcase(BIT_W) vmcase(SHIFT_W) vmcase(SHAMT)
+        vmcase(EQ_W) vmcase(LT_W) vmcase(LE_W) vmcase(CAST_W) vmcase(INT_FLT) vmcase(FLT_W) vmcase(ABS_INT)
+        vmcase(ARITH_H) vmcase(ROUND_H) vmcase(MATH_H)
+            SAVE();
+            if (vm_exact_op(vm, i, R)) return 1;
+            vmbreak;
         vmcase(PUT) { Sink k = { vm, NULL }; put_value(&k, RA, i.t, -1); vmbreak; }
         vmcase(PUTK) out_bytes(vm, K[i.b].s->data, K[i.b].s->len); vmbreak;
         vmcase(UNWRAP) {
@@ -960,6 +971,11 @@ static int execute(Vm *vm)
         vmcase(CALLB) {
             SAVE();
             if (vx_builtins[i.c].fn(vm, &RB, &RA)) return 1;
+            vmbreak;
+        }
+        vmcase(TENSOR) {
+            SAVE();
+            if (vm_tensor_op(vm, i.t, &RB, i.c, &RA)) return 1;
             vmbreak;
         }
         vmcase(EQ_OBJ) RA.i = values_equal(RB, RC, i.t); vmbreak;
@@ -987,6 +1003,7 @@ static int execute(Vm *vm)
 #undef RB
 #undef RC
 #undef CHECKED
+#undef F32_TO
 }
 
 int vx_run(const VxProgram *p, int argc, char **argv, VxDiags *diags)
@@ -1017,6 +1034,7 @@ int vx_run(const VxProgram *p, int argc, char **argv, VxDiags *diags)
         status = 70;
     }
     free_all_objects(vm);
+    status = vm_tensor_finish(status);
     free(vm->stack);
     free(vm->frames);
     free(vm);

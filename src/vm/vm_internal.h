@@ -37,6 +37,32 @@ typedef struct Vm {
 
 void vm_seed(Vm *vm, uint64_t seed);
 
+/* Print kinds whose values are objects: containers retain and release them. */
+static inline bool vm_kind_wide(int kind)
+{
+    return kind == VX_PUT_INT + VX_I128 || kind == VX_PUT_INT + VX_U128 || kind == VX_PUT_INT + VX_U256;
+}
+static inline bool vm_kind_obj(int kind)
+{
+    return kind == VX_PUT_STR || kind == VX_PUT_ARR || kind == VX_PUT_REC || kind == VX_PUT_FN || kind == VX_PUT_MAP ||
+           kind == VX_PUT_TENSOR || vm_kind_wide(kind);
+}
+
+/* Integers of kind k as num.c sees them (a register holds the value
+ * sign- or zero-extended to 64 bits). */
+static inline VxIntType vm_int_type(VxIntKind k) { VxIntType t = { (uint16_t)vx_int_bits(k), vx_int_signed(k) }; return t; }
+static inline VxWide vm_to_wide(VxValue v, VxIntKind k)
+{
+    return vx_int_signed(k) ? vx_wide_from_i64(v.i, vm_int_type(k)) : vx_wide_from_u64(v.u, vm_int_type(k));
+}
+
+/* exact.c: the instructions on wide integers and f16/bf16 (ARITH_W ...
+ * MATH_H); returns 1 after reporting a runtime error. */
+int vm_exact_op(Vm *vm, VxInstr i, VxValue *R);
+/* A runtime error for integer operation op (0 + 1 - 2 * 3 / 4 % 5 **) on a and b of kind k. */
+int vm_int_error(Vm *vm, VxNumStatus st, int op, VxIntKind k, VxWide a, VxWide b);
+double vm_math(int fn, double x);                       /* the math function fn (VxMathFn) */
+
 /* New objects own one reference and are on the live list. */
 VxStr *vm_new_str(Vm *vm, uint32_t cap);
 VxStr *vm_str_append(Vm *vm, VxStr *s, const char *p, size_t n);

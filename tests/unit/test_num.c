@@ -282,7 +282,7 @@ TEST(num_float_printing)
     char buf[32];
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         double v = cases[i].single ? (double)(float)cases[i].v : cases[i].v;
-        vx_format_float(v, cases[i].single, buf, sizeof buf);
+        vx_format_float(v, cases[i].single ? VX_FLOAT_F32 : VX_FLOAT_F64, buf, sizeof buf);
         CHECK_STR(buf, cases[i].want);
     }
     for (int k = 0; k < 20000; k++) {                    /* round trip on random bit patterns */
@@ -290,8 +290,46 @@ TEST(num_float_printing)
         double d;
         memcpy(&d, &bits, 8);
         if (isnan(d) || isinf(d)) continue;
-        vx_format_float(d, false, buf, sizeof buf);
+        vx_format_float(d, VX_FLOAT_F64, buf, sizeof buf);
         CHECK(strtod(buf, NULL) == d);
         CHECK(strchr(buf, '.') || strchr(buf, 'e'));
+    }
+}
+
+/* One rounding, not two: an f64 just above a bf16 midpoint, and integers
+ * above 2^24, whose detour through f32 would land on the midpoint. */
+TEST(num_round_float_rounds_once)
+{
+    double d = 1.0 + ldexp(1.0, -8) + ldexp(1.0, -30);      /* above the midpoint of 1 and 1 + 2^-7 */
+    CHECK((float)d == 1.0f + ldexpf(1.0f, -8));              /* f32 alone lands on the midpoint */
+    CHECK(vx_round_float(d, VX_FLOAT_BF16) == 1.0 + ldexp(1.0, -7));
+    CHECK(vx_round_float(1.0 + ldexp(1.0, -8), VX_FLOAT_BF16) == 1.0);   /* an exact tie: to even */
+    CHECK(vx_round_float(65519.99, VX_FLOAT_F16) == 65504.0);
+    CHECK(isinf(vx_round_float(65520.0, VX_FLOAT_F16)));
+    CHECK(vx_round_float(ldexp(1.0, -25) * 1.0000001, VX_FLOAT_F16) == ldexp(1.0, -24));   /* subnormal */
+    VxIntType u64t = { 64, false }, u256t = { 256, false };
+    VxWide w = vx_wide_from_u64((1ull << 40) + (1ull << 32) + 1, u64t);   /* bf16: 2^40 + 2^32 + 1 is above the midpoint */
+    CHECK(vx_wide_to_float(w, u64t, VX_FLOAT_BF16) == ldexp(1.0, 40) + ldexp(1.0, 33));
+    VxWide max = vx_wide_max(u256t);
+    CHECK(isinf(vx_wide_to_float(max, u256t, VX_FLOAT_F32)));
+    CHECK(vx_wide_to_float(max, u256t, VX_FLOAT_F64) == ldexp(1.0, 256));
+}
+
+TEST(num_half_printing)
+{
+    char buf[32];
+    vx_format_float(vx_round_float(0.1, VX_FLOAT_F16), VX_FLOAT_F16, buf, sizeof buf);
+    CHECK_STR(buf, "0.1");
+    vx_format_float(65504.0, VX_FLOAT_F16, buf, sizeof buf);
+    CHECK_STR(buf, "65500.0");                              /* numpy: float16(65504) prints 65500.0 */
+    vx_format_float(vx_round_float(0.1, VX_FLOAT_BF16), VX_FLOAT_BF16, buf, sizeof buf);
+    CHECK_STR(buf, "0.1");
+    vx_format_float(vx_round_float(1.0 / 3.0, VX_FLOAT_BF16), VX_FLOAT_BF16, buf, sizeof buf);
+    CHECK_STR(buf, "0.334");
+    for (uint32_t h = 0; h < 0x10000; h += 7) {              /* every printed f16 reads back as itself */
+        double v = vx_f16_to_f32((uint16_t)h);
+        if (isnan(v) || isinf(v)) continue;
+        vx_format_float(v, VX_FLOAT_F16, buf, sizeof buf);
+        CHECK(vx_round_float(strtod(buf, NULL), VX_FLOAT_F16) == v);
     }
 }

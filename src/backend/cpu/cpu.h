@@ -4,7 +4,25 @@
 #ifndef VX_CPU_H
 #define VX_CPU_H
 
+#include <string.h>
+
 #include "../../tensor/tensor_internal.h"
+
+/* GCC vectorises only with the very cheap cost model at -O2, which
+ * rejects loops needing an alias check or a scalar tail: the kernels'
+ * hot loops need both. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("tree-vectorize", "vect-cost-model=dynamic")
+#endif
+
+/* Elementwise iteration in runs (cpu_loop.c): `outer` visits the start of
+ * each run, keeping one element offset per operand in outer.off; a run is
+ * n elements, operand k advancing st[k] per element. */
+typedef struct VxLoop {
+    VxIter outer;
+    int64_t n, st[4];
+} VxLoop;
+void vx__loop_init(VxLoop *l, const VxTensor *shape_of, const VxTensor *const *ops, int nops);
 
 int vx_cpu_unary(VxUnaryOp op, int deriv, VxTensor *dst, const VxTensor *x, const double *params);
 int vx_cpu_binary(VxBinaryOp op, VxTensor *dst, const VxTensor *a, const VxTensor *b);

@@ -21,16 +21,41 @@ static int cpu_read(const VxStorage *s, size_t off, void *dst, size_t n)
     return 0;
 }
 
-/* Memory traffic: one read of src and one write of dst per element; a
- * plain memcpy when both are contiguous with the same dtype. */
+/* One run of a same-dtype copy, moved as E-byte words (4: f32/i32, 8: f64/i64). */
+#define COPY_RUN(E, NAME)                                                                    \
+    static void NAME(void *dst, const void *src, int64_t n, int64_t sd, int64_t ss)          \
+    {                                                                                        \
+        uint##E##_t *d = dst;                                                                \
+        const uint##E##_t *s = src;                                                          \
+        if (sd == 1 && ss == 1) memcpy(d, s, (size_t)n * sizeof *d);                         \
+        else if (sd == 1 && ss == 0) for (int64_t i = 0; i < n; i++) d[i] = s[0];            \
+        else for (int64_t i = 0; i < n; i++) d[i * sd] = s[i * ss];                          \
+    }
+COPY_RUN(32, copy_run32)
+COPY_RUN(64, copy_run64)
+
+/* Same dtype of 4 or 8 bytes, any strides: runs of word copies. */
+static bool copy_fast(VxTensor *dst, const VxTensor *src)
+{
+    size_t es = vx_dtype_size(dst->dtype);
+    if (dst->dtype != src->dtype || (es != 4 && es != 8)) return false;
+    const VxTensor *ops[2] = { dst, src };
+    VxLoop l;
+    vx__loop_init(&l, dst, ops, 2);
+    do {
+        char *d = (char *)dst->storage->data + l.outer.off[0] * (int64_t)es;
+        const char *s = (const char *)src->storage->data + l.outer.off[1] * (int64_t)es;
+        (es == 4 ? copy_run32 : copy_run64)(d, s, l.n, l.st[0], l.st[1]);
+    } while (vx__iter_next(&l.outer));
+    return true;
+}
+
+/* Memory traffic: one read of src and one write of dst per element, in
+ * runs of plain word copies (memcpy when both are contiguous) when the
+ * dtypes match. */
 static int cpu_copy(VxTensor *dst, const VxTensor *src)
 {
-    int64_t n = vx_tensor_numel(dst);
-    if (n == 0) return 0;
-    if (dst->dtype == src->dtype && vx_tensor_is_contiguous(dst) && vx_tensor_is_contiguous(src)) {
-        memcpy(vx_tensor_data(dst), vx_tensor_data(src), (size_t)n * vx_dtype_size(dst->dtype));
-        return 0;
-    }
+    if (vx_tensor_numel(dst) == 0 || copy_fast(dst, src)) return 0;
     const VxTensor *ops[2] = { dst, src };
     VxIter it;
     vx__iter_init(&it, dst, ops, 2);
@@ -44,10 +69,18 @@ static int cpu_copy(VxTensor *dst, const VxTensor *src)
     return 0;
 }
 
-/* Memory traffic: one write per element. */
+/* Memory traffic: one write per element.  f32/f64: the value is stored
+ * once and copied in runs. */
 static int cpu_fill(VxTensor *dst, double value)
 {
     if (vx_tensor_numel(dst) == 0) return 0;
+    if (dst->dtype == VX_F32 || dst->dtype == VX_F64) {
+        char one[8];
+        VxTensor src = { .dtype = dst->dtype, .ndim = dst->ndim, .storage = &(VxStorage){ .data = one } };
+        memcpy(src.shape, dst->shape, sizeof src.shape);
+        vx__store_f64(one, dst->dtype, 0, value);
+        return copy_fast(dst, &src) ? 0 : -1;
+    }
     VxIter it;
     const VxTensor *ops[1] = { dst };
     vx__iter_init(&it, dst, ops, 1);

@@ -75,9 +75,48 @@ static int64_t int_unary(VxUnaryOp op, int64_t x, const double *p)
     }
 }
 
+/* One run of a float unary op in T (f32 or f64 throughout): the
+ * arithmetic ops inline, the rest through f (computed in f64, rounded once
+ * on store, as on the generic path). */
+#define UNARY_RUN(T, NAME)                                                                  \
+    static void NAME(VxUnaryOp op, FloatFn f, T *d, const T *x, int64_t n, int64_t sd,      \
+                     int64_t sx, const double *p)                                           \
+    {                                                                                       \
+        if (sd == 1 && sx == 1 && op == VX_OP_NEG && f == f_neg)                            \
+            for (int64_t i = 0; i < n; i++) d[i] = -x[i];                                   \
+        else if (sd == 1 && sx == 1 && op == VX_OP_RELU && f == f_relu)                     \
+            for (int64_t i = 0; i < n; i++) d[i] = x[i] > 0 ? x[i] : x[i] != x[i] ? x[i] : 0; \
+        else if (sd == 1 && sx == 1)                                                        \
+            for (int64_t i = 0; i < n; i++) d[i] = (T)f((double)x[i], p);                   \
+        else                                                                                \
+            for (int64_t i = 0; i < n; i++) d[i * sd] = (T)f((double)x[i * sx], p);         \
+    }
+UNARY_RUN(float, unary_f32)
+UNARY_RUN(double, unary_f64)
+
+/* The f32 / f64 path: both operands of the same float dtype. */
+static bool unary_fast(VxUnaryOp op, FloatFn f, VxTensor *dst, const VxTensor *x, const double *p)
+{
+    if (dst->dtype != x->dtype || (dst->dtype != VX_F32 && dst->dtype != VX_F64)) return false;
+    const VxTensor *ops[2] = { dst, x };
+    VxLoop l;
+    vx__loop_init(&l, dst, ops, 2);
+    do {
+        if (dst->dtype == VX_F32)
+            unary_f32(op, f, (float *)dst->storage->data + l.outer.off[0],
+                      (const float *)x->storage->data + l.outer.off[1], l.n, l.st[0], l.st[1], p);
+        else
+            unary_f64(op, f, (double *)dst->storage->data + l.outer.off[0],
+                      (const double *)x->storage->data + l.outer.off[1], l.n, l.st[0], l.st[1], p);
+    } while (vx__iter_next(&l.outer));
+    return true;
+}
+
 int vx_cpu_unary(VxUnaryOp op, int deriv, VxTensor *dst, const VxTensor *x, const double *params)
 {
     if (vx_tensor_numel(dst) == 0) return 0;
+    FloatFn f = float_fns[deriv != 0][op];
+    if (unary_fast(op, f, dst, x, params)) return 0;
     const VxTensor *ops[2] = { dst, x };
     VxIter it;
     vx__iter_init(&it, dst, ops, 2);
@@ -88,7 +127,6 @@ int vx_cpu_unary(VxUnaryOp op, int deriv, VxTensor *dst, const VxTensor *x, cons
         while (vx__iter_next(&it));
         return 0;
     }
-    FloatFn f = float_fns[deriv != 0][op];
     do vx__store_f64(d, dst->dtype, it.off[0], f(vx__load_f64(s, x->dtype, it.off[1]), params));
     while (vx__iter_next(&it));
     return 0;
@@ -136,9 +174,61 @@ static int64_t int_binary(VxBinaryOp op, int64_t a, int64_t b)
     }
 }
 
+/* One run of d = x OP y in T, specialised for the common stride
+ * patterns (both contiguous, a scalar on either side) so that each is a
+ * vectorisable loop.  +, -, *, / in f32 round exactly like the f64
+ * computation rounded once (f64 has more than 2 * 24 + 2 bits). */
+#define BINARY_CASES(T, EXPR)                                                                \
+    if (sd == 1 && sa == 1 && sb == 1)                                                       \
+        for (int64_t i = 0; i < n; i++) { T x = a[i], y = b[i]; d[i] = (EXPR); }             \
+    else if (sd == 1 && sa == 1 && sb == 0) {                                                \
+        T y = b[0];                                                                          \
+        for (int64_t i = 0; i < n; i++) { T x = a[i]; d[i] = (EXPR); }                       \
+    } else if (sd == 1 && sa == 0 && sb == 1) {                                              \
+        T x = a[0];                                                                          \
+        for (int64_t i = 0; i < n; i++) { T y = b[i]; d[i] = (EXPR); }                       \
+    } else                                                                                   \
+        for (int64_t i = 0; i < n; i++) { T x = a[i * sa], y = b[i * sb]; d[i * sd] = (EXPR); }
+
+#define BINARY_RUN(T, NAME)                                                                  \
+    static void NAME(VxBinaryOp op, T *d, const T *a, const T *b, int64_t n, int64_t sd,    \
+                     int64_t sa, int64_t sb)                                                 \
+    {                                                                                        \
+        switch (op) {                                                                        \
+        case VX_OP_ADD: BINARY_CASES(T, x + y) break;                                        \
+        case VX_OP_SUB: BINARY_CASES(T, x - y) break;                                        \
+        case VX_OP_MUL: BINARY_CASES(T, x * y) break;                                        \
+        case VX_OP_DIV: BINARY_CASES(T, x / y) break;                                        \
+        default: BINARY_CASES(T, (T)float_binary(op, x, y)) break;                           \
+        }                                                                                    \
+    }
+BINARY_RUN(float, binary_f32)
+BINARY_RUN(double, binary_f64)
+
+/* The f32 / f64 path: all three operands of the same float dtype. */
+static bool binary_fast(VxBinaryOp op, VxTensor *dst, const VxTensor *a, const VxTensor *b)
+{
+    VxDtype t = dst->dtype;
+    if ((t != VX_F32 && t != VX_F64) || a->dtype != t || b->dtype != t) return false;
+    const VxTensor *ops[3] = { dst, a, b };
+    VxLoop l;
+    vx__loop_init(&l, dst, ops, 3);
+    do {
+        int64_t *o = l.outer.off;
+        if (t == VX_F32)
+            binary_f32(op, (float *)dst->storage->data + o[0], (const float *)a->storage->data + o[1],
+                       (const float *)b->storage->data + o[2], l.n, l.st[0], l.st[1], l.st[2]);
+        else
+            binary_f64(op, (double *)dst->storage->data + o[0], (const double *)a->storage->data + o[1],
+                       (const double *)b->storage->data + o[2], l.n, l.st[0], l.st[1], l.st[2]);
+    } while (vx__iter_next(&l.outer));
+    return true;
+}
+
 int vx_cpu_binary(VxBinaryOp op, VxTensor *dst, const VxTensor *a, const VxTensor *b)
 {
     if (vx_tensor_numel(dst) == 0) return 0;
+    if (op < VX_OP_EQ && binary_fast(op, dst, a, b)) return 0;
     VxDtype domain = op >= VX_OP_EQ ? vx_dtype_promote(a->dtype, b->dtype) : dst->dtype;
     const VxTensor *ops[3] = { dst, a, b };
     VxIter it;

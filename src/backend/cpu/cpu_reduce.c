@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include "cpu.h"
+#include "cpu_nn.h"
 
 typedef struct Slice {
     const VxTensor *x;
@@ -112,9 +113,92 @@ static int64_t reduce_int(VxReduceOp op, const Slice *s, int64_t base)
     return acc;
 }
 
+/* ---- sum / mean of f32 and f64 in memory order ------------------------------
+ * x is walked in runs (cpu_loop.c) with its dims ordered by stride, so
+ * that a reduction over leading dims (a bias gradient: [B, T, n] -> [n])
+ * reads memory sequentially and adds whole rows into an f64 accumulator
+ * row, and one over the last dim is a contiguous dot-free sum. */
+
+/* acc[i * sa] += x[i * sx] for one run; sa == 0 sums the run into acc[0]. */
+#define SUM_RUN(T, NAME)                                                                   \
+    static void NAME(double *acc, const T *x, int64_t n, int64_t sa, int64_t sx)           \
+    {                                                                                      \
+        if (sa == 0) {                                                                     \
+            double t = 0;                                                                  \
+            if (sx == 1) for (int64_t i = 0; i < n; i++) t += x[i];                        \
+            else for (int64_t i = 0; i < n; i++) t += x[i * sx];                           \
+            acc[0] += t;                                                                   \
+        } else if (sa == 1 && sx == 1) {                                                   \
+            for (int64_t i = 0; i < n; i++) acc[i] += x[i];                                \
+        } else {                                                                           \
+            for (int64_t i = 0; i < n; i++) acc[i * sa] += x[i * sx];                      \
+        }                                                                                  \
+    }
+SUM_RUN(float, sum_run_f32)
+SUM_RUN(double, sum_run_f64)
+
+/* Headers over x and over the accumulator (contiguous over the kept dims,
+ * stride 0 over the reduced ones) with dims sorted by x's stride, largest
+ * first. */
+static void memory_order(const VxTensor *x, int nkeep, VxTensor *xs, VxTensor *as)
+{
+    int order[VX_MAX_DIMS];
+    int64_t ast[VX_MAX_DIMS], step = 1;
+    for (int d = x->ndim - 1; d >= 0; d--) {
+        ast[d] = d < nkeep ? step : 0;
+        if (d < nkeep) step *= x->shape[d];
+    }
+    for (int d = 0; d < x->ndim; d++) {
+        int j = d;
+        for (; j > 0 && x->strides[order[j - 1]] < x->strides[d]; j--) order[j] = order[j - 1];
+        order[j] = d;
+    }
+    *xs = *x;
+    *as = *x;
+    as->offset = 0;
+    for (int d = 0; d < x->ndim; d++) {
+        xs->shape[d] = as->shape[d] = x->shape[order[d]];
+        xs->strides[d] = x->strides[order[d]];
+        as->strides[d] = ast[order[d]];
+    }
+}
+
+static bool sum_fast(VxReduceOp op, VxTensor *dst, const VxTensor *x, int nreduce, int *rc)
+{
+    if ((op != VX_RED_SUM && op != VX_RED_MEAN) || !vx_dtype_is_float(dst->dtype) ||
+        (x->dtype != VX_F32 && x->dtype != VX_F64))
+        return false;
+    int64_t m = vx_tensor_numel(dst), n = m ? vx_tensor_numel(x) / m : 0;
+    double *acc = vx__scratch(m);           /* zeroed (counted calloc) */
+    if (!acc) { *rc = -1; return true; }
+    VxTensor xs, as;
+    memory_order(x, x->ndim - nreduce, &xs, &as);
+    const VxTensor *ops[2] = { &as, &xs };
+    VxLoop l;
+    vx__loop_init(&l, &xs, ops, 2);
+    do {
+        if (n == 0) break;
+        if (x->dtype == VX_F32)
+            sum_run_f32(acc + l.outer.off[0], (const float *)x->storage->data + l.outer.off[1], l.n, l.st[0], l.st[1]);
+        else
+            sum_run_f64(acc + l.outer.off[0], (const double *)x->storage->data + l.outer.off[1], l.n, l.st[0], l.st[1]);
+    } while (vx__iter_next(&l.outer));
+    const VxTensor *dops[1] = { dst };
+    VxIter it;
+    vx__iter_init(&it, dst, dops, 1);
+    int64_t j = 0;
+    do vx__store_f64(dst->storage->data, dst->dtype, it.off[0], op == VX_RED_MEAN ? acc[j] / (double)n : acc[j]);
+    while (++j, vx__iter_next(&it));
+    vx__scratch_free(acc, m);
+    *rc = 0;
+    return true;
+}
+
 int vx_cpu_reduce(VxReduceOp op, VxTensor *dst, const VxTensor *x, int nreduce, double param)
 {
     if (vx_tensor_numel(dst) == 0) return 0;
+    int rc;
+    if (sum_fast(op, dst, x, nreduce, &rc)) return rc;
     Slice s;
     slice_init(&s, x, nreduce);
     const VxTensor *ops[2] = { dst, x };

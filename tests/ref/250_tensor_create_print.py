@@ -1,0 +1,23 @@
+# The torch 1.13 equivalent of tests/run/250_tensor_create_print.vx; its
+# output must equal that test's .out (run: python3 tests/ref/250_tensor_create_print.py).
+import torch
+a = torch.tensor([[1.0, 2.0], [3.0, 4.0]])
+print(a)
+print(list(a.shape), "f32", a.numel())
+i = torch.tensor([[1, -2, 3], [4, 5, 6]])
+print(i)
+print("i64")
+print(torch.tensor([True, False, True]))
+print(torch.zeros(2, 3))
+print(torch.ones(3))
+print(torch.full((2, 2), 0.5))
+print(torch.eye(3))
+print(torch.eye(2, 3))
+print(torch.arange(0, 10, 3))
+print(torch.linspace(0.0, 1.0, 5))
+print(a.double())
+print(torch.tensor([0.001, 123.5, -7.25]))
+print(torch.tensor([1.0e-5, 1.0, 1.0e5]))
+print(torch.arange(0, 2000).reshape(40, 50))
+print(torch.zeros_like(a) + torch.ones_like(a))
+print(list(torch.tensor([[[1.5, 2.0]], [[3.0, 4.0]]]).shape))
