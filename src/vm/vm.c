@@ -957,7 +957,7 @@ static int execute(Vm *vm)
         vmcase(EQ_W) vmcase(LT_W) vmcase(LE_W) vmcase(CAST_W) vmcase(INT_FLT) vmcase(FLT_W) vmcase(ABS_INT)
         vmcase(ARITH_H) vmcase(ROUND_H) vmcase(MATH_H)
             SAVE();
-            if (vm_exact_op(vm, i, R)) return 1;
+            if (vm_exact_op(vm, pc - 1, R)) return 1;
             vmbreak;
         vmcase(PUT) { Sink k = { vm, NULL }; put_value(&k, RA, i.t, -1); vmbreak; }
         vmcase(PUTK) out_bytes(vm, K[i.b].s->data, K[i.b].s->len); vmbreak;
