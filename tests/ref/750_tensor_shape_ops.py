@@ -104,7 +104,7 @@ mp = F.max_pool2d(y2, 2)
 print(mp.detach())
 ap = F.avg_pool2d(y2, 3, stride=1, padding=1)
 print(list(ap.shape))
-(mp.sum() + (ap * ap).mean()).backward()
+(mp.sum() + (ap * ap).mean() * 0.5).backward()
 print(x2.grad)
 print(w2.grad)
 
