@@ -166,7 +166,7 @@ static int bench_step(int iters)
     int64_t si[2] = { B, T };
     VxTensor *idx = check(vx_randint(0, V, si, 2, VX_I64, 7)), *tgt = check(vx_randint(0, V, si, 2, VX_I64, 8));
     double best = INFINITY, total = 0, loss0 = 0;
-    int64_t peak = 0;
+    int64_t peak = 0, held = 0;
     for (int it = -2; it < iters; it++) {
         for (int i = 0; i < np; i++) vx_zero_grad(all[i]);
         vx_tensor_reset_peak();
@@ -180,6 +180,7 @@ static int bench_step(int iters)
         vx_tensor_release(loss);
         if (it < 0) continue;
         peak = ms.peak_bytes > peak ? ms.peak_bytes : peak;
+        held = ms.peak_held_bytes > held ? ms.peak_held_bytes : held;
         best = dt < best ? dt : best;
         total += dt;
     }
@@ -187,6 +188,7 @@ static int bench_step(int iters)
     printf("step_ms_best %.3f ms\n", best * 1e3);
     printf("step_ms_mean %.3f ms\n", total / iters * 1e3);
     printf("step_peak_tensor_bytes %lld B\n", (long long)peak);
+    printf("step_peak_held_bytes %lld B\n", (long long)held);
     printf("step_rss_growth %ld kB\n", peak_rss_kb() - base_rss);
     for (int i = 0; i < np; i++) vx_tensor_release(all[i]);
     vx_tensor_release(idx);

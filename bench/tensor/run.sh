@@ -39,6 +39,7 @@ done
 a=$(val "$tmp/vx_step" step_rss_growth); b=$(val "$tmp/torch_step" step_rss_growth)
 echo "| peak RSS growth (MB) | $((a / 1024)) | $((b / 1024)) | $(ratio "$a" "$b") |"
 echo "| peak tensor bytes (MB, vx_tensor_mem_stats) | $(( $(val "$tmp/vx_step" step_peak_tensor_bytes) / 1048576 )) | - | - |"
+echo "| peak held bytes (MB, tensors + storage cache) | $(( $(val "$tmp/vx_step" step_peak_held_bytes) / 1048576 )) | - | - |"
 echo "| first-step loss | $(val "$tmp/vx_step" step_loss) | $(val "$tmp/torch_step" step_loss) | (random init differs) |"
 echo
 echo "GEMM (f32, GFLOP/s, m x k x n)"

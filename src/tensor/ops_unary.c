@@ -1,6 +1,6 @@
 /* ops_unary.c - elementwise unary ops and clamp.  Every one has the same
- * backward: g * op'(x), with op' computed by the backend's unary kernel
- * in derivative mode, so adding an op means one X-macro line here and two
+ * backward: g * op'(x), fused by the backend's unary_grad kernel (or
+ * op' from its unary kernel in derivative mode, then a multiply), so adding an op means one X-macro line here and two
  * scalar functions in the backend. */
 #include "tensor_internal.h"
 
@@ -15,6 +15,13 @@ static VxTensor *map(VxUnaryOp op, int deriv, VxTensor *x, const double *p, VxDt
 static VxTensor *bw_unary(VxNode *n, VxTensor *g, int i)
 {
     (void)i;
+    VxTensor *x = n->inputs[0];
+    const VxBackend *b = vx_backend_get(x->device);
+    if (b && b->unary_grad && g->device == x->device) {       /* fused: one pass, no temporary */
+        VxTensor *dx = vx__new(x->shape, x->ndim, g->dtype, x->device);
+        if (dx && b->unary_grad((VxUnaryOp)n->ip[0], dx, x, g, n->p) < 0) { vx_tensor_release(dx); return NULL; }
+        return dx;
+    }
     VxScope s = {0};
     VxTensor *d = vx__keep(&s, map((VxUnaryOp)n->ip[0], 1, n->inputs[0], n->p, g->dtype));
     return vx__done(&s, d ? vx_mul(g, d) : NULL);

@@ -25,7 +25,21 @@ void vx_tensor_set_error(const char *fmt, ...)
 void vx_tensor_mem_stats(VxMemStats *out) { *out = stats; }
 void vx__count_node(int delta) { stats.live_nodes += delta; }
 int64_t vx_tensor_live_tensors(void) { return stats.live_tensors; }
-void vx_tensor_reset_peak(void) { stats.peak_bytes = stats.live_bytes; }
+
+static void note_peaks(void)
+{
+    if (stats.live_bytes > stats.peak_bytes) stats.peak_bytes = stats.live_bytes;
+    if (stats.live_bytes + stats.cached_bytes > stats.peak_held_bytes)
+        stats.peak_held_bytes = stats.live_bytes + stats.cached_bytes;
+}
+
+void vx__count_cached(int64_t delta) { stats.cached_bytes += delta; note_peaks(); }
+
+void vx_tensor_reset_peak(void)
+{
+    stats.peak_bytes = stats.live_bytes;
+    stats.peak_held_bytes = stats.live_bytes + stats.cached_bytes;
+}
 void vx_tensor_fail_alloc_after(int64_t n) { fail_countdown = n; }
 
 bool vx__alloc_should_fail(void)
@@ -48,6 +62,12 @@ static const VxBackend *backends[VX_NDEVICES] = { [VX_DEV_CPU] = &vx_cpu_backend
 
 const VxBackend *vx_backend_get(VxDevice dev) { return dev < VX_NDEVICES ? backends[dev] : NULL; }
 void vx_backend_register(VxDevice dev, const VxBackend *b) { if (dev < VX_NDEVICES) backends[dev] = b; }
+
+void vx_tensor_trim_cache(void)
+{
+    for (int d = 0; d < VX_NDEVICES; d++)
+        if (backends[d] && backends[d]->trim) backends[d]->trim();
+}
 
 /* The backend of t if it has the kernel fn, else NULL with an error. */
 const VxBackend *vx__backend(const VxTensor *t, const char *kernel, const void *fn)
@@ -102,7 +122,7 @@ static VxStorage *new_storage(const VxTensor *t, size_t nbytes)
     s->refcount = 1; s->device = t->device; s->backend = b; s->nbytes = nbytes;
     stats.live_storages++;
     stats.live_bytes += (int64_t)nbytes;
-    if (stats.live_bytes > stats.peak_bytes) stats.peak_bytes = stats.live_bytes;
+    note_peaks();
     return s;
 }
 
@@ -141,7 +161,7 @@ static void storage_release(VxStorage *s)
     if (!s || --s->refcount > 0) return;
     stats.live_storages--;
     stats.live_bytes -= (int64_t)s->nbytes;
-    s->backend->free(s->data);
+    s->backend->free(s->data, s->nbytes ? s->nbytes : 1);
     vx__free(s, sizeof *s);
 }
 

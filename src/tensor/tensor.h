@@ -130,10 +130,14 @@ typedef struct VxMemStats {
     int64_t live_tensors, live_storages, live_nodes;
     int64_t live_bytes, peak_bytes;          /* storage bytes */
     int64_t allocations;                     /* every allocation so far */
+    /* freed storage kept by backends for reuse (vx_tensor_trim_cache), and
+     * the peak of live_bytes + cached_bytes: what the process really held */
+    int64_t cached_bytes, peak_held_bytes;
 } VxMemStats;
 void vx_tensor_mem_stats(VxMemStats *out);
 int64_t vx_tensor_live_tensors(void);        /* ctypes shortcut */
-void vx_tensor_reset_peak(void);             /* peak_bytes = live_bytes */
+void vx_tensor_reset_peak(void);             /* peak_bytes = live_bytes, peak_held_bytes likewise */
+void vx_tensor_trim_cache(void);             /* backends free their cached storage */
 /* Make the n-th allocation from now fail (1 = the next one); 0 disables. */
 void vx_tensor_fail_alloc_after(int64_t n);
 
@@ -342,7 +346,8 @@ typedef struct VxBackend {
     const char *name;
     VxDevice device;
     void *(*alloc)(size_t nbytes);                     /* NULL on failure */
-    void (*free)(void *data);
+    void (*free)(void *data, size_t nbytes);           /* nbytes as allocated */
+    void (*trim)(void);                                /* free cached blocks; may be NULL */
     /* host <-> device bytes, at a byte offset into storage */
     int (*write)(VxStorage *s, size_t off, const void *src, size_t n);
     int (*read)(const VxStorage *s, size_t off, void *dst, size_t n);
@@ -350,6 +355,9 @@ typedef struct VxBackend {
     int (*fill)(VxTensor *dst, double value);
     /* deriv 0: dst = op(x); deriv 1: dst = op'(x), for backward passes */
     int (*unary)(VxUnaryOp op, int deriv, VxTensor *dst, const VxTensor *x, const double *params);
+    /* dx = g * op'(x) in one pass (g, dx: x's shape; dx has g's dtype);
+     * may be NULL, then backward runs unary (deriv 1) and a multiply */
+    int (*unary_grad)(VxUnaryOp op, VxTensor *dx, const VxTensor *x, const VxTensor *g, const double *params);
     int (*binary)(VxBinaryOp op, VxTensor *dst, const VxTensor *a, const VxTensor *b);
     int (*where)(VxTensor *dst, const VxTensor *cond, const VxTensor *a, const VxTensor *b);
     /* x has dst->ndim + nreduce dims: dst's dims, then the reduced ones.

@@ -12,6 +12,8 @@ void *vx__alloc(size_t n, const char *what);
 void vx__free(void *p, size_t n);
 /* The hook alone, for backends' storage allocations. */
 bool vx__alloc_should_fail(void);
+/* For backends' storage caches: bytes entering (+) or leaving (-) a cache. */
+void vx__count_cached(int64_t delta);
 
 /* A new header with t's dtype/device/storage (retained) and no shape. */
 VxTensor *vx__header(const VxTensor *t);

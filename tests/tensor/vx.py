@@ -123,11 +123,13 @@ for _n in REDUCE:
 
 class MemStats(ctypes.Structure):
     _fields_ = [(n, c_i64) for n in ("live_tensors", "live_storages", "live_nodes",
-                                     "live_bytes", "peak_bytes", "allocations")]
+                                     "live_bytes", "peak_bytes", "allocations",
+                                     "cached_bytes", "peak_held_bytes")]
 
 
 _SIGS["vx_tensor_mem_stats"] = (None, [ctypes.POINTER(MemStats)])
 _SIGS["vx_tensor_reset_peak"] = (None, [])
+_SIGS["vx_tensor_trim_cache"] = (None, [])
 _SIGS["vx_tensor_fail_alloc_after"] = (None, [c_i64])
 _SIGS["vx_rng_normal"] = (c_dbl, [P])
 _SIGS["vx_tensor_fprint"] = (c_int, [P, P])

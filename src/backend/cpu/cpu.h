@@ -10,9 +10,10 @@
 
 /* GCC vectorises only with the very cheap cost model at -O2, which
  * rejects loops needing an alias check or a scalar tail: the kernels'
- * hot loops need both. */
+ * hot loops need both.  no-trapping-math (clang's default) lets it turn
+ * the selects of cpu_fastmath.h into blends; no kernel reads FP flags. */
 #if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC optimize("tree-vectorize", "vect-cost-model=dynamic")
+#pragma GCC optimize("tree-vectorize", "vect-cost-model=dynamic", "no-trapping-math")
 #endif
 
 /* Elementwise iteration in runs (cpu_loop.c): `outer` visits the start of
@@ -24,7 +25,13 @@ typedef struct VxLoop {
 } VxLoop;
 void vx__loop_init(VxLoop *l, const VxTensor *shape_of, const VxTensor *const *ops, int nops);
 
+/* Storage allocation with a bounded cache of freed large blocks (cpu_cache.c). */
+void *vx_cpu_alloc(size_t n);
+void vx_cpu_free(void *p, size_t n);
+void vx_cpu_cache_trim(void);
+
 int vx_cpu_unary(VxUnaryOp op, int deriv, VxTensor *dst, const VxTensor *x, const double *params);
+int vx_cpu_unary_grad(VxUnaryOp op, VxTensor *dx, const VxTensor *x, const VxTensor *g, const double *params);
 int vx_cpu_binary(VxBinaryOp op, VxTensor *dst, const VxTensor *a, const VxTensor *b);
 int vx_cpu_where(VxTensor *dst, const VxTensor *cond, const VxTensor *a, const VxTensor *b);
 int vx_cpu_reduce(VxReduceOp op, VxTensor *dst, const VxTensor *x, int nreduce, double param);

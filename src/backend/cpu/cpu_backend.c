@@ -1,13 +1,11 @@
 /* cpu_backend.c - the CPU backend table, plus its memory kernels (alloc,
  * host transfers, strided copy with dtype conversion, fill).  The compute
- * kernels are in cpu_map.c, cpu_reduce.c and cpu_matmul.c. */
+ * kernels are in cpu_map.c, cpu_reduce.c and cpu_matmul.c; allocation in
+ * cpu_cache.c. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cpu.h"
-
-static void *cpu_alloc(size_t n) { return aligned_alloc(64, (n + 63) / 64 * 64); }
-static void cpu_free(void *p) { free(p); }
 
 static int cpu_write(VxStorage *s, size_t off, const void *src, size_t n)
 {
@@ -92,13 +90,15 @@ static int cpu_fill(VxTensor *dst, double value)
 const VxBackend vx_cpu_backend = {
     .name = "cpu",
     .device = VX_DEV_CPU,
-    .alloc = cpu_alloc,
-    .free = cpu_free,
+    .alloc = vx_cpu_alloc,
+    .free = vx_cpu_free,
+    .trim = vx_cpu_cache_trim,
     .write = cpu_write,
     .read = cpu_read,
     .copy = cpu_copy,
     .fill = cpu_fill,
     .unary = vx_cpu_unary,
+    .unary_grad = vx_cpu_unary_grad,
     .binary = vx_cpu_binary,
     .where = vx_cpu_where,
     .reduce = vx_cpu_reduce,

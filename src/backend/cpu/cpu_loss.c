@@ -3,7 +3,8 @@
  * last (contracts in tensor_nn.h). */
 #include <math.h>
 
-#include "cpu_nn.h"
+#include "cpu_nn.h"                         /* first: its vectoriser pragma covers cpu_fastmath.h */
+#include "cpu_fastmath.h"
 
 /* The target of a row, or -1 for ignored; -2 + error when out of range. */
 static int64_t row_target(const VxTensor *target, int64_t off, int64_t ignore, int64_t C)
@@ -34,6 +35,7 @@ typedef struct ClassArgs {
     int64_t ignore, C, count;
     double eps;
     bool log_probs;
+    bool f32;                               /* logits f32 with contiguous rows: cpu_rows_f32.c */
 } ClassArgs;
 typedef void (*ClassRowFn)(ClassArgs *a, const int64_t *off, int64_t t, double *r);
 
@@ -44,6 +46,8 @@ static int each_class_row(ClassArgs *a, ClassRowFn fn)
     const VxTensor *ops[4] = { a->x, a->target, a->out, a->g };
     VxIter it;
     if (!vx__rows_init(&it, ops, a->g ? 4 : 3)) return 0;
+    a->f32 = !a->log_probs && vx__f32_rows(&a->x, 1, a->C) && (!a->g || a->out->dtype == VX_F32)
+             && vx__f32_rows((const VxTensor *const *)&a->out, a->g ? 1 : 0, a->C);
     double *r = vx__scratch(a->C);
     if (!r) return -1;
     int rc = 0;
@@ -59,13 +63,20 @@ static int each_class_row(ClassArgs *a, ClassRowFn fn)
 /* loss = -(1 - eps) * logp[t] - eps / C * sum_c logp[c]. */
 static void loss_row(ClassArgs *a, const int64_t *off, int64_t t, double *r)
 {
-    double l = 0;
-    if (t >= 0) {
+    double l = 0, all = 0, lt;
+    if (t >= 0 && a->f32) {
+        const float *x = vx__f32_at(a->x, off[0]);
+        float mx, ls = vx__f32_log_sum_exp((float *)r, x, a->C, &mx);
+        lt = (x[t] - mx) - ls;
+        if (a->eps != 0) all = vx__f32_sum(x, a->C) - (double)a->C * ((double)mx + ls);
+    } else if (t >= 0) {
         vx__row_load(r, a->x, off[0], a->C);
         if (!a->log_probs) log_softmax_row(r, a->C);
-        double all = 0;
         for (int64_t i = 0; a->eps != 0 && i < a->C; i++) all += r[i];
-        l = -(1 - a->eps) * r[t] - a->eps / (double)a->C * all;
+        lt = r[t];
+    }
+    if (t >= 0) {
+        l = -(1 - a->eps) * lt - a->eps / (double)a->C * all;
         a->count++;
     }
     vx__store_f64(a->out->storage->data, a->out->dtype, off[2], l);
@@ -82,6 +93,18 @@ int vx_cpu_class_loss(VxTensor *loss, int64_t *count, const VxTensor *x, const V
     return rc;
 }
 
+/* grad_row on f32 contiguous logits and dx (tmp: C floats). */
+static void grad_row_f32(ClassArgs *a, const int64_t *off, int64_t t, double gr, float *tmp)
+{
+    int64_t C = a->C;
+    const float *x = vx__f32_at(a->x, off[0]);
+    float *dx = vx__f32_at(a->out, off[2]), mx, ls = vx__f32_log_sum_exp(tmp, x, C, &mx);
+    float g = (float)gr, off_t = (float)(a->eps / (double)C);
+    float *restrict d = dx;
+    for (int64_t i = 0; i < C; i++) d[i] = g * (vx_expf_fast((x[i] - mx) - ls) - off_t);
+    dx[t] -= g * (float)(1 - a->eps);
+}
+
 /* d loss / d logit_c = softmax_c - (1 - eps) [c == t] - eps / C (0 for an
  * ignored row); for log-probabilities d loss / d logp_c = -[c == t].  Each
  * row is scaled by its g. */
@@ -89,6 +112,10 @@ static void grad_row(ClassArgs *a, const int64_t *off, int64_t t, double *r)
 {
     int64_t C = a->C;
     double gr = vx__load_f64(a->g->storage->data, a->g->dtype, off[3]);
+    if (t >= 0 && a->f32) {
+        grad_row_f32(a, off, t, gr, (float *)r);
+        return;
+    }
     if (t < 0 || a->log_probs) {
         for (int64_t i = 0; i < C; i++) r[i] = 0;
         if (t >= 0) r[t] = -gr;

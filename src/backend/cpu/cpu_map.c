@@ -132,6 +132,47 @@ int vx_cpu_unary(VxUnaryOp op, int deriv, VxTensor *dst, const VxTensor *x, cons
     return 0;
 }
 
+/* dx = g * f'(x) on f32 / f64 runs, f' in f64, one rounding. */
+#define UNARY_GRAD_RUN(T, NAME)                                                               \
+    static void NAME(FloatFn df, T *d, const T *x, const T *g, int64_t n, int64_t sd,         \
+                     int64_t sx, int64_t sg, const double *p)                                  \
+    {                                                                                         \
+        for (int64_t i = 0; i < n; i++)                                                   \
+                d[i * sd] = (T)((double)g[i * sg] * df((double)x[i * sx], p));                \
+    }
+UNARY_GRAD_RUN(float, unary_grad_f32)
+UNARY_GRAD_RUN(double, unary_grad_f64)
+
+int vx_cpu_unary_grad(VxUnaryOp op, VxTensor *dx, const VxTensor *x, const VxTensor *g, const double *params)
+{
+    if (vx_tensor_numel(dx) == 0) return 0;
+    FloatFn df = float_fns[1][op];
+    const VxTensor *ops[3] = { dx, x, g };
+    VxDtype t = dx->dtype;
+    if ((t == VX_F32 || t == VX_F64) && x->dtype == t && g->dtype == t) {
+        VxLoop l;
+        vx__loop_init(&l, dx, ops, 3);
+        do {
+            int64_t *o = l.outer.off;
+            if (t == VX_F32)
+                unary_grad_f32(df, (float *)dx->storage->data + o[0], (const float *)x->storage->data + o[1],
+                               (const float *)g->storage->data + o[2], l.n, l.st[0], l.st[1], l.st[2], params);
+            else
+                unary_grad_f64(df, (double *)dx->storage->data + o[0], (const double *)x->storage->data + o[1],
+                               (const double *)g->storage->data + o[2], l.n, l.st[0], l.st[1], l.st[2], params);
+        } while (vx__iter_next(&l.outer));
+        return 0;
+    }
+    VxIter it;
+    vx__iter_init(&it, dx, ops, 3);
+    do {
+        double gv = vx__load_f64(g->storage->data, g->dtype, it.off[2]);
+        double dv = df(vx__load_f64(x->storage->data, x->dtype, it.off[1]), params);
+        vx__store_f64(dx->storage->data, dx->dtype, it.off[0], gv * dv);   /* one rounding */
+    } while (vx__iter_next(&it));
+    return 0;
+}
+
 /* The comparison cases of both switches below (the last is the default). */
 #define COMPARISONS(a, b) case VX_OP_EQ: return a == b; case VX_OP_NE: return a != b; \
     case VX_OP_LT: return a < b; case VX_OP_LE: return a <= b; case VX_OP_GT: return a > b; \

@@ -17,6 +17,11 @@ static int cpu_softmax(VxTensor *y, const VxTensor *x, bool as_log)
     const VxTensor *ops[2] = { y, x };
     VxIter it;
     if (!vx__rows_init(&it, ops, 2) || n == 0) return 0;
+    if (vx__f32_rows(ops, 2, n)) {
+        do vx__f32_softmax_row(vx__f32_at(y, it.off[0]), vx__f32_at(x, it.off[1]), n, as_log);
+        while (vx__iter_next(&it));
+        return 0;
+    }
     double *r = vx__scratch(n);
     if (!r) return -1;
     do {
@@ -45,6 +50,12 @@ static int cpu_softmax_backward(VxTensor *dx, const VxTensor *y, const VxTensor 
     const VxTensor *ops[3] = { dx, y, g };
     VxIter it;
     if (!vx__rows_init(&it, ops, 3) || n == 0) return 0;
+    if (vx__f32_rows(ops, 3, n)) {
+        do vx__f32_softmax_backward_row(vx__f32_at(dx, it.off[0]), vx__f32_at(y, it.off[1]),
+                                        vx__f32_at(g, it.off[2]), n, as_log);
+        while (vx__iter_next(&it));
+        return 0;
+    }
     double *r = vx__scratch(2 * n);
     if (!r) return -1;
     double *gr = r + n;
@@ -80,9 +91,18 @@ static int cpu_norm(VxTensor *y, VxTensor *stats, const VxTensor *x, const VxTen
     const VxTensor *ops[2] = { y, x };
     VxIter it;
     if (!vx__rows_init(&it, ops, 2)) return 0;
+    double *st = vx_tensor_data(stats);
+    const VxTensor *all[4] = { y, x, w, b };
+    if (vx__f32_rows(all, 4, n)) {
+        const float *wp = w ? vx__f32_at(w, w->offset) : NULL, *bp = b ? vx__f32_at(b, b->offset) : NULL;
+        for (int64_t row = 0; row < rows; row++, vx__iter_next(&it))
+            vx__f32_norm_row(vx__f32_at(y, it.off[0]), vx__f32_at(x, it.off[1]), wp, bp, n, eps, rms,
+                             &st[row], &st[rows + row]);
+        return 0;
+    }
     double *r = vx__scratch(3 * n);
     if (!r) return -1;
-    double *wb = r + n, *bb = r + 2 * n, *st = vx_tensor_data(stats);
+    double *wb = r + n, *bb = r + 2 * n;
     load_param(wb, w, n, 1.0);
     load_param(bb, b, n, 0.0);
     int64_t row = 0;
@@ -106,6 +126,27 @@ static int cpu_norm(VxTensor *y, VxTensor *stats, const VxTensor *x, const VxTen
     return 0;
 }
 
+/* cpu_norm_backward on f32 contiguous rows (it: over x, g, dx). */
+static int norm_backward_f32(VxTensor *dx, VxTensor *dw, VxTensor *db, const VxTensor *g, const VxTensor *x,
+                             const VxTensor *w, const VxTensor *stats, bool rms, VxIter *it, bool any)
+{
+    int64_t n = vx__row_len(x), rows = vx_tensor_numel(x) / (n ? n : 1);
+    float *buf = (float *)vx__scratch(2 * n);               /* dw, db, then 2n of row scratch */
+    if (!buf) return -1;
+    float *dwb = buf, *dbb = buf + n;
+    memset(buf, 0, 2 * (size_t)n * sizeof *buf);
+    const double *st = vx_tensor_data(stats);
+    const float *wp = w ? vx__f32_at(w, w->offset) : NULL;
+    for (int64_t row = 0; any && row < rows; row++, vx__iter_next(it))
+        vx__f32_norm_backward_row(dx ? vx__f32_at(dx, it->off[2]) : NULL, dw ? dwb : NULL, db ? dbb : NULL,
+                                  buf + 2 * n, vx__f32_at(g, it->off[1]), vx__f32_at(x, it->off[0]), wp,
+                                  (float)st[row], (float)st[rows + row], n, rms);
+    if (dw) memcpy(vx__f32_at(dw, dw->offset), dwb, (size_t)n * sizeof *dwb);
+    if (db) memcpy(vx__f32_at(db, db->offset), dbb, (size_t)n * sizeof *dbb);
+    vx__scratch_free((double *)buf, 2 * n);
+    return 0;
+}
+
 /* With xhat = (x - mean) * rstd and h = g * w:
  *   layer norm: dx = rstd * (h - mean(h) - xhat * mean(h * xhat))
  *   RMS norm:   dx = rstd * (h - xhat * mean(h * xhat))
@@ -119,6 +160,8 @@ static int cpu_norm_backward(VxTensor *dx, VxTensor *dw, VxTensor *db, const VxT
     const VxTensor *ops[3] = { x, g, dx ? dx : x };
     VxIter it;
     bool any = vx__rows_init(&it, ops, 3);
+    const VxTensor *all[6] = { x, g, dx, w, dw, db };
+    if (vx__f32_rows(all, 6, n)) return norm_backward_f32(dx, dw, db, g, x, w, stats, rms, &it, any);
     double *r = vx__scratch(5 * n);
     if (!r) return -1;
     double *gr = r + n, *wb = r + 2 * n, *dwb = r + 3 * n, *dbb = r + 4 * n;

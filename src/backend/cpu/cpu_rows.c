@@ -53,3 +53,12 @@ double *vx__scratch(int64_t n)
 }
 
 void vx__scratch_free(double *p, int64_t n) { vx__free(p, (size_t)(n > 0 ? n : 1) * sizeof(double)); }
+
+bool vx__f32_rows(const VxTensor *const *ops, int nops, int64_t n)
+{
+    for (int k = 0; k < nops; k++)
+        if (ops[k] && (ops[k]->dtype != VX_F32 || (n > 1 && row_stride(ops[k]) != 1))) return false;
+    return true;
+}
+
+float *vx__f32_at(const VxTensor *t, int64_t off) { return (float *)t->storage->data + off; }
