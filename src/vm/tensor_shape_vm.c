@@ -162,7 +162,7 @@ static int cumsum(Vm *vm, VxTensor *t, int64_t d, VxValue *out)
     if (small_int(vm, "cumsum", "dimension", d, &dim)) return 1;
     if (!vx_dtype_is_float(t->dtype) && t->dtype != VX_I64) {
         char ty[128];
-        return vm_error(vm, "cumsum of %s gives an i64 tensor; convert first (`t as Tensor<i64>`)",
+        return vm_error(vm, "cumsum of %s gives an i64 tensor; convert first (`t as i64`)",
                         vx_tensor_type_str(t, ty, sizeof ty));
     }
     return vm_put_tensor(vm, vx_cumsum(t, dim), out);
