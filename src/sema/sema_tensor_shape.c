@@ -80,8 +80,8 @@ static VxType *conv_rule(Sema *s, VxType *x, VxDecl *fn, VxNodeList args, bool m
     int nsp = fn->name[4] == '1' ? 1 : 2, rank = 2 + nsp;
     int64_t stride = 0, pad = -1, dil = 0, groups = 0;
     if (!w || !w->u.tensor.ranked || x->u.tensor.rank != rank || w->u.tensor.rank != rank) return ret;
-    bool lits = int_param(s, fn, args, method, "stride", &stride) & int_param(s, fn, args, method, "padding", &pad) &
-                int_param(s, fn, args, method, "dilation", &dil) & int_param(s, fn, args, method, "groups", &groups);
+    bool lits = int_param(s, fn, args, method, "stride", &stride) && int_param(s, fn, args, method, "padding", &pad) &&
+                int_param(s, fn, args, method, "dilation", &dil) && int_param(s, fn, args, method, "groups", &groups);
     VxDim c = vx_resolve_dim(s->types, x->u.tensor.dims[1]), cg = vx_resolve_dim(s->types, w->u.tensor.dims[1]);
     if (lits && groups > 0 && c.tag == VX_DIM_CONST && cg.tag == VX_DIM_CONST && c.value != cg.value * groups) {
         VxNode *at = tensor_arg(s, fn, args, method, "weight");
@@ -100,7 +100,7 @@ static VxType *pool_rule(Sema *s, VxType *x, VxDecl *fn, VxNodeList args, bool m
 {
     int64_t k = 0, stride = -1, pad = -1;
     if (x->u.tensor.rank != 4) return ret;
-    bool lits = int_param(s, fn, args, method, "kernel_size", &k) & int_param(s, fn, args, method, "stride", &stride) &
+    bool lits = int_param(s, fn, args, method, "kernel_size", &k) && int_param(s, fn, args, method, "stride", &stride) &&
                 int_param(s, fn, args, method, "padding", &pad);
     VxDim out[4] = { x->u.tensor.dims[0], x->u.tensor.dims[1], UNKNOWN, UNKNOWN };
     for (int i = 0; lits && k > 0 && i < 2; i++)

@@ -482,7 +482,9 @@ _Static_assert(VX_TO_SGD == 0 && VX_TO_ADAM == 1 && VX_TO_ADAMW == 2 && VX_TS_ST
 
 /* The nn functions of tensor_nn.h, the global generator, copy_, the
  * optimizers and schedules, and the weight files. */
-static const struct { const char *name; int op; const char *spec; } spec_calls[] = {
+typedef struct SpecCall { const char *name; int op; const char *spec; } SpecCall;
+
+static const SpecCall spec_calls[] = {
     {"softmax", VX_TOP_SOFTMAX, "x: i:dim #:0"},
     {"log_softmax", VX_TOP_SOFTMAX, "x: i:dim #:1"},
     {"layer_norm", VX_TOP_LAYER_NORM, "x: o:weight o:bias f:eps"},
@@ -507,7 +509,7 @@ static const struct { const char *name; int op; const char *spec; } spec_calls[]
 };
 
 /* tensor_shape.h's ops, called as functions or methods (t.sort(), t.split(2)). */
-static const struct { const char *name; int op; const char *spec; } shape_calls[] = {
+static const SpecCall shape_calls[] = {
     {"cat", VX_TOP_CAT, "o:tensors i:dim #:0"},
     {"stack", VX_TOP_CAT, "o:tensors i:dim #:1"},
     {"split", VX_TOP_SPLIT, "x: i:size i:dim #:0"},
