@@ -189,6 +189,8 @@ static void find_well_known(Sema *s)
     s->option = lookup_global(s, intern(s, "Option"));
     s->result = lookup_global(s, intern(s, "Result"));
     s->range = lookup_global(s, intern(s, "Range"));
+    s->range_incl = lookup_global(s, intern(s, "RangeInclusive"));
+    s->range_from = lookup_global(s, intern(s, "RangeFrom"));
     s->trait_eq = lookup_global(s, intern(s, "Eq"));
     s->trait_ord = lookup_global(s, intern(s, "Ord"));
     s->trait_num = lookup_global(s, intern(s, "Num"));
@@ -314,12 +316,13 @@ VxDecl *vx_sema_method_inst(VxSema *s, VxType *recv, const char *name, VxType **
     vx_types_rollback(s->types, mark);
     return m;
 }
-VxDecl *vx_sema_operator(VxSema *s, VxType *l, VxType *r, const char *method)
+VxDecl *vx_sema_operator(VxSema *s, VxType *l, VxType *r, const char *method, VxType **impl_args, int cap, int *n)
 {
     VxType **args;
-    int n;
     size_t mark = vx_types_mark(s->types);
-    VxDecl *m = find_operator(s, l, intern(s, method), r, &args, &n);
+    VxDecl *m = find_operator(s, l, intern(s, method), r, &args, n);
+    if (*n > cap) m = NULL;
+    for (int i = 0; m && i < *n; i++) impl_args[i] = vx_zonk(s->types, args[i], true);
     vx_types_rollback(s->types, mark);
     return m;
 }
@@ -361,6 +364,11 @@ void vx_sema_set_file(VxSema *s, const VxSource *src) { s->src = src; }
 VxTypes *vx_sema_types(VxSema *s) { return s->types; }
 VxType *vx_sema_type(VxSema *s, VxType *t) { return t ? vx_zonk(s->types, t, true) : vx_t_error(s->types); }
 VxDecl *vx_sema_global(VxSema *s, const char *name) { return lookup_global(s, intern(s, name)); }
+VxDecl *vx_sema_prelude(VxSema *s, VxPreludeType which)
+{
+    VxDecl *const ds[] = { s->option, s->result, s->range, s->range_incl, s->range_from };
+    return ds[which];
+}
 
 int vx_sema_instances(VxSema *s, VxDecl ***decls, VxType ****args, int **nargs)
 {

@@ -114,6 +114,9 @@ int vx_sema_errors(const VxSema *s);
 VxType *vx_sema_type(VxSema *s, VxType *t);        /* final type: variables resolved, literals defaulted */
 VxTypes *vx_sema_types(VxSema *s);
 VxDecl *vx_sema_global(VxSema *s, const char *name);
+/* A type the prelude declares, even where the program declares its own of that name. */
+typedef enum VxPreludeType { VX_PRELUDE_OPTION, VX_PRELUDE_RESULT, VX_PRELUDE_RANGE, VX_PRELUDE_RANGE_INCL, VX_PRELUDE_RANGE_FROM } VxPreludeType;
+VxDecl *vx_sema_prelude(VxSema *s, VxPreludeType which);
 /* Names (vx_sema_global, _variant, _assoc_fn) are looked up in this file's
  * module from now on: the file of the function being compiled. */
 void vx_sema_set_file(VxSema *s, const VxSource *src);
@@ -124,8 +127,9 @@ VxDecl *vx_sema_method(VxSema *s, VxType *recv, const char *name);
 /* The same, with the arguments of the impl that provides it (`T` of
  * `impl<T> Stack<T>` for a `Stack<i64>` receiver: i64) in impl_args[0..*n). */
 VxDecl *vx_sema_method_inst(VxSema *s, VxType *recv, const char *name, VxType **impl_args, int cap, int *n);
-/* The impl method behind `l OP r` (r NULL: unary; method "add", "neg", "index", ...), or NULL. */
-VxDecl *vx_sema_operator(VxSema *s, VxType *l, VxType *r, const char *method);
+/* The impl method behind `l OP r` (r NULL: unary; method "add", "neg", "index", ...), or NULL;
+ * with its impl's arguments, as vx_sema_method_inst gives them. */
+VxDecl *vx_sema_operator(VxSema *s, VxType *l, VxType *r, const char *method, VxType **impl_args, int cap, int *n);
 /* `Type::function`: the associated function a two-segment path names, or NULL. */
 VxDecl *vx_sema_assoc_fn(VxSema *s, VxNode *path);
 /* The type arguments of the generic function called at `site` (in terms

@@ -66,6 +66,16 @@ static int named_slot(Sema *s, VxDecl *fn, int first, VxNode *arg, int nparams)
     return -1;
 }
 
+/* `f(x = 1)` where f is a closure or function value: function types have
+ * no parameter names.  Reported at the first such argument only. */
+static void closure_named(Sema *s, VxNode *a, bool again)
+{
+    infer_expr(s, a->u.named_arg.value, NULL);
+    if (again) return;
+    VxDiag *g = sema_error(s, a->span, "closures and function values take no named arguments");
+    vx_diag_help(s->diags, g, "pass the arguments by position, in the order of the closure's parameters");
+}
+
 /* Match args to the parameters of sig (from `first` on: 1 skips `self`). */
 VxType *check_args(Sema *s, VxNode *call, VxDecl *fn, VxType *sig, VxNodeList args, VxNode *recv)
 {
@@ -78,8 +88,9 @@ VxType *check_args(Sema *s, VxNode *call, VxDecl *fn, VxType *sig, VxNodeList ar
     for (int i = 0; i < args.len; i++) {
         VxNode *a = args.items[i];
         if (a->kind == VX_N_NAMED_ARG) {
-            named_seen = a;
-            if (!fn) { sema_error(s, a->span, "closures and function values take no named arguments"); continue; }
+            if (!fn) named_seen = named_seen ? named_seen : a;   /* reported once, at the first */
+            else named_seen = a;
+            if (!fn) { closure_named(s, a, named_seen != a); continue; }
             int slot = named_slot(s, fn, first, a, np);
             if (slot < 0) { infer_expr(s, a->u.named_arg.value, NULL); continue; }
             if (given[slot]) {
@@ -113,7 +124,7 @@ VxType *check_args(Sema *s, VxNode *call, VxDecl *fn, VxType *sig, VxNodeList ar
         check_expr(s, a, sig->u.fn.params[next]);
         next++;
     }
-    for (int i = first; i < np; i++) {
+    for (int i = first; i < np && (fn || !named_seen); i++) {   /* after a named argument to a closure: said enough */
         if (given[i]) continue;
         if (fn && fn->defaults[i]) { check_default(s, fn->defaults[i], sig->u.fn.params[i]); continue; }
         VxDiag *g = sema_error(s, call->span, "missing argument for parameter `%s` of `%s`",
@@ -200,11 +211,13 @@ static VxDecl *assoc_fn(Sema *s, VxNode *e, VxType **sig_out)
     int n;
     VxDecl *m = find_method(s, self, intern(s, segs.items[1]->u.seg.name), &iargs, &n);
     if (!m || !m->sig) return NULL;
-    VxType *sig = m->impl && m->impl->kind == VX_D_IMPL ? vx_subst(s->types, m->sig, m->impl, iargs, n) : m->sig;
+    /* an impl's function, or a trait's default one (iargs: the trait's arguments, then Self) */
+    bool outer = m->impl && (m->impl->kind == VX_D_IMPL || n == m->impl->ngenerics + 1);
+    VxType *sig = outer ? vx_subst(s->types, m->sig, m->impl, iargs, n) : m->sig;
     VxType **margs;
     sig = instantiate(s, m, sig, &margs);
     defer_bounds(s, m, margs, e->span);
-    record_call(s, m, iargs, m->impl && m->impl->kind == VX_D_IMPL ? n : 0, margs, m->ngenerics);
+    record_call(s, m, iargs, outer ? n : 0, margs, m->ngenerics);
     *sig_out = sig;
     return m;
 }
@@ -337,7 +350,7 @@ static VxType *method_sig(Sema *s, VxDecl *m, VxType *recv, VxType **iargs, int 
         VxDecl *tr = m->impl;
         VxType *targs[65];
         int tn = tr->ngenerics < 64 ? tr->ngenerics : 64;
-        for (int i = 0; i < tn; i++) targs[i] = vx_t_fresh(s->types, VX_LIT_NONE);
+        for (int i = 0; i < tn; i++) targs[i] = n == tr->ngenerics + 1 ? iargs[i] : vx_t_fresh(s->types, VX_LIT_NONE);   /* from the impl */
         targs[tn] = recv;
         sig = vx_subst(s->types, sig, tr, targs, tn + 1);
         outer = vx_arena_dup(&s->arena, targs, sizeof(VxType *) * (size_t)(tn + 1));

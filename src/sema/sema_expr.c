@@ -684,8 +684,11 @@ static VxType *range(Sema *s, VxNode *e)
         sema_error(s, e->span, "ranges need integer bounds, found `%s`", tname(s, t));
         return err(s);
     }
-    if (!s->range) return err(s);
-    return vx_t_adt(s->types, s->range, &t, 1);
+    /* a..b, a..=b, a.. (without a start, `..b` is only slicing syntax: a Range) */
+    VxDecl *d = !e->u.range.lo || !e->u.range.hi ? (e->u.range.lo ? s->range_from : s->range)
+              : e->u.range.inclusive ? s->range_incl : s->range;
+    if (!d) return err(s);
+    return vx_t_adt(s->types, d, &t, 1);
 }
 
 /* ---- control flow -------------------------------------------------------------------- */
@@ -782,7 +785,8 @@ static VxType *iter_elem(Sema *s, VxNode *iter, VxType *t)
 {
     VxType *r = auto_deref(s, t);
     if (r->kind == VX_T_ERROR) return r;
-    if (r->kind == VX_T_ADT && r->u.adt.decl == s->range) return r->u.adt.args[0];
+    if (r->kind == VX_T_ADT && (r->u.adt.decl == s->range || r->u.adt.decl == s->range_incl || r->u.adt.decl == s->range_from))
+        return r->u.adt.args[0];
     if (r->kind == VX_T_ARRAY || r->kind == VX_T_SLICE) return r->u.arr.elem;
     if (r->kind == VX_T_MAP) return vx_t_tuple(s->types, r->u.tuple.elems, 2);
     if (r->kind == VX_T_STR) return vx_t_str(s->types);

@@ -8,22 +8,30 @@
  * unreachable when it is not useful against the arms above it.
  *
  * Constructors come from the type: bool (true, false), enums (variants),
- * tuples and structs (one constructor).  Integers, floats, strings and
- * arrays have too many values to list, so only a wildcard covers them. */
+ * tuples, structs and arrays of a known length (one constructor).  Arrays
+ * of unknown length have one constructor per length: the lengths below a
+ * bound L taken from the column's patterns, and "L or longer", which stands
+ * for all the longer lengths since no pattern tells them apart (every fixed
+ * pattern is shorter, every `[a, .., b]` matches them alike).  Integers,
+ * floats and strings have too many values to list: only a wildcard covers them. */
 #include "sema_internal.h"
 
 #include <stdio.h>
 #include <string.h>
 
-typedef enum { DP_WILD, DP_CTOR, DP_OPAQUE, DP_OR } DPatKind;
+/* SLICE: `[p1, .., pn]` on an array of unknown length, sub = the n named
+ * elements, the first `pre` of them before the `..`. */
+typedef enum { DP_WILD, DP_CTOR, DP_OPAQUE, DP_OR, DP_SLICE } DPatKind;
 
 typedef struct DPat DPat;
 struct DPat {
     DPatKind kind;
     int ctor;                         /* CTOR: variant index, bool value, 0 for tuples/structs */
     const char *lit;                  /* OPAQUE: literal text, compared for equality */
-    DPat **sub;                       /* CTOR: fields; OR: alternatives */
+    DPat **sub;                       /* CTOR: fields; OR: alternatives; SLICE: elements */
     int n;
+    int pre;                          /* SLICE: elements before the `..` */
+    bool open;                        /* a witness CTOR of an array: "this length or longer" */
 };
 
 typedef struct Row { DPat **p; int n; } Row;
@@ -50,7 +58,17 @@ static DPat *wild(M *m) { return dp(m, DP_WILD, 0, 0); }
 
 /* ---- constructors of a type ------------------------------------------------ */
 
-/* Number of constructors, or -1 for "too many to list". */
+enum { MAX_SLICE_LEN = 32 };          /* longer array patterns are left to a wildcard */
+
+/* An array whose length the type leaves open: constructors are lengths. */
+static bool open_array(M *m, VxType *t)
+{
+    t = vx_resolve(m->s->types, t);
+    return t->kind == VX_T_SLICE || (t->kind == VX_T_ARRAY && vx_resolve_dim(m->s->types, vx_array_len(t)).tag != VX_DIM_CONST);
+}
+
+/* Number of constructors of a type, or -1 for "too many to list" (or,
+ * for an open array, "it depends on the column": see column_ctors). */
 static int ctor_count(M *m, VxType *t)
 {
     t = vx_resolve(m->s->types, t);
@@ -72,6 +90,11 @@ static int ctor_fields(M *m, VxType *t, int c, VxType **out)
         for (int i = 0; i < t->u.tuple.n && i < 64; i++) out[i] = t->u.tuple.elems[i];
         return t->u.tuple.n < 64 ? t->u.tuple.n : 64;
     }
+    if (open_array(m, t)) {                          /* constructor c: arrays of length c */
+        int n = c < 64 ? c : 64;
+        for (int i = 0; i < n; i++) out[i] = t->u.arr.elem;
+        return n;
+    }
     if (t->kind == VX_T_ARRAY) {                     /* [T; N] with N known: like an N-tuple */
         VxDim d = vx_resolve_dim(s->types, vx_array_len(t));
         int n = d.tag == VX_DIM_CONST && d.value <= 64 ? (int)d.value : 0;
@@ -90,6 +113,47 @@ static int ctor_fields(M *m, VxType *t, int c, VxType **out)
     for (int i = 0; i < n; i++)
         out[i] = vx_subst(s->types, v->shape == VX_VARIANT_TUPLE ? v->payload[i] : v->fields[i].type, d, t->u.adt.args, t->u.adt.n);
     return n;
+}
+
+/* A SLICE pattern d seen as the array constructor of length len (>= d->n):
+ * its prefix, wildcards for the middle, its suffix. */
+static DPat *slice_at(M *m, DPat *d, int len)
+{
+    DPat *r = dp(m, DP_CTOR, len, len);
+    int suf = d->n - d->pre;
+    for (int k = 0; k < len; k++)
+        r->sub[k] = k < d->pre ? d->sub[k] : k >= len - suf ? d->sub[d->pre + k - (len - suf)] : wild(m);
+    return r;
+}
+
+/* The bound L for an open array's column (the heads of mat, and q): one
+ * more than the longest fixed pattern, and at least the longest prefix
+ * before a `..` plus the longest suffix after one, so that in arrays of
+ * length L and more no prefix overlaps a suffix.  Constructors 0..L-1 are
+ * those lengths, L is "L or longer". */
+static int slice_bound(Matrix *mat, DPat *q, int *max_pre)
+{
+    int fixed = -1, pre = 0, suf = 0;
+    bool slices = false;
+    for (int i = 0; i <= mat->len; i++) {
+        DPat *h = i < mat->len ? mat->data[i].p[0] : q;
+        if (!h) continue;
+        if (h->kind == DP_CTOR && h->ctor > fixed) fixed = h->ctor;
+        slices |= h->kind == DP_SLICE;
+        if (h->kind == DP_SLICE && h->pre > pre) pre = h->pre;
+        if (h->kind == DP_SLICE && h->n - h->pre > suf) suf = h->n - h->pre;
+    }
+    if (max_pre) *max_pre = slices ? pre : 64;     /* no `..` seen: the extra elements go last */
+    return fixed + 1 > pre + suf ? fixed + 1 : pre + suf;
+}
+
+/* Constructors of a column of type t: the type's, or for an open array 0..L
+ * (*pre: where a witness of "L or longer" shows its `..`). */
+static int column_ctors(M *m, VxType *t, Matrix *mat, int *pre)
+{
+    if (!open_array(m, t)) return ctor_count(m, t);
+    int bound = slice_bound(mat, NULL, pre);
+    return bound <= MAX_SLICE_LEN ? bound + 1 : -1;
 }
 
 /* ---- from AST patterns --------------------------------------------------------- */
@@ -124,6 +188,23 @@ static DPat *lower_struct(M *m, VxNode *p, VxType *t, int ctor, VxField *fields,
         for (int j = 0; j < nfields && j < n; j++)
             if (fields[j].name == name && f->u.pat_field.pat) d->sub[j] = lower(m, f->u.pat_field.pat, ft[j]);
     }
+    return d;
+}
+
+/* [p1, ..., pn] (a constructor: length n) or [p1, .., pn] (SLICE) on an open array. */
+static DPat *opaque(M *m, VxNode *p);
+
+static DPat *lower_open_array(M *m, VxNode *p, VxType *elem)
+{
+    VxNodeList pats = p->u.list.elems;
+    int rest = -1;
+    for (int i = 0; i < pats.len; i++) if (pats.items[i]->kind == VX_N_PAT_REST) rest = i;
+    int n = pats.len - (rest >= 0);
+    if (n > MAX_SLICE_LEN) return opaque(m, p);   /* too long to reason about: only `_` covers it */
+    DPat *d = dp(m, rest >= 0 ? DP_SLICE : DP_CTOR, rest >= 0 ? 0 : n, n);
+    d->pre = rest >= 0 ? rest : n;
+    for (int i = 0, k = 0; i < pats.len; i++)
+        if (i != rest) d->sub[k++] = lower(m, pats.items[i], elem);
     return d;
 }
 
@@ -174,7 +255,7 @@ static DPat *lower(M *m, VxNode *p, VxType *t)
     case VX_N_PAT_ARRAY: {
         VxType *r = vx_resolve(s->types, t);
         if (r->kind == VX_T_ARRAY && ctor_count(m, r) == 1) return lower_list(m, p->u.list.elems, t, 0);
-        return opaque(m, p);
+        return open_array(m, r) ? lower_open_array(m, p, r->u.arr.elem) : opaque(m, p);
     }
     case VX_N_PAT_RANGE: return opaque(m, p);
     default: return wild(m);
@@ -205,6 +286,10 @@ static void specialize(M *m, Matrix *in, int c, int arity, Matrix *out)
     for (int i = 0; i < in->len; i++) {
         Row r = in->data[i];
         DPat *h = r.p[0];
+        if (h->kind == DP_SLICE) {                     /* an open array's length c */
+            if (h->n > c) continue;
+            h = slice_at(m, h, c);
+        }
         if (h->kind == DP_OPAQUE || (h->kind == DP_CTOR && h->ctor != c)) continue;
         DPat **q = vx_arena_alloc(&m->arena, sizeof(DPat *) * (size_t)(arity + r.n - 1 + 1));
         for (int k = 0; k < arity; k++) q[k] = h->kind == DP_CTOR && k < h->n ? h->sub[k] : wild(m);
@@ -226,12 +311,14 @@ static bool useful_wild(M *m, Matrix *mat, VxType **types, int n, DPat **witness
 {
     if (--m->budget < 0) return false;
     if (n == 0) return mat->len == 0;
-    int count = ctor_count(m, types[0]);
+    int pre = 0, count = column_ctors(m, types[0], mat, &pre);
     bool used[256] = {0};
     int nused = 0;
     for (int i = 0; i < mat->len; i++) {
         DPat *h = mat->data[i].p[0];
         if (h->kind == DP_CTOR && h->ctor < 256 && !used[h->ctor]) { used[h->ctor] = true; nused++; }
+        for (int k = h->n; h->kind == DP_SLICE && k < count; k++)
+            if (!used[k]) { used[k] = true; nused++; }
     }
     if (count > 0 && count <= 256 && nused == count) {
         for (int c = 0; c < count; c++) {
@@ -247,6 +334,8 @@ static bool useful_wild(M *m, Matrix *mat, VxType **types, int n, DPat **witness
             if (!u) continue;
             DPat *d = dp(m, DP_CTOR, c, arity);
             for (int k = 0; k < arity; k++) d->sub[k] = w[k];
+            d->open = open_array(m, types[0]) && c == count - 1;
+            d->pre = pre;
             witness[0] = d;
             memcpy(witness + 1, w + arity, sizeof(DPat *) * (size_t)(n - 1));
             return true;
@@ -265,6 +354,8 @@ static bool useful_wild(M *m, Matrix *mat, VxType **types, int n, DPat **witness
             int arity = ctor_fields(m, types[0], c, ft);
             witness[0] = dp(m, DP_CTOR, c, arity);
             for (int k = 0; k < arity; k++) witness[0]->sub[k] = wild(m);
+            witness[0]->open = open_array(m, types[0]) && c == count - 1;
+            witness[0]->pre = pre;
             break;
         }
     return true;
@@ -282,6 +373,17 @@ static bool useful_row(M *m, Matrix *mat, DPat **q, VxType **types, int n)
             if (n > 128) return true;
             memcpy(qq, q, sizeof(DPat *) * (size_t)n);
             qq[0] = h->sub[i];
+            if (useful_row(m, mat, qq, types, n)) return true;
+        }
+        return false;
+    }
+    if (h->kind == DP_SLICE) {                         /* each length it matches, up to the column's bound */
+        int bound = slice_bound(mat, h, NULL);
+        DPat *qq[128];
+        if (n > 128) return true;
+        memcpy(qq, q, sizeof(DPat *) * (size_t)n);
+        for (int len = h->n; len <= bound; len++) {
+            qq[0] = slice_at(m, h, len);
             if (useful_row(m, mat, qq, types, n)) return true;
         }
         return false;
@@ -317,7 +419,7 @@ static bool useful_row(M *m, Matrix *mat, DPat **q, VxType **types, int n)
     for (int k = 1; k < n; k++) all_wild &= q[k]->kind == DP_WILD;
     if (all_wild) return useful_wild(m, mat, types, n, w);
     Matrix dm = {0};
-    int count = ctor_count(m, types[0]);
+    int count = column_ctors(m, types[0], mat, NULL);
     bool u;
     if (count > 0) {                                   /* try every constructor */
         u = false;
@@ -342,6 +444,28 @@ static bool useful_row(M *m, Matrix *mat, DPat **q, VxType **types, int n)
 
 /* ---- printing a witness ---------------------------------------------------------------- */
 
+static void witness_str(M *m, DPat *d, VxType *t, char *buf, size_t cap);
+
+/* [_, _] for one length; for "this length or longer", `..` where the
+ * longer arrays' extra elements go: [_, .., _]; `_` when any array will do. */
+static void array_witness(M *m, DPat *d, VxType **ft, int n, char *buf, size_t cap)
+{
+    size_t len = strlen(buf);
+    if (d->open && n == 0) { snprintf(buf + len, cap - len, "_"); return; }
+    int at = d->open ? (d->pre < n ? d->pre : n) : -1;
+    snprintf(buf + len, cap - len, "[");
+    for (int i = 0; i <= n; i++) {
+        len = strlen(buf);
+        if (i == at) snprintf(buf + len, cap - len, i ? ", .." : "..");
+        if (i == n) break;
+        len = strlen(buf);
+        if (i || at == 0) snprintf(buf + len, cap - len, ", ");
+        witness_str(m, i < d->n ? d->sub[i] : wild(m), ft[i], buf, cap);
+    }
+    len = strlen(buf);
+    snprintf(buf + len, cap - len, "]");
+}
+
 static void witness_str(M *m, DPat *d, VxType *t, char *buf, size_t cap)
 {
     size_t len = strlen(buf);
@@ -350,6 +474,7 @@ static void witness_str(M *m, DPat *d, VxType *t, char *buf, size_t cap)
     if (d->kind != DP_CTOR) { snprintf(buf + len, cap - len, "_"); return; }
     VxType *ft[64];
     int n = ctor_fields(m, t, d->ctor, ft);
+    if (t->kind == VX_T_ARRAY || t->kind == VX_T_SLICE) { array_witness(m, d, ft, n, buf, cap); return; }
     if (t->kind == VX_T_BOOL) { snprintf(buf + len, cap - len, d->ctor ? "true" : "false"); return; }
     bool is_tuple = t->kind == VX_T_TUPLE;
     VxDecl *decl = t->kind == VX_T_ADT ? t->u.adt.decl : NULL;

@@ -176,6 +176,41 @@ static void struct_pat(Sema *s, VxNode *p, VxType *t, bool mut)
 }
 
 /* Bindings of an or-pattern must be the same in every alternative. */
+static Local *local_named(Sema *s, int first, int n, const char *name)
+{
+    for (int j = first; j < first + n; j++) if (s->locals.data[j].name == name) return &s->locals.data[j];
+    return NULL;
+}
+
+/* Does alternative alt bind what the first one (locals first..first+n) binds:
+ * the same names, in any order, each with the same type and mutability? */
+static void same_bindings(Sema *s, VxNode *alt, VxNode *first_alt, int first, int n, int before)
+{
+    int m = s->locals.len - before;
+    bool names = m == n;
+    for (int k = 0; k < m && names; k++) names = local_named(s, first, n, s->locals.data[before + k].name) != NULL;
+    if (!names) {
+        VxDiag *g = sema_error(s, alt->span, "every alternative of `|` must bind the same names");
+        vx_diag_label(s->diags, g, first_alt->span, "first alternative");
+        return;
+    }
+    for (int k = 0; k < m; k++) {
+        Local *b = &s->locals.data[before + k], *a = local_named(s, first, n, b->name);
+        if (!try_unify(s, a->type, b->type)) {
+            VxDiag *g = sema_error(s, b->node->span, "`%s` has type `%s` here but `%s` in the first alternative", b->name, tname(s, b->type), tname(s, a->type));
+            vx_diag_label(s->diags, g, a->node->span, "bound here");
+            vx_diag_help(s->diags, g, "every alternative of `|` must bind each name with one type");
+            return;
+        }
+        if (a->mut != b->mut) {
+            VxDiag *g = sema_error(s, b->node->span, "`%s` is bound %s here but %s in the first alternative", b->name, b->mut ? "with `mut`" : "without `mut`", a->mut ? "with `mut`" : "without `mut`");
+            vx_diag_label(s->diags, g, a->node->span, "bound here");
+            vx_diag_help(s->diags, g, "write `mut %s` in every alternative or in none", b->name);
+            return;
+        }
+    }
+}
+
 static void or_pat(Sema *s, VxNode *p, VxType *t, bool mut)
 {
     VxNodeList alts = p->u.list.elems;
@@ -185,16 +220,7 @@ static void or_pat(Sema *s, VxNode *p, VxType *t, bool mut)
     for (int i = 1; i < alts.len; i++) {
         int before = s->locals.len;
         check_pattern(s, alts.items[i], t, mut);
-        int n = s->locals.len - before;
-        bool same = n == nbound;
-        for (int k = 0; same && k < n; k++) {
-            Local *a = &s->locals.data[base + k], *b = &s->locals.data[before + k];
-            same = a->name == b->name && try_unify(s, a->type, b->type);
-        }
-        if (!same) {
-            VxDiag *g = sema_error(s, alts.items[i]->span, "every alternative of `|` must bind the same names");
-            vx_diag_label(s->diags, g, alts.items[0]->span, "first alternative");
-        }
+        same_bindings(s, alts.items[i], alts.items[0], base, nbound, before);
         s->locals.len = before;                         /* keep the first alternative's bindings */
     }
 }

@@ -49,7 +49,7 @@ static int builtin_rule(Sema *s, VxType *t, VxDecl *tr)
     case VX_T_TENSOR: return num || disp || copy;
     case VX_T_MAP: return disp && all_args(s, t->u.tuple.elems, 2, tr);
     case VX_T_ADT:
-        if ((t->u.adt.decl == s->option || t->u.adt.decl == s->result) && (eq || disp || copy))
+        if ((t->u.adt.decl == s->option || t->u.adt.decl == s->result) && (eq || ord || disp || copy))
             return all_args(s, t->u.adt.args, t->u.adt.n, tr);
         return -1;
     default: return -1;
@@ -243,6 +243,23 @@ VxDecl *find_method(Sema *s, VxType *recv, const char *name, VxType ***impl_args
  * For an operator (op), only methods trait impls provide, and with rhs (a
  * binary operator's right operand) only one whose second parameter accepts
  * it, so `Vec2 * Vec2` and `Vec2 * f64` each find their own impl. */
+/* A trait's default method m reached through impl: its owner's arguments
+ * are the trait's, as the impl gives them (`impl Get<i64> for S`: i64),
+ * then Self.  Through a supertrait they are unknown (none). */
+static void default_args(Sema *s, VxDecl *impl, VxDecl *m, VxType **args, VxType *self, VxType ***out, int *n)
+{
+    VxDecl *tr = impl->trait;
+    *out = NULL;
+    *n = 0;
+    if (m->impl != tr) return;
+    VxType **ta = vx_arena_alloc(&s->arena, sizeof(VxType *) * (size_t)(tr->ngenerics + 1));
+    for (int i = 0; i < tr->ngenerics; i++)
+        ta[i] = impl->trait_args ? vx_subst(s->types, impl->trait_args[i], impl, args, impl->ngenerics) : self;
+    ta[tr->ngenerics] = self;
+    *out = ta;
+    *n = tr->ngenerics + 1;
+}
+
 static VxDecl *search_impls(Sema *s, VxType *recv, const char *name, bool op, VxType *rhs, VxType ***impl_args, int *nimpl_args)
 {
     VxDecl **cands;
@@ -263,6 +280,7 @@ static VxDecl *search_impls(Sema *s, VxType *recv, const char *name, bool op, Vx
                 (!rhs || try_unify(s, vx_subst(s->types, m->sig, impl, args, impl->ngenerics)->u.fn.params[1], rhs))) {
                 *impl_args = args;
                 *nimpl_args = impl->ngenerics;
+                if (m->impl != impl) default_args(s, impl, m, args, self, impl_args, nimpl_args);
                 return m;
             }
             vx_types_rollback(s->types, mark);

@@ -99,6 +99,7 @@ typedef struct VxRecDesc {
     const char *name;                 /* "Point", "Some", or "" for tuples */
     uint32_t n;
     uint32_t tag;                     /* enum variants: the variant's index */
+    uint32_t order;                   /* its rank under `<`: the tag, but `None` before `Some`, as in Rust */
     bool is_tuple, is_enum, named;    /* named: print field names (struct syntax) */
     const char **field_names;
     uint8_t *kinds;                   /* each field's print kind (0xFF: not printable) */

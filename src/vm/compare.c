@@ -3,7 +3,8 @@
  *
  * As Rust's derived and slice orderings: arrays compare lexicographically
  * (a proper prefix is less), tuples and structs field by field, enum values
- * by variant (declaration order) and then payload.  Under `<`, a float NaN
+ * by variant (declaration order: `None < Some(_)`, `Ok(_) < Err(_)`) and
+ * then payload.  Under `<`, a float NaN
  * anywhere in the decision makes the values unordered and every comparison
  * false (PartialOrd); sorting uses the total order that puts NaN last. */
 #include "vm_internal.h"
@@ -39,7 +40,7 @@ int vm_values_compare(VxValue a, VxValue b, int kind, bool total)
         return (a.a->len > b.a->len) - (a.a->len < b.a->len);
     }
     if (kind == VX_PUT_REC) {
-        if (a.r->desc->tag != b.r->desc->tag) return a.r->desc->tag < b.r->desc->tag ? -1 : 1;
+        if (a.r->desc->order != b.r->desc->order) return a.r->desc->order < b.r->desc->order ? -1 : 1;
         for (uint32_t i = 0; i < a.r->desc->n; i++) {
             int c = vm_values_compare(a.r->fields[i], b.r->fields[i], a.r->desc->kinds[i], total);
             if (c) return c;

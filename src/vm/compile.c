@@ -289,49 +289,79 @@ static void for_range_i64(Comp *c, VxNode *e, int i, int end, int test, bool inc
     pop_loop(c, step, c->code.len);
 }
 
-/* for i in lo..hi (or lo..=hi) over an integer kind. */
+/* i := i + 1 for the loop counter of integer kind ik (wide: a new boxed
+ * value replaces the old, which is released). */
+static void loop_increment(Comp *c, VxNode *e, VKind k, int ik, int i, int tmp)
+{
+    if (ik == VX_I64) { emit(c, e, VX_OP_ADDI_I64, 0, i, i, 1); return; }
+    if (k == K_INT) {
+        load_int(c, e, tmp, 1);
+        emit(c, e, VX_OP_ADD_INT, ik, i, i, tmp);
+        return;
+    }
+    VxIntType t = { (uint16_t)vx_int_bits((VxIntKind)ik), vx_int_signed((VxIntKind)ik) };
+    int one = alloc_reg(c, e), ty;
+    emit(c, e, VX_OP_LOADK, 0, one, wide_const(c, vx_wide_from_i64(1, t)), 0);   /* immortal: nothing to drop */
+    VxOp add = arith_op(TK_PLUS, K_WIDE, ik, &ty);
+    emit(c, e, add, ty, tmp, i, one);
+    emit(c, e, VX_OP_DROP, 0, i, 0, 0);
+    emit(c, e, VX_OP_MOVE, 0, i, tmp, 0);
+    c->freereg--;
+}
+
+/* The loop over lo..hi, lo..=hi or lo.. (no end: runs until a break or
+ * the counter overflows, as Rust's RangeFrom) of any integer kind but i64
+ * with an end (for_range_i64). */
+static void for_range_any(Comp *c, VxNode *e, VKind k, int ik, int i, int end, int test, int shape)
+{
+    VxNode *pat = e->u.for_.pat;
+    bool incl = shape == 2;
+    int top = c->code.len, exit = -1, last = -1;
+    if (shape != 3) {
+        emit(c, e, compare_op(k, ik, incl ? 2 : 1), ik, test, i, end);
+        exit = emit_jump(c, e, VX_OP_JMPIFNOT, test);
+    }
+    if (pat->kind == VX_N_PAT_IDENT) declare(c, pat->u.pat_ident.name, i);
+    if (!push_loop(c, e, e->u.for_.label, -1)) return;
+    discard(c, e->u.for_.body);
+    int step = c->code.len;
+    if (incl) {                                       /* stop at hi without computing hi + 1 */
+        emit(c, e, compare_op(k, ik, 0), ik, test, i, end);
+        last = emit_jump(c, e, VX_OP_JMPIF, test);
+    }
+    loop_increment(c, e, k, ik, i, test);
+    jump_back(c, e, top);
+    if (exit >= 0) patch_here(c, exit);
+    if (last >= 0) patch_here(c, last);
+    pop_loop(c, step, c->code.len);
+}
+
+/* for i in lo..hi, lo..=hi, lo.. or a Range value, over an integer kind. */
 static void for_range(Comp *c, VxNode *e)
 {
     VxNode *range = e->u.for_.iter, *pat = e->u.for_.pat;
     int ik = VX_I64;
     bool lit = range->kind == VX_N_RANGE;
-    if (lit && (!range->u.range.lo || !range->u.range.hi)) { unsupported(c, e, "`for` over this value"); return; }
-    if (kind_of(c, elem_type(c, range), &ik) != K_INT) { unsupported(c, e, "`for` over this range"); return; }
+    int shape = lit ? (!range->u.range.hi ? 3 : range->u.range.inclusive ? 2 : 1) : range_kind(c, range->type);
+    if (lit && !range->u.range.lo) { unsupported(c, e, "`for` over a range without a start"); return; }
+    VKind k = kind_of(c, elem_type(c, range), &ik);
+    if (k != K_INT && k != K_WIDE) { unsupported(c, e, "`for` over this range"); return; }
     if (pat->kind != VX_N_PAT_IDENT && pat->kind != VX_N_PAT_WILD) { unsupported(c, pat, "this loop pattern"); return; }
     int save = c->freereg, nlocals = c->locals.len;
     int i = alloc_reg(c, e), end = alloc_reg(c, e), test = alloc_reg(c, e);
     if (lit) {
         expr_to(c, range->u.range.lo, i);
-        expr_to(c, range->u.range.hi, end);
-    } else {                                          /* a Range value: its start and end, read once */
+        if (shape != 3) expr_to(c, range->u.range.hi, end);
+    } else {                                          /* a range value: its start and end, read once */
         int r = expr(c, range);
         emit(c, e, VX_OP_GETF, 0, i, r, 0);
-        emit(c, e, VX_OP_GETF, 0, end, r, 1);
+        if (shape != 3) emit(c, e, VX_OP_GETF, 0, end, r, 1);
         release_to(c, e, test + 1);
     }
-    bool uns = !vx_int_signed((VxIntKind)ik), incl = lit && range->u.range.inclusive;
-    if (ik == VX_I64) { for_range_i64(c, e, i, end, test, incl); c->locals.len = nlocals; release_to(c, e, save); return; }
-    int top = c->code.len;
-    emit(c, e, incl ? (uns ? VX_OP_LE_U64 : VX_OP_LE_I64) : (uns ? VX_OP_LT_U64 : VX_OP_LT_I64), 0, test, i, end);
-    int exit = emit_jump(c, e, VX_OP_JMPIFNOT, test);
-    if (pat->kind == VX_N_PAT_IDENT) declare(c, pat->u.pat_ident.name, i);
-    if (!push_loop(c, e, e->u.for_.label, -1)) return;
-    discard(c, e->u.for_.body);
-    int step = c->code.len;
-    int last = -1;
-    if (incl) {                                       /* stop at hi without computing hi + 1 */
-        emit(c, e, VX_OP_EQ_I64, 0, test, i, end);
-        last = emit_jump(c, e, VX_OP_JMPIF, test);
-    }
-    if (ik == VX_I64) emit(c, e, VX_OP_ADDI_I64, 0, i, i, 1);
-    else {
-        load_int(c, e, test, 1);
-        emit(c, e, VX_OP_ADD_INT, ik, i, i, test);
-    }
-    jump_back(c, e, top);
-    patch_here(c, exit);
-    if (last >= 0) patch_here(c, last);
-    pop_loop(c, step, c->code.len);
+    c->owned[i] = k == K_WIDE;                        /* boxed bounds: owned copies, released after the loop */
+    c->owned[end] = k == K_WIDE && shape != 3;
+    if (ik == VX_I64 && shape != 3) for_range_i64(c, e, i, end, test, shape == 2);
+    else for_range_any(c, e, k, ik, i, end, test, shape);
     c->locals.len = nlocals;
     release_to(c, e, save);
 }

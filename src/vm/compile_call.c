@@ -598,10 +598,11 @@ static VxDecl *method_instance(Comp *c, VxNode *e, VxType *self_type, const char
 {
     VxDecl *m = vx_sema_method_inst(c->sema, self_type, name, out, 64, n);
     if (!m || m->builtin || !m->impl) return NULL;
-    if (m->impl->kind == VX_D_TRAIT) {
-        if (m->impl->ngenerics) { unsupported(c, e, "default methods of generic traits"); return m; }
-        out[0] = self_type;
-        *n = 1;
+    if (m->impl->kind == VX_D_TRAIT) {                /* a default method: the trait's arguments (from the impl), then Self */
+        int tn = m->impl->ngenerics;
+        if (tn && *n != tn + 1) { unsupported(c, e, "default methods of a generic trait reached through a subtrait's impl"); return m; }
+        out[tn] = self_type;
+        *n = tn + 1;
     }
     if (*n + m->ngenerics > 64) { unsupported(c, e, "this call of a generic method"); return m; }
     if (recorded_args(c, e, m->ngenerics, out + *n)) *n += m->ngenerics;
@@ -658,9 +659,8 @@ static bool instance_args(Comp *c, VxNode *e, VxDecl *d, VxType **out, int *n)
  * arguments and its own come from sema's record of the call. */
 static void assoc_call(Comp *c, VxNode *e, VxDecl *d, int dst)
 {
-    if (d->impl->kind == VX_D_TRAIT) { unsupported(c, e, "calls of a trait's default associated functions"); return; }
     VxType *targs[64];
-    int ntargs = d->impl->ngenerics + d->ngenerics;
+    int ntargs = d->impl->ngenerics + (d->impl->kind == VX_D_TRAIT) + d->ngenerics;   /* a trait's: Self too */
     if (ntargs > 64 || !recorded_args(c, e, ntargs, targs)) { if (!c->failed) unsupported(c, e, "this call"); return; }
     VxNode *argv[64];
     if (d->nparams <= 64 && match_args(c, e, e->u.call.args, d, 0, argv)) emit_call(c, e, d, targs, ntargs, argv, dst);
@@ -702,7 +702,7 @@ bool option_like(Comp *c, VxType *t)
 {
     t = deref_type(c, t);
     if (t->kind != VX_T_ADT) return false;
-    return t->u.adt.decl == vx_sema_global(c->sema, "Option") || t->u.adt.decl == vx_sema_global(c->sema, "Result");
+    return t->u.adt.decl == vx_sema_prelude(c->sema, VX_PRELUDE_OPTION) || t->u.adt.decl == vx_sema_prelude(c->sema, VX_PRELUDE_RESULT);
 }
 
 /* hashmap_get(m, k).unwrap_or(d): one lookup, no Option made. */

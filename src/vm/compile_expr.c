@@ -269,10 +269,12 @@ static void logic(Comp *c, VxNode *e, int dst)
 static bool impl_operator(Comp *c, VxNode *e, VxNode *lhs, VxNode *rhs, const char *method, int dst)
 {
     if (node_kind(c, lhs, NULL) != K_REC) return false;
-    VxDecl *m = vx_sema_operator(c->sema, deref_type(c, lhs->type), rhs ? ctype(c, rhs->type) : NULL, method);
-    if (!m || m->ngenerics || m->impl->ngenerics) return false;
+    VxType *targs[64];
+    int n = 0;
+    VxDecl *m = vx_sema_operator(c->sema, deref_type(c, lhs->type), rhs ? ctype(c, rhs->type) : NULL, method, targs, 64, &n);
+    if (!m || m->ngenerics) return false;               /* own type parameters: an operator gives none */
     VxNode *argv[2] = { lhs, rhs };
-    emit_call(c, e, m, NULL, 0, argv, dst);
+    emit_call(c, e, m, targs, n, argv, dst);
     return true;
 }
 
@@ -667,16 +669,13 @@ static void assign_field(Comp *c, VxNode *e)
     release_to(c, e, save);
 }
 
-/* `a..b` as a value: a Range record of start and end.  `a..=b` and
- * ranges with a missing bound are only loops' and slices' syntax. */
+/* `a..b`, `a..=b`, `a..` as values: Range, RangeInclusive, RangeFrom
+ * records of their bounds.  `..b` is only slicing syntax. */
 void range_value(Comp *c, VxNode *e, int dst)
 {
-    if (e->u.range.inclusive || !e->u.range.lo || !e->u.range.hi) {
-        unsupported(c, e, "inclusive or open ranges as values (loop over them directly, or write `a..b`)");
-        return;
-    }
+    if (!e->u.range.lo) { unsupported(c, e, "ranges without a start as values (they only slice: `a[..n]`)"); return; }
     VxType *t = ctype(c, e->type);
     if (kind_of(c, t, NULL) != K_REC) { unsupported(c, e, kind_words(c, e)); return; }
     VxNode *bounds[2] = { e->u.range.lo, e->u.range.hi };
-    new_record(c, e, bounds, 2, t, 0, dst);
+    new_record(c, e, bounds, e->u.range.hi ? 2 : 1, t, 0, dst);
 }

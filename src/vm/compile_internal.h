@@ -147,6 +147,7 @@ int record_fields(Comp *c, VxType *t, int v, VxType **out, int cap);
 int desc_const(Comp *c, VxType *t, int v);
 VxType *elem_type(Comp *c, VxNode *e);            /* of an array or a Range */
 bool is_range(Comp *c, VxType *t);
+int range_kind(Comp *c, VxType *t);
 const char *kind_words(Comp *c, VxNode *e);
 
 /* compile_expr.c */

@@ -11,8 +11,10 @@
  * of an object takes its own reference, since assignment releases it. */
 
 /* One part of a compound pattern: the sub-pattern (NULL for the shorthand
- * `Point { x }`, which binds `name`), its field index and type. */
-typedef struct SubPat { VxNode *pat; const char *name; int field; VxType *type; } SubPat;
+ * `Point { x }`, which binds `name`), its field index and type.  In an
+ * array pattern, `field` is the element's index, or for one after the
+ * `..`, -k: the k-th from the end. */
+typedef struct SubPat { VxNode *pat; const char *name; int field; VxType *type; bool elem; } SubPat;
 
 static bool names_variant(Comp *c, VxNode *p)
 {
@@ -41,14 +43,40 @@ static int positional_parts(VxNodeList pats, VxType **types, int n, SubPat *out)
     for (int i = 0; i < pats.len && k < 64; i++) {
         if (i == rest) continue;
         int fi = rest >= 0 && i > rest ? n - (pats.len - i) : i;
-        out[k++] = (SubPat){ pats.items[i], NULL, fi, types[fi] };
+        out[k++] = (SubPat){ pats.items[i], NULL, fi, types[fi], false };
     }
     return k;
+}
+
+/* The elements an array pattern names, and how many come after its `..` (-1: none). */
+static int array_parts(Comp *c, VxNode *p, VxType *t, SubPat *out, int *after_rest)
+{
+    VxNodeList pats = p->u.list.elems;
+    VxType *elem = deref_type(c, t)->u.arr.elem;
+    int rest = -1, k = 0;
+    for (int i = 0; i < pats.len; i++) if (pats.items[i]->kind == VX_N_PAT_REST) rest = i;
+    for (int i = 0; i < pats.len && k < 64; i++)
+        if (i != rest) out[k++] = (SubPat){ pats.items[i], NULL, rest >= 0 && i > rest ? i - pats.len : i, elem, true };
+    if (after_rest) *after_rest = rest >= 0 ? pats.len - 1 - rest : -1;
+    return k;
+}
+
+/* f := part s of the value in r, borrowed (r outlives f). */
+static void load_part(Comp *c, VxNode *at, SubPat *s, int r, int f)
+{
+    if (!s->elem) { emit(c, at, VX_OP_GETFB, 0, f, r, s->field); return; }
+    if (s->field >= 0) load_int(c, at, f, s->field);
+    else {                                            /* from the end: len - k */
+        emit(c, at, VX_OP_ALEN, 0, f, r, 0);
+        emit(c, at, VX_OP_ADDI_I64, 0, f, f, s->field);
+    }
+    emit(c, at, VX_OP_AGETB, 0, f, r, f);
 }
 
 /* The parts of a tuple, tuple-variant or struct pattern p matched against type t. */
 static int pattern_parts(Comp *c, VxNode *p, VxType *t, SubPat *out)
 {
+    if (p->kind == VX_N_PAT_ARRAY) return array_parts(c, p, t, out, NULL);
     if (p->kind != VX_N_PAT_TUPLE && p->kind != VX_N_PAT_TUPLE_STRUCT && p->kind != VX_N_PAT_STRUCT) return 0;
     t = deref_type(c, t);
     if (t->kind != VX_T_TUPLE && t->kind != VX_T_ADT) return 0;
@@ -62,7 +90,7 @@ static int pattern_parts(Comp *c, VxNode *p, VxType *t, SubPat *out)
     for (int i = 0; i < p->u.pat_struct.fields.len && k < 64; i++) {
         VxNode *f = p->u.pat_struct.fields.items[i];
         int fi = field_index(fs, n, f->u.pat_field.name);
-        if (fi >= 0) out[k++] = (SubPat){ f->u.pat_field.pat, f->u.pat_field.name, fi, ft[fi] };
+        if (fi >= 0) out[k++] = (SubPat){ f->u.pat_field.pat, f->u.pat_field.name, fi, ft[fi], false };
     }
     return k;
 }
@@ -143,6 +171,21 @@ static void scalar_test(Comp *c, VxNode *p, int r, IntVec *misses)
 
 static void pattern_test(Comp *c, VxNode *p, int r, IntVec *misses);
 
+/* An array pattern's length test: exactly its element count, or with a
+ * `..`, at least that many.  Returns the elements (in parts). */
+static int length_test(Comp *c, VxNode *p, int r, SubPat *parts, IntVec *misses)
+{
+    if (kind_of(c, p->type, NULL) != K_ARR) { unsupported(c, p, "this pattern"); return 0; }
+    int after_rest, n = array_parts(c, p, p->type, parts, &after_rest);
+    int save = c->freereg, t = alloc_reg(c, p), k = alloc_reg(c, p);
+    emit(c, p, VX_OP_ALEN, 0, t, r, 0);
+    load_int(c, p, k, n);
+    emit(c, p, after_rest >= 0 ? VX_OP_LE_I64 : VX_OP_EQ_I64, 0, t, k, t);
+    vx_vec_push(misses, emit_jump(c, p, VX_OP_JMPIFNOT, t));
+    release_to(c, p, save);
+    return n;
+}
+
 /* Patch every jump in `jumps` to here, and forget them. */
 static void patch_all_here(Comp *c, IntVec *jumps)
 {
@@ -151,21 +194,22 @@ static void patch_all_here(Comp *c, IntVec *jumps)
 }
 
 /* p, or each alternative of p = q | r | ...: a miss falls through to the
- * next alternative, the last one's to `misses`; with bs, the alternative
- * that matched binds the names. */
+ * next alternative, the last one's to `misses` (NULL: the value is known
+ * to match, so the last alternative is not tested); with bs, the
+ * alternative that matched binds the names. */
 static void match_alternatives(Comp *c, VxNode *p, int r, IntVec *misses, Bindings *bs)
 {
     VxNodeList alts = p->kind == VX_N_PAT_OR ? p->u.list.elems : (VxNodeList){ &p, 1 };
     IntVec hits = {0};
     for (int a = 0; a < alts.len; a++) {
         IntVec alt_misses = {0};
-        pattern_test(c, alts.items[a], r, &alt_misses);
+        if (misses || a + 1 < alts.len) pattern_test(c, alts.items[a], r, &alt_misses);
         if (bs) pattern_bind(c, alts.items[a], r, bs);
         if (a + 1 < alts.len) {
             vx_vec_push(&hits, emit_jump(c, alts.items[a], VX_OP_JMP, 0));
             patch_all_here(c, &alt_misses);
         } else {
-            for (int m = 0; m < alt_misses.len; m++) vx_vec_push(misses, alt_misses.data[m]);
+            for (int m = 0; misses && m < alt_misses.len; m++) vx_vec_push(misses, alt_misses.data[m]);
             vx_vec_free(&alt_misses);
         }
     }
@@ -180,20 +224,23 @@ static void pattern_test(Comp *c, VxNode *p, int r, IntVec *misses)
     case VX_N_PAT_LIT: case VX_N_PAT_RANGE: scalar_test(c, p, r, misses); return;
     case VX_N_PAT_OR: match_alternatives(c, p, r, misses, NULL); return;
     case VX_N_PAT_IDENT: case VX_N_PAT_PATH: case VX_N_PAT_TUPLE: case VX_N_PAT_TUPLE_STRUCT: case VX_N_PAT_STRUCT: break;
+    case VX_N_PAT_ARRAY: break;
     default: unsupported(c, p, "this pattern"); return;
     }
     VxVariant *v = pattern_variant(c, p);
     if (v) tag_test(c, p, v, r, misses);
     if (p->kind == VX_N_PAT_IDENT || p->kind == VX_N_PAT_PATH) return;
-    if (kind_of(c, p->type, NULL) != K_REC) { unsupported(c, p, "this pattern"); return; }
     SubPat parts[64];
-    int n = pattern_parts(c, p, p->type, parts);
+    int n;
+    if (p->kind == VX_N_PAT_ARRAY) n = length_test(c, p, r, parts, misses);
+    else if (kind_of(c, p->type, NULL) != K_REC) { unsupported(c, p, "this pattern"); return; }
+    else n = pattern_parts(c, p, p->type, parts);
     for (int i = 0; i < n; i++) {
         VxNode *q = parts[i].pat;
         if (!q || q->kind == VX_N_PAT_WILD || q->kind == VX_N_PAT_REST || (q->kind == VX_N_PAT_IDENT && !names_variant(c, q)))
             continue;                                  /* always matches */
         int save = c->freereg, f = alloc_reg(c, q);
-        emit(c, q, VX_OP_GETFB, 0, f, r, parts[i].field);
+        load_part(c, q, &parts[i], r, f);
         pattern_test(c, q, f, misses);
         c->freereg = save;                             /* borrowed: nothing to release */
     }
@@ -219,8 +266,8 @@ void pattern_bind(Comp *c, VxNode *p, int r, Bindings *bs)
         if (!names_variant(c, p)) bind_one(c, p, bs, p->u.pat_ident.name, p->u.pat_ident.mut, p->type, r);
         return;
     }
-    if (p->kind == VX_N_PAT_OR) {
-        if (binds_names(c, p)) unsupported(c, p, "`|` patterns that bind names inside other patterns");
+    if (p->kind == VX_N_PAT_OR) {                    /* the tests found that some alternative matches: */
+        if (binds_names(c, p)) match_alternatives(c, p, r, NULL, bs);  /* the first that does binds */
         return;
     }
     SubPat parts[64];
@@ -228,7 +275,7 @@ void pattern_bind(Comp *c, VxNode *p, int r, Bindings *bs)
     for (int i = 0; i < n; i++) {
         if (!binds_names(c, parts[i].pat)) continue;
         int save = c->freereg, f = alloc_reg(c, p);
-        emit(c, p, VX_OP_GETFB, 0, f, r, parts[i].field);
+        load_part(c, p, &parts[i], r, f);
         if (parts[i].pat) pattern_bind(c, parts[i].pat, f, bs);
         else bind_one(c, p, bs, parts[i].name, false, parts[i].type, f);
         c->freereg = save;
@@ -250,7 +297,7 @@ static void match_and_bind(Comp *c, VxNode *p, int r, IntVec *misses)
 int scrutinee(Comp *c, VxNode *e)
 {
     VKind k = node_kind(c, e, NULL);
-    if (k == K_OTHER || k == K_ARR) { unsupported(c, e, "matching values of this type"); return 0; }
+    if (k == K_OTHER) { unsupported(c, e, "matching values of this type"); return 0; }
     int r = alloc_reg(c, e);
     expr_to(c, e, r);
     if (is_obj(c, e)) c->owned[r] = true;
@@ -367,7 +414,7 @@ void try_expr(Comp *c, VxNode *e, int dst)
     int to_end = emit_jump(c, e, VX_OP_JMP, 0);
     patch_here(c, to_fail);                           /* None, or Err(the same error) */
     int ret = alloc_reg(c, e), field = alloc_reg(c, e);
-    bool is_result = deref_type(c, rt)->u.adt.decl == vx_sema_global(c->sema, "Result");
+    bool is_result = deref_type(c, rt)->u.adt.decl == vx_sema_prelude(c->sema, VX_PRELUDE_RESULT);
     if (is_result) emit(c, e, VX_OP_GETF, 0, field, r, 0);
     emit(c, e, VX_OP_NEWREC, 0, ret, field, desc_const(c, rt, 1));
     release_on_exit(c, e, 0, ret);

@@ -156,6 +156,7 @@ int desc_const(Comp *c, VxType *t, int v)
     d->is_tuple = t->kind == VX_T_TUPLE;
     d->is_enum = t->kind == VX_T_ADT && t->u.adt.decl->kind == VX_D_ENUM;
     d->tag = (uint32_t)v;
+    d->order = d->is_enum && t->u.adt.decl == vx_sema_prelude(c->sema, VX_PRELUDE_OPTION) ? (uint32_t)!v : (uint32_t)v;  /* the prelude: Some, None */
     d->field_names = vx_xmalloc(sizeof(char *) * (size_t)(n ? n : 1));
     d->kinds = vx_xmalloc((size_t)(n ? n : 1));
     d->name = d->is_tuple ? "" : d->is_enum ? t->u.adt.decl->variants[v].name : t->u.adt.decl->name;
@@ -190,10 +191,16 @@ VxType *elem_type(Comp *c, VxNode *e)
 }
 
 /* Range<T>: what `a..b` makes as a value (a record of start and end). */
-bool is_range(Comp *c, VxType *t)
+bool is_range(Comp *c, VxType *t) { return range_kind(c, t) != 0; }
+
+/* 0: not a range; 1: Range (a..b), 2: RangeInclusive (a..=b), 3: RangeFrom (a..). */
+int range_kind(Comp *c, VxType *t)
 {
     t = deref_type(c, t);
-    return t->kind == VX_T_ADT && t->u.adt.decl == vx_sema_global(c->sema, "Range");
+    if (t->kind != VX_T_ADT) return 0;
+    for (int k = 0; k < 3; k++)
+        if (t->u.adt.decl == vx_sema_prelude(c->sema, (VxPreludeType)(VX_PRELUDE_RANGE + k))) return k + 1;
+    return 0;
 }
 
 const char *kind_words(Comp *c, VxNode *e)
