@@ -515,6 +515,18 @@ static void for_map(Comp *c, VxNode *e)
     for_elements(c, e, arr, pair, save);
 }
 
+/* for row in t: over t's rows along dim 0 (views), or a 1-D t's
+ * elements, taken when the loop starts. */
+static void for_tensor(Comp *c, VxNode *e)
+{
+    VxType *t = deref_type(c, e->u.for_.iter->type);
+    VxTypes *T = vx_sema_types(c->sema);
+    VxType *elem = t->u.tensor.rank == 1 ? t->u.tensor.dtype
+                   : vx_t_tensor(T, t->u.tensor.dtype, t->u.tensor.dims + 1, t->u.tensor.rank - 1, true);
+    int save = c->freereg;
+    for_elements(c, e, ct_unbind(c, e->u.for_.iter, elem), elem, save);
+}
+
 /* ---- expressions and statements ---------------------------------------------------------- */
 
 void expr_to(Comp *c, VxNode *e, int dst)
@@ -555,6 +567,7 @@ void expr_to(Comp *c, VxNode *e, int dst)
         else if (node_kind(c, e->u.for_.iter, NULL) == K_ARR) for_array(c, e);
         else if (node_kind(c, e->u.for_.iter, NULL) == K_STR) for_chars(c, e);
         else if (node_kind(c, e->u.for_.iter, NULL) == K_MAP) for_map(c, e);
+        else if (node_kind(c, e->u.for_.iter, NULL) == K_TENSOR) for_tensor(c, e);
         else unsupported(c, e, "`for` over this value");
         return;
     case VX_N_ARRAY: array_lit(c, e, dst); return;

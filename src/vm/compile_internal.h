@@ -218,6 +218,7 @@ bool ct_assign(Comp *c, VxNode *e);
 bool ct_field(Comp *c, VxNode *e, int dst);
 bool ct_call(Comp *c, VxNode *call, VxDecl *d, int dst);
 bool ct_method(Comp *c, VxNode *e, int dst);
+int ct_unbind(Comp *c, VxNode *iter, VxType *elem);     /* `for row in t`: the array of rows, in a new owned register */
 void ct_no_grad(Comp *c, VxNode *e, int dst);
 void ct_no_grad_exit(Comp *c, VxNode *at, int level);
 
