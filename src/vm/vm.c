@@ -2,7 +2,8 @@
  *
  * Each call gets a window of the value stack (its registers), its
  * arguments already in registers 0..n-1, left there by the caller (CALL A
- * evaluates them into R[A..]); the result comes back in the caller's R[A].
+ * evaluates them into R[A..]); the result comes back in the caller's
+ * R[A - t] (t: the instruction's type byte).
  * Integer arithmetic is checked as in Rust's debug builds.  Output is
  * buffered and always flushed, also when the program stops with a runtime
  * error, which is reported like a compile error plus a stack trace. */
@@ -252,7 +253,7 @@ bool vm_values_equal(VxValue a, VxValue b, int kind) { return values_equal(a, b,
 
 /* ---- output --------------------------------------------------------------------- */
 
-static void flush_out(Vm *vm)
+void vm_flush_out(Vm *vm)
 {
     if (vm->outlen) fwrite(vm->out, 1, vm->outlen, stdout);
     vm->outlen = 0;
@@ -261,7 +262,7 @@ static void flush_out(Vm *vm)
 
 static void out_bytes(Vm *vm, const char *s, size_t n)
 {
-    if (vm->outlen + n > OUT_BUF) flush_out(vm);
+    if (vm->outlen + n > OUT_BUF) vm_flush_out(vm);
     if (n > OUT_BUF) { fwrite(s, 1, n, stdout); return; }
     memcpy(vm->out + vm->outlen, s, n);
     vm->outlen += n;
@@ -468,7 +469,7 @@ static size_t trace_frame(char *trace, size_t len, size_t cap, const Frame *fr)
 
 static int report_error(Vm *vm, const char *msg)
 {
-    flush_out(vm);
+    vm_flush_out(vm);
     Frame *top = &vm->frames[vm->nframes - 1];
     VxSpan at = top->f->spans[top->pc - top->f->code];
     VxDiag *g = vx_diag(vm->diags, VX_ERROR, top->f->src, at, "%s", msg);
@@ -622,18 +623,6 @@ double vm_math(int fn, double x)
 #define vmdefault default
 #endif
 
-/* A new frame for f whose registers start at base, or NULL when the
- * frame stack or the value stack is full. */
-static inline Frame *push_frame(Vm *vm, const VxFunc *f, VxValue *base, uint16_t ret)
-{
-    if (vm->nframes >= MAX_FRAMES || base + f->nregs + 1 > vm->stack_end) return NULL;
-    Frame *callee = &vm->frames[vm->nframes++];
-    callee->f = f;
-    callee->base = base;
-    callee->ret = ret;
-    return callee;
-}
-
 static int execute(Vm *vm)
 {
 #if defined(__GNUC__) && !defined(VX_SWITCH_DISPATCH)
@@ -644,15 +633,28 @@ static int execute(Vm *vm)
     };
 #endif
     Frame *fr = &vm->frames[0];
+    Frame *const last_frame = &vm->frames[MAX_FRAMES - 1];
+    VxValue *const stack_end = vm->stack_end;
+    const VxFunc *const funcs = vm->prog->funcs;
     const VxInstr *pc = fr->f->code;
     VxValue *R = fr->base;
     const VxValue *K = fr->f->consts;
 #define SAVE() (fr->pc = pc - 1)
-/* Call f with its registers from base (its arguments already there). */
+/* Call f with its registers from base (its arguments already there);
+ * the result goes to R[A - t], so no MOVE need follow the call.  The
+ * frame and value stacks are checked in one test. */
 #define ENTER(f_, base_) do { const VxFunc *ef_ = (f_); VxValue *eb_ = (base_); SAVE(); \
-        Frame *nf_ = push_frame(vm, ef_, eb_, i.a); \
-        if (!nf_) return vm_error(vm, "stack overflow: more than %d nested calls", vm->nframes); \
-        fr = nf_; R = eb_; K = ef_->consts; pc = ef_->code; } while (0)
+        if (__builtin_expect(fr == last_frame || eb_ + ef_->nregs + 1 > stack_end, 0)) \
+            return vm_error(vm, "stack overflow: more than %d nested calls", vm->nframes); \
+        VxValue *ret_ = R + (i.a - i.t); \
+        fr++; vm->nframes++; \
+        fr->f = ef_; fr->base = eb_; fr->ret = ret_; \
+        R = eb_; K = ef_->consts; pc = ef_->code; } while (0)
+/* Return v to the caller (from main: end the program). */
+#define LEAVE(v_) do { VxValue lv_ = (v_); \
+        if (fr == vm->frames) return 0; \
+        *fr->ret = lv_; fr--; vm->nframes--; \
+        R = fr->base; K = fr->f->consts; pc = fr->pc + 1; } while (0)
 #define RA R[i.a]
 /* f32 results: computed before RA's upper half is cleared (RA may be RB) */
 #define F32_TO(x) do { float f_ = (x); RA.u = 0; RA.f32 = f_; } while (0)
@@ -808,12 +810,11 @@ static int execute(Vm *vm)
         vmcase(JMPNOTAG) if (RA.r->desc->tag != i.t) pc += vx_sbx(i); vmbreak;
 
         vmcase(CALL) {
-            const VxFunc *f = &vm->prog->funcs[i.b];
-            ENTER(f, R + i.a);
+            ENTER(&funcs[i.b], R + i.a);
             vmbreak;
         }
         vmcase(CLOSURE) {
-            const VxFunc *f = &vm->prog->funcs[i.b];
+            const VxFunc *f = &funcs[i.b];
             VxClosure *cl = new_closure(vm, i.b, f);
             memcpy(cl->caps, &RC, sizeof(VxValue) * (size_t)f->ncaps);   /* the captures move in */
             RA.fn = cl;
@@ -822,23 +823,15 @@ static int execute(Vm *vm)
         vmcase(CALLC) {
             VxClosure *cl = RB.fn;
             uint32_t nargs = i.c;
-            ENTER(&vm->prog->funcs[cl->func], R + i.a);
+            ENTER(&funcs[cl->func], R + i.a);
             for (uint32_t k = 0; k < cl->n; k++) {      /* the callee owns copies of the captures */
                 R[nargs + k] = cl->caps[k];
                 if (cl->obj_mask >> k & 1) retain(cl->caps[k].o);
             }
             vmbreak;
         }
-        vmcase(RET) vmcase(RET0) {
-            VxValue v = i.op == VX_OP_RET ? RA : (VxValue){ .i = 0 };
-            if (--vm->nframes == 0) return 0;
-            fr = &vm->frames[vm->nframes - 1];
-            R = fr->base;
-            R[vm->frames[vm->nframes].ret] = v;
-            K = fr->f->consts;
-            pc = fr->pc + 1;
-            vmbreak;
-        }
+        vmcase(RET) LEAVE(RA); vmbreak;
+        vmcase(RET0) LEAVE((VxValue){ .i = 0 }); vmbreak;
 
         vmcase(DROP) release(vm, RA.o); vmbreak;
         vmcase(MOVE_OBJ) retain(RB.o); RA = RB; vmbreak;
@@ -880,6 +873,23 @@ static int execute(Vm *vm)
             if (a->elem_obj) retain(RA.o);
             vmbreak;
         }
+        vmcase(AGETF) {
+            const VxArr *a = RB.a;
+            if ((uint64_t)RC.i >= a->len) { SAVE(); return vm_error(vm, "index %lld is out of bounds for an array of length %u", (long long)RC.i, a->len); }
+            const VxRec *r = a->items[RC.i].r;
+            RA = r->fields[i.t];
+            if (r->desc->obj_mask >> i.t & 1) retain(RA.o);
+            vmbreak;
+        }
+        vmcase(ASETF) {                                  /* TAKEA, SETF, ASET and DROP in one */
+            VxArr *a = RA.a;
+            if ((uint64_t)RB.i >= a->len) { SAVE(); return vm_error(vm, "index %lld is out of bounds for an array of length %u", (long long)RB.i, a->len); }
+            a = RA.a = arr_unique(vm, a);
+            VxRec *r = a->items[RB.i].r = rec_unique(vm, a->items[RB.i].r);
+            if (r->desc->obj_mask >> i.t & 1) { retain(RC.o); release(vm, r->fields[i.t].o); }
+            r->fields[i.t] = RC;
+            vmbreak;
+        }
         vmcase(AGETB) {
             VxArr *a = RB.a;
             if ((uint64_t)RC.i >= a->len) { SAVE(); return vm_error(vm, "index %lld is out of bounds for an array of length %u", (long long)RC.i, a->len); }
@@ -918,6 +928,15 @@ static int execute(Vm *vm)
             vmbreak;
         }
         vmcase(ALEN) RA.i = RB.a->len; vmbreak;
+        vmcase(ANEXT) {                                  /* the step of a loop over an array */
+            const VxArr *a = R[i.a + 1].a;
+            if ((uint64_t)++RA.i < a->len) {
+                RB = a->items[RA.i];
+                if (a->elem_obj) retain(RB.o);
+                pc += (int16_t)i.c;
+            }
+            vmbreak;
+        }
         vmcase(ASLICE) {
             VxArr *a = RB.a;
             int64_t lo = R[i.c].i, hi = R[i.c + 1].i;
@@ -957,7 +976,7 @@ static int execute(Vm *vm)
         vmcase(EQ_W) vmcase(LT_W) vmcase(LE_W) vmcase(CAST_W) vmcase(INT_FLT) vmcase(FLT_W) vmcase(ABS_INT)
         vmcase(ARITH_H) vmcase(ROUND_H) vmcase(MATH_H)
             SAVE();
-            if (vm_exact_op(vm, i, R)) return 1;
+            if (vm_exact_op(vm, pc - 1, R)) return 1;
             vmbreak;
         vmcase(PUT) { Sink k = { vm, NULL }; put_value(&k, RA, i.t, -1); vmbreak; }
         vmcase(PUTK) out_bytes(vm, K[i.b].s->data, K[i.b].s->len); vmbreak;
@@ -981,12 +1000,12 @@ static int execute(Vm *vm)
         vmcase(EQ_OBJ) RA.i = values_equal(RB, RC, i.t); vmbreak;
         vmcase(LT_OBJ) RA.i = vm_values_compare(RB, RC, i.t, false) == -1; vmbreak;
         vmcase(LE_OBJ) { int r = vm_values_compare(RB, RC, i.t, false); RA.i = r == -1 || r == 0; vmbreak; }
-        vmcase(EPUT) flush_out(vm); fwrite(RA.s->data, 1, RA.s->len, stderr); vmbreak;
+        vmcase(EPUT) vm_flush_out(vm); fwrite(RA.s->data, 1, RA.s->len, stderr); vmbreak;
         vmcase(FAIL) SAVE(); return vm_error(vm, "%s", RA.s->data);
         vmcase(ASSERT)
             if (!RA.i) { SAVE(); return vm_error(vm, "assertion failed: %s", K[i.b].s->data); }
             vmbreak;
-        vmcase(EXIT) flush_out(vm); vm->exited = true; return (int)(RA.i & 0xFF);
+        vmcase(EXIT) vm_flush_out(vm); vm->exited = true; return (int)(RA.i & 0xFF);
         vmdefault:
             SAVE();
             return vm_error(vm, "internal error: bad instruction %d", i.op);
@@ -997,6 +1016,8 @@ static int execute(Vm *vm)
 #endif
     }
 #undef SAVE
+#undef ENTER
+#undef LEAVE
 #undef RA
 #undef RB
 #undef RC
@@ -1023,10 +1044,10 @@ int vx_run(const VxProgram *p, int argc, char **argv, VxDiags *diags)
     vm->stack_end = vm->stack + STACK_VALUES;
     vx_heap_init(&vm->heap);
     const VxFunc *main_fn = &p->funcs[p->main];
-    vm->frames[0] = (Frame){ main_fn, main_fn->code, vm->stack, 0 };
+    vm->frames[0] = (Frame){ main_fn, main_fn->code, vm->stack, NULL };
     vm->nframes = 1;
     int status = execute(vm);
-    flush_out(vm);
+    vm_flush_out(vm);
     if (status == 0 && !vm->exited && (vm->nlive || vm->heap.in_use)) {   /* drops must balance: a leak is our bug */
         fprintf(stderr, "internal error: %zu objects (%zu bytes) were never released\n", vm->nlive, vm->heap.in_use);
         status = 70;

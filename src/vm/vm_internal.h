@@ -16,7 +16,7 @@ typedef struct Frame {
     const VxFunc *f;
     const VxInstr *pc;                /* the instruction being run */
     VxValue *base;
-    uint16_t ret;                     /* caller's register for the result */
+    VxValue *ret;                     /* the caller's register for the result */
 } Frame;
 
 typedef struct Vm {
@@ -36,6 +36,8 @@ typedef struct Vm {
 } Vm;
 
 void vm_seed(Vm *vm, uint64_t seed);
+/* Write the buffered standard output now (println is buffered). */
+void vm_flush_out(Vm *vm);
 
 /* Print kinds whose values are objects: containers retain and release them. */
 static inline bool vm_kind_wide(int kind)
@@ -57,8 +59,11 @@ static inline VxWide vm_to_wide(VxValue v, VxIntKind k)
 }
 
 /* exact.c: the instructions on wide integers and f16/bf16 (ARITH_W ...
- * MATH_H); returns 1 after reporting a runtime error. */
-int vm_exact_op(Vm *vm, VxInstr i, VxValue *R);
+ * MATH_H), given a pointer to the instruction (passing it by value keeps
+ * it whole in a register across the dispatch loop, which made GCC merge
+ * every handler's indirect jump into one); returns 1 after reporting a
+ * runtime error. */
+int vm_exact_op(Vm *vm, const VxInstr *ip, VxValue *R);
 /* A runtime error for integer operation op (0 + 1 - 2 * 3 / 4 % 5 **) on a and b of kind k. */
 int vm_int_error(Vm *vm, VxNumStatus st, int op, VxIntKind k, VxWide a, VxWide b);
 double vm_math(int fn, double x);                       /* the math function fn (VxMathFn) */
