@@ -168,6 +168,7 @@ Local *lookup_local(Sema *s, const char *name);
 VxType *resolve_type(Sema *s, VxNode *ty, bool allow_infer);
 VxDecl *resolve_trait(Sema *s, VxNode *ty);
 VxType *decl_type(Sema *s, VxDecl *d);                    /* Name<T...> with its own params */
+VxType *path_head_type(Sema *s, const char *name);        /* `T`, `Self`, `i64` in `T::f` */
 VxType *instantiate(Sema *s, VxDecl *d, VxType *t, VxType ***args_out);
 
 /* sema_module.c: modules and imports */

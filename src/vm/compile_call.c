@@ -726,6 +726,20 @@ static void assoc_call(Comp *c, VxNode *e, VxDecl *d, int dst)
     if (d->nparams <= 64 && match_args(c, e, e->u.call.args, d, 0, argv)) emit_call(c, e, d, targs, ntargs, argv, dst);
 }
 
+/* T::f(args), Self::f(args), i64::f(args): the function of the impl
+ * for the type sema recorded on the first segment, concrete here. */
+static void type_assoc_call(Comp *c, VxNode *e, int dst)
+{
+    VxNodeList segs = e->u.call.callee->u.path.segs;
+    VxType *targs[64];
+    int ntargs = 0;
+    VxDecl *m = method_instance(c, e, ctype(c, segs.items[0]->type), segs.items[1]->u.seg.name, targs, &ntargs);
+    if (c->failed) return;
+    if (!m || !m->node->u.fn.body) { unsupported(c, e, "this call of a builtin or trait function"); return; }
+    VxNode *argv[64];
+    if (m->nparams <= 64 && match_args(c, e, e->u.call.args, m, 0, argv)) emit_call(c, e, m, targs, ntargs, argv, dst);
+}
+
 void call(Comp *c, VxNode *e, int dst)
 {
     if (variant_call(c, e, dst)) return;
@@ -736,6 +750,10 @@ void call(Comp *c, VxNode *e, int dst)
     VxDecl *d = callee->kind == VX_N_IDENT && find_local(c, callee->u.ident.name) < 0
               ? vx_sema_global(c->sema, callee->u.ident.name)
               : callee->kind == VX_N_PATH ? vx_sema_assoc_fn(c->sema, callee) : NULL;
+    if (!d && callee->kind == VX_N_PATH && callee->u.path.segs.len == 2 && callee->u.path.segs.items[0]->type) {
+        type_assoc_call(c, e, dst);
+        return;
+    }
     if (d && d->impl && d->self == VX_SELF_NONE) { assoc_call(c, e, d, dst); return; }
     if (!d || d->kind != VX_D_FN) { unsupported(c, e, "calls of closures, enum constructors and methods"); return; }
     if (d->builtin) {
