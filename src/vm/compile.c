@@ -660,13 +660,7 @@ static void compile_closure(Comp *c, FuncRef fr, VxFunc *out)
     VxType *ft = ctype(c, e->type);
     VxNodeList ps = e->u.closure.params;
     c->handback = 0;
-    for (int i = 0; i < ps.len; i++) {
-        VxNode *p = ps.items[i], *pat = p->u.param.pat;
-        if (pat && pat->kind != VX_N_PAT_IDENT && pat->kind != VX_N_PAT_WILD) { unsupported(c, pat, "patterns as closure parameters"); return; }
-        const char *name = pat ? (pat->kind == VX_N_PAT_IDENT ? pat->u.pat_ident.name : "_") : p->u.param.name;
-        declare(c, name ? name : "_", i);
-        c->owned[i] = is_obj_kind(kind_of(c, ft->u.fn.params[i], NULL));
-    }
+    /* captures first: a parameter named like a captured variable hides it */
     c->caps_lo = ps.len;
     c->caps_hi = ps.len + fr.ncaps;
     out->caps_obj_mask = 0;
@@ -675,7 +669,21 @@ static void compile_closure(Comp *c, FuncRef fr, VxFunc *out)
         c->owned[ps.len + i] = is_obj_kind(kind_of(c, fr.cap_types[i], NULL));
         if (c->owned[ps.len + i]) out->caps_obj_mask |= 1ull << i;
     }
+    for (int i = 0; i < ps.len; i++) {
+        VxNode *p = ps.items[i], *pat = p->u.param.pat;
+        const char *name = pat ? (pat->kind == VX_N_PAT_IDENT ? pat->u.pat_ident.name : "_") : p->u.param.name;
+        declare(c, name ? name : "_", i);
+        c->owned[i] = is_obj_kind(kind_of(c, ft->u.fn.params[i], NULL));
+    }
     c->freereg = c->maxreg = ps.len + fr.ncaps;
+    for (int i = 0; i < ps.len; i++) {               /* `|(i, v)|`: destructure the argument, as `let` does */
+        VxNode *pat = ps.items[i]->u.param.pat;
+        if (!pat || pat->kind == VX_N_PAT_IDENT || pat->kind == VX_N_PAT_WILD) continue;
+        Bindings bs = {0};
+        alloc_bindings(c, pat, &bs);
+        pattern_bind(c, pat, i, &bs);
+        declare_bindings(c, &bs);
+    }
     int ret = alloc_reg(c, e);
     VKind rk = kind_of(c, ft->u.fn.ret, NULL);
     expr_to(c, e->u.closure.body, ret);

@@ -169,6 +169,7 @@ void assign(Comp *c, VxNode *e);
 void array_lit(Comp *c, VxNode *e, int dst);
 void array_repeat(Comp *c, VxNode *e, int dst);
 void index_expr(Comp *c, VxNode *e, int dst);
+int args_to_regs(Comp *c, VxNode **args, int n);   /* consecutive owned registers; returns the first */
 void new_record(Comp *c, VxNode *at, VxNode **fields, int n, VxType *t, int variant, int dst);
 void struct_lit(Comp *c, VxNode *e, int dst);
 void range_value(Comp *c, VxNode *e, int dst);

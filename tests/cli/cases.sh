@@ -143,3 +143,9 @@ cli "std modules are embedded, not read from disk" 1 "the standard library has n
 VORTEX_STD="$fx/std" cli "VORTEX_STD: the paths tried" 1 "std/math.vx" check --color=never tests/run/201_std_math_strings.vx
 cp lib/std/prelude.vx "$fx/std/prelude.vx"
 VORTEX_STD="$fx/std" cli "VORTEX_STD may hold the prelude" 0 "from VORTEX_STD" run "$fx/use_std.vx"
+
+# ---- exit codes and arguments of the running program ------------------------------
+printf 'fn main() {\n    print("partial ")\n    println(args())\n    exit(3)\n    println("never")\n}\n' >"$fx/exit3.vx"
+cli "exit(3) sets the exit code" 3 "partial" run "$fx/exit3.vx"
+cli "exit(3) flushes output and passes ARGS" 3 'partial ["a", "b c"]' run "$fx/exit3.vx" a "b c"
+cli_lacks "code after exit does not run" 3 "never" run "$fx/exit3.vx"
