@@ -822,8 +822,10 @@ static VxType *loop_expr(Sema *s, VxNode *e)
         VxType *t = infer_expr(s, e->u.for_.iter, NULL);
         push_scope(s);
         s->bind_kind = "for";
-        check_pattern(s, e->u.for_.pat, iter_elem(s, e->u.for_.iter, t), false);
+        VxType *elem = iter_elem(s, e->u.for_.iter, t);
+        check_pattern(s, e->u.for_.pat, elem, false);
         loop_body(s, e->u.for_.body, e->u.for_.label, false, &done);
+        check_irrefutable(s, e->u.for_.pat, elem, "`for`", "bind the element to a name and `match` on it in the body");
         pop_scope(s);
         return vx_t_unit(s->types);
     }
@@ -886,6 +888,9 @@ static VxType *closure(Sema *s, VxNode *e, VxType *expected)
     VxType *body = infer_expr(s, e->u.closure.body, s->ret);
     unify(s, s->ret, body, e->u.closure.body->span);
     VxType *fn = vx_t_fn(s->types, params, ps.len, s->ret);
+    for (int i = 0; i < ps.len; i++)                 /* after the body, which may fix the types */
+        if (ps.items[i]->u.param.pat) check_irrefutable(s, ps.items[i]->u.param.pat, params[i], "closure parameter",
+                                                               "take the value as a plain parameter and `match` on it");
     s->closure_depth--;
     s->nloops = saved_loops;
     s->ret = saved_ret;

@@ -231,6 +231,7 @@ VxType *check_call(Sema *s, VxNode *call, VxType *expected);
 VxType *check_method_call(Sema *s, VxNode *call);
 void check_pattern(Sema *s, VxNode *pat, VxType *t, bool mut_bindings);
 void check_match_exhaustive(Sema *s, VxNode *match, VxType *t);
-void check_let_refutable(Sema *s, VxNode *pat, VxType *t);   /* `let` patterns must match every value */
+/* `let`, `for` and closure parameter patterns must match every value */
+void check_irrefutable(Sema *s, VxNode *pat, VxType *t, const char *what, const char *help);
 
 #endif

@@ -606,20 +606,16 @@ static char *instance_name(Comp *c, FuncRef fr)
 
 static void finish_fn(Comp *c, VxNode *end, int ret, VKind rk, VxFunc *out);
 
-/* A closure's function: parameters, then its captures, then the body. */
+/* A closure's function: parameters, then its captures, then the body.
+ * The captures are named first so that a parameter shadows a captured
+ * variable of the same name; a pattern parameter binds its names to parts
+ * of its register, which keeps the argument. */
 static void compile_closure(Comp *c, FuncRef fr, VxFunc *out)
 {
     VxNode *e = fr.closure;
     VxType *ft = ctype(c, e->type);
     VxNodeList ps = e->u.closure.params;
     c->handback = 0;
-    for (int i = 0; i < ps.len; i++) {
-        VxNode *p = ps.items[i], *pat = p->u.param.pat;
-        if (pat && pat->kind != VX_N_PAT_IDENT && pat->kind != VX_N_PAT_WILD) { unsupported(c, pat, "patterns as closure parameters"); return; }
-        const char *name = pat ? (pat->kind == VX_N_PAT_IDENT ? pat->u.pat_ident.name : "_") : p->u.param.name;
-        declare(c, name ? name : "_", i);
-        c->owned[i] = is_obj_kind(kind_of(c, ft->u.fn.params[i], NULL));
-    }
     c->caps_lo = ps.len;
     c->caps_hi = ps.len + fr.ncaps;
     out->caps_obj_mask = 0;
@@ -629,6 +625,18 @@ static void compile_closure(Comp *c, FuncRef fr, VxFunc *out)
         if (c->owned[ps.len + i]) out->caps_obj_mask |= 1ull << i;
     }
     c->freereg = c->maxreg = ps.len + fr.ncaps;
+    for (int i = 0; i < ps.len; i++) {
+        VxNode *p = ps.items[i], *pat = p->u.param.pat;
+        c->owned[i] = is_obj_kind(kind_of(c, ft->u.fn.params[i], NULL));
+        if (!pat) declare(c, p->u.param.name ? p->u.param.name : "_", i);
+        else if (pat->kind == VX_N_PAT_IDENT) declare(c, pat->u.pat_ident.name, i);
+        else if (pat->kind != VX_N_PAT_WILD) {
+            Bindings bs = {0};
+            alloc_bindings(c, pat, &bs);
+            pattern_bind(c, pat, i, &bs);
+            declare_bindings(c, &bs);
+        }
+    }
     int ret = alloc_reg(c, e);
     VKind rk = kind_of(c, ft->u.fn.ret, NULL);
     expr_to(c, e->u.closure.body, ret);
