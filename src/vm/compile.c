@@ -163,9 +163,9 @@ int local_of(Comp *c, VxNode *e)
     while (e->kind == VX_N_UNARY && e->u.unary.op == TK_STAR) e = e->u.unary.operand;   /* `*r` is r's value */
     if (e->kind == VX_N_SELF) return find_local(c, "self");
     if (e->kind != VX_N_IDENT) return -1;
-    for (int i = c->poly.len - 1; i >= 0; i--)        /* a let-polymorphic closure: this use's instance */
-        if (c->poly.data[i].use == e) return c->poly.data[i].reg;
-    return find_local(c, e->u.ident.name);
+    bool use;
+    int r = poly_reg(c, e, &use);                     /* a let-polymorphic closure: this use's instance */
+    return use ? r : find_local(c, e->u.ident.name);
 }
 bool is_handback(Comp *c, int r) { return r < 64 && (c->handback >> r & 1); }
 bool is_obj(Comp *c, VxNode *e) { return is_obj_kind(node_kind(c, e, NULL)); }
@@ -619,8 +619,13 @@ static void compile_closure(Comp *c, FuncRef fr, VxFunc *out)
     c->caps_lo = ps.len;
     c->caps_hi = ps.len + fr.ncaps;
     out->caps_obj_mask = 0;
+    for (int i = 0; i < fr.npoly_caps; i++) {
+        PolyReg pr = fr.poly_caps[i];
+        pr.reg += ps.len;
+        vx_vec_push(&c->poly, pr);
+    }
     for (int i = 0; i < fr.ncaps; i++) {
-        declare(c, fr.caps[i], ps.len + i);
+        if (fr.caps[i]) declare(c, fr.caps[i], ps.len + i);   /* NULL: an instance of a let-polymorphic closure */
         c->owned[ps.len + i] = is_obj_kind(kind_of(c, fr.cap_types[i], NULL));
         if (c->owned[ps.len + i]) out->caps_obj_mask |= 1ull << i;
     }
