@@ -19,6 +19,10 @@
 #   tests/tensor/verify_ops.py  every tensor op against PyTorch, one case per op
 #                       family, on libvxtensor.so next to VORTEX (or $VX_TENSOR_LIB);
 #                       skipped, with the reason, when /usr/bin/python3 lacks torch
+#   tests/ref/check_optim.py  optimizers, schedules, clip_grad_norm, safetensors
+#                       against torch.optim and the safetensors package, the same way
+#   tests/ref/run_train.sh  examples/train_transformer.vx against tests/ref/train_transformer.py
+#                       (losses of 50 steps within 1e-4), skipped likewise
 # A first line `// flags: ...` in a .vx file adds command-line flags.
 # --update rewrites the expected files from the current output (review the diff!).
 # Ends with one line: "N passed, N failed" (", N skipped" when a suite could not run).
@@ -100,6 +104,7 @@ if [ -n "$UNIT" ]; then
 fi
 
 . tests/tensor/run_verify.sh
+. tests/ref/run_train.sh
 
 if [ $failed -gt 0 ]; then echo; echo "failed:"; printf '  %s\n' "${failures[@]}"; fi
 if [ $skipped -gt 0 ]; then echo "$passed passed, $failed failed, $skipped skipped"

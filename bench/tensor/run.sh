@@ -5,13 +5,14 @@
 # Prints Markdown tables: the transformer training step, GEMM GFLOP/s
 # (vx_matmul and cblas_sgemm called directly vs torch) and softmax /
 # layer_norm / cross_entropy throughput.
-# Usage: bench/tensor/run.sh [path/to/bench_tensor]  (make bench builds it)
+# Usage: bench/tensor/run.sh [path/to/bench_tensor]  (make bench builds it);
+# VX_BENCH_PYTHON names the python3 that has torch (default /usr/bin/python3).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 bin=${1:-build/release/bench_tensor}
 threads=${VX_BENCH_THREADS:-1}
 iters=${VX_BENCH_ITERS:-10}
-py=/usr/bin/python3
+py=${VX_BENCH_PYTHON:-/usr/bin/python3}
 export OPENBLAS_NUM_THREADS=$threads OMP_NUM_THREADS=$threads MKL_NUM_THREADS=$threads VX_BENCH_THREADS=$threads
 if ! "$py" -c 'import torch' 2>/dev/null; then
   echo "bench/tensor: $py has no torch; install it (pip install torch) to compare" >&2

@@ -364,7 +364,10 @@ static int check_entries(Entry *ents, int n, uint64_t datalen, const char *what)
         else if (e->end > datalen)
             vx_tensor_set_error("%s: tensor \"%s\" data_offsets [%llu, %llu] go past the end of the data (%llu bytes; truncated file?)",
                                 what, e->name, (unsigned long long)e->begin, (unsigned long long)e->end, (unsigned long long)datalen);
-        else if (need < 0 || (uint64_t)need != e->end - e->begin)
+        else if (need < 0)
+            vx_tensor_set_error("%s: tensor \"%s\" of shape %s is too large", what, e->name,
+                                vx__shape_str(e->shape, e->ndim, (char[200]){0}, 200));
+        else if ((uint64_t)need != e->end - e->begin)
             vx_tensor_set_error("%s: tensor \"%s\" of dtype %s and shape %s needs %lld bytes but data_offsets [%llu, %llu] give %llu",
                                 what, e->name, st_dtype[e->dtype], vx__shape_str(e->shape, e->ndim, (char[200]){0}, 200),
                                 (long long)need, (unsigned long long)e->begin, (unsigned long long)e->end,

@@ -11,6 +11,8 @@
 #include <math.h>
 #include <string.h>
 #include <time.h>
+#include <dirent.h>
+#include <sys/stat.h>
 
 #include "map.h"
 #include "vm_internal.h"
@@ -580,6 +582,56 @@ static int b_file_exists(Vm *vm, const VxValue *a, VxValue *out)
     FILE *f = fopen(a[0].s->data, "rb");
     out->i = f != NULL;
     if (f) fclose(f);
+    return 0;
+}
+
+static int is_directory(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int b_is_dir(Vm *vm, const VxValue *a, VxValue *out)
+{
+    (void)vm;
+    out->i = is_directory(a[0].s->data);
+    return 0;
+}
+
+static int cmp_names(const void *x, const void *y) { return strcmp(*(char *const *)x, *(char *const *)y); }
+
+/* The entries of a directory but "." and "..", sorted by byte value so that
+ * a program walking a tree sees the same order on every system. */
+static int b_list_dir(Vm *vm, const VxValue *a, VxValue *out)
+{
+    DIR *d = opendir(a[0].s->data);
+    if (!d) return vm_error(vm, "list_dir: cannot open \"%.200s\": %s", a[0].s->data, strerror(errno));
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        if (n == cap) names = vx_xrealloc(names, (cap = cap ? 2 * cap : 16) * sizeof *names);
+        size_t len = strlen(e->d_name);
+        names[n] = memcpy(vx_xmalloc(len + 1), e->d_name, len + 1);
+        n++;
+    }
+    closedir(d);
+    if (n > 1) qsort(names, n, sizeof *names, cmp_names);
+    VxArr *r = vm_new_arr(vm, (uint32_t)(n ? n : 1), VX_PUT_STR);
+    for (size_t i = 0; i < n; i++) {
+        push_str(vm, &r, names[i], strlen(names[i]));
+        free(names[i]);
+    }
+    free(names);
+    out->a = r;
+    return 0;
+}
+
+static int b_flush(Vm *vm, const VxValue *a, VxValue *out)
+{
+    (void)a;
+    vm_flush_out(vm);
+    out->i = 0;
     return 0;
 }
 

@@ -252,7 +252,7 @@ bool vm_values_equal(VxValue a, VxValue b, int kind) { return values_equal(a, b,
 
 /* ---- output --------------------------------------------------------------------- */
 
-static void flush_out(Vm *vm)
+void vm_flush_out(Vm *vm)
 {
     if (vm->outlen) fwrite(vm->out, 1, vm->outlen, stdout);
     vm->outlen = 0;
@@ -261,7 +261,7 @@ static void flush_out(Vm *vm)
 
 static void out_bytes(Vm *vm, const char *s, size_t n)
 {
-    if (vm->outlen + n > OUT_BUF) flush_out(vm);
+    if (vm->outlen + n > OUT_BUF) vm_flush_out(vm);
     if (n > OUT_BUF) { fwrite(s, 1, n, stdout); return; }
     memcpy(vm->out + vm->outlen, s, n);
     vm->outlen += n;
@@ -461,7 +461,7 @@ int vm_error(Vm *vm, const char *fmt, ...)
 
 static int report_error(Vm *vm, const char *msg)
 {
-    flush_out(vm);
+    vm_flush_out(vm);
     Frame *top = &vm->frames[vm->nframes - 1];
     VxSpan at = top->f->spans[top->pc - top->f->code];
     VxDiag *g = vx_diag(vm->diags, VX_ERROR, top->f->src, at, "%s", msg);
@@ -966,12 +966,12 @@ static int execute(Vm *vm)
         vmcase(EQ_OBJ) RA.i = values_equal(RB, RC, i.t); vmbreak;
         vmcase(LT_OBJ) RA.i = vm_values_compare(RB, RC, i.t, false) == -1; vmbreak;
         vmcase(LE_OBJ) { int r = vm_values_compare(RB, RC, i.t, false); RA.i = r == -1 || r == 0; vmbreak; }
-        vmcase(EPUT) flush_out(vm); fwrite(RA.s->data, 1, RA.s->len, stderr); vmbreak;
+        vmcase(EPUT) vm_flush_out(vm); fwrite(RA.s->data, 1, RA.s->len, stderr); vmbreak;
         vmcase(FAIL) SAVE(); return vm_error(vm, "%s", RA.s->data);
         vmcase(ASSERT)
             if (!RA.i) { SAVE(); return vm_error(vm, "assertion failed: %s", K[i.b].s->data); }
             vmbreak;
-        vmcase(EXIT) flush_out(vm); vm->exited = true; return (int)(RA.i & 0xFF);
+        vmcase(EXIT) vm_flush_out(vm); vm->exited = true; return (int)(RA.i & 0xFF);
         vmdefault:
             SAVE();
             return vm_error(vm, "internal error: bad instruction %d", i.op);
@@ -1011,7 +1011,7 @@ int vx_run(const VxProgram *p, int argc, char **argv, VxDiags *diags)
     vm->frames[0] = (Frame){ main_fn, main_fn->code, vm->stack, 0 };
     vm->nframes = 1;
     int status = execute(vm);
-    flush_out(vm);
+    vm_flush_out(vm);
     if (status == 0 && !vm->exited && (vm->nlive || vm->heap.in_use)) {   /* drops must balance: a leak is our bug */
         fprintf(stderr, "internal error: %zu objects (%zu bytes) were never released\n", vm->nlive, vm->heap.in_use);
         status = 70;

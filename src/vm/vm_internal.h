@@ -36,6 +36,8 @@ typedef struct Vm {
 } Vm;
 
 void vm_seed(Vm *vm, uint64_t seed);
+/* Write the buffered standard output now (println is buffered). */
+void vm_flush_out(Vm *vm);
 
 /* Print kinds whose values are objects: containers retain and release them. */
 static inline bool vm_kind_wide(int kind)

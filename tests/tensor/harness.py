@@ -60,6 +60,8 @@ class Case:
 # ---- random values ----------------------------------------------------------
 def make_values(rng, shape, kind, dt):
     n = shape
+    if isinstance(kind, tuple):             # ("idx", n): indices in [0, n), duplicates likely
+        return torch.from_numpy(rng.integers(0, kind[1], size=n).astype(np.float64))
     if dt == BOOL or kind == "bool":
         return torch.from_numpy(rng.random(n) < 0.5)
     if kind == "byte":                      # the whole u8 range: sums and products wrap
@@ -77,8 +79,10 @@ def make_values(rng, shape, kind, dt):
         a = rng.uniform(0.3, 2.0, n) * rng.choice([-1.0, 1.0], n)
     elif kind == "unit":
         a = rng.uniform(-0.9, 0.9, n)
-    elif kind == "ties":
+    elif kind in ("ties", "tiesnan"):       # many equal values (and NaNs) for sorting
         a = rng.integers(-2, 3, size=n).astype(np.float64)
+        if kind == "tiesnan":
+            a[rng.random(n) < 0.2] = np.nan
     elif kind == "wide":
         a = rng.standard_normal(n) * 4
     elif kind == "huge":                    # overflows exp() unless the op is stable

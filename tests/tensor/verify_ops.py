@@ -54,18 +54,27 @@ def selftest_cases():
     ], leaked
 
 
-def all_cases(lib):
+def all_cases(lib, seed):
     import ops_core
     import ops_misc
     import format_cases
     import ops_nn
+    import ops_shape
+    import ops_optim
     cases = ops_core.core_cases() + ops_misc.CASES + format_cases.CASES
-    missing = lib.declare(ops_nn.NN_SIGS)
-    if missing:
-        def absent(ctx, S, dt, fail):
-            fail("missing", "declared in tensor_nn.h, not exported: " + ", ".join(missing))
-        return cases + [harness.custom("nn-exports", "tensor_nn.h functions in the library", absent)]
-    return cases + ops_nn.cases()
+    # (header, its signatures, its cases): a header whose functions are
+    # not all exported gives one failing case naming them.
+    for header, sigs, more in (("tensor_nn.h", ops_nn.NN_SIGS, ops_nn.cases),
+                               ("tensor_shape.h", ops_shape.SHAPE_SIGS, lambda: ops_shape.cases(seed)),
+                               ("tensor_optim.h", ops_optim.OPTIM_SIGS, lambda: ops_optim.cases(seed))):
+        missing = lib.declare(sigs)
+        if missing:
+            cases.append(harness.custom(header.split(".")[0][7:] + "-exports", header + " functions in the library",
+                                        (lambda h, m: lambda ctx, S, dt, fail: fail(
+                                            "missing", "declared in %s, not exported: %s" % (h, ", ".join(m))))(header, missing)))
+        else:
+            cases += more()
+    return cases
 
 
 def run(lib, cases, seed, verbose):
@@ -120,7 +129,7 @@ def main():
     lib = vx.Lib(args.lib)
     t0 = time.time()
     sel, leaked = selftest_cases()
-    cases = all_cases(lib) + sel
+    cases = all_cases(lib, seed) + sel
     if args.only:
         keep = set(args.only.split(","))
         cases = [c for c in cases if c.family in keep]
