@@ -138,7 +138,7 @@ struct VxSema {
     const char *bind_kind;            /* how check_pattern records bindings: "let", "for", ... */
     VxCheckOptions opt;
     /* well-known declarations from the prelude */
-    VxDecl *option, *result, *range, *range_incl, *range_from;
+    VxDecl *option, *result, *range, *range_incl, *range_from, *range_to, *range_to_incl, *range_full;
     VxDecl *trait_eq, *trait_ord, *trait_num, *trait_float, *trait_int, *trait_copy, *trait_display;
 };
 

@@ -343,7 +343,6 @@ static void for_range(Comp *c, VxNode *e)
     int ik = VX_I64;
     bool lit = range->kind == VX_N_RANGE;
     int shape = lit ? (!range->u.range.hi ? 3 : range->u.range.inclusive ? 2 : 1) : range_kind(c, range->type);
-    if (lit && !range->u.range.lo) { unsupported(c, e, "`for` over a range without a start"); return; }
     VKind k = kind_of(c, elem_type(c, range), &ik);
     if (k != K_INT && k != K_WIDE) { unsupported(c, e, "`for` over this range"); return; }
     if (pat->kind != VX_N_PAT_IDENT && pat->kind != VX_N_PAT_WILD) { unsupported(c, pat, "this loop pattern"); return; }
