@@ -204,6 +204,13 @@ VxDecl *find_operator(Sema *s, VxType *recv, const char *name, VxType *rhs, VxTy
 
 /* sema_tensor.c */
 VxType *tensor_shape_rule(Sema *s, VxDecl *fn, VxType *sig, VxNodeList args, VxNode *recv, VxType *ret, VxSpan at);
+/* The argument given for parameter `name`, positionally or by name, or NULL. */
+VxNode *tensor_arg(Sema *s, VxDecl *fn, VxNodeList args, bool method, const char *name);
+bool tensor_int_literal(VxNode *e, int64_t *v);                  /* an integer literal, maybe negated */
+bool tensor_axis(Sema *s, VxNode *e, int rank, int *out);        /* a literal dim, checked (errors) */
+void tensor_dim_str(Sema *s, const VxDim *d, char *buf, size_t cap);
+/* sema_tensor_shape.c: the rules of tensor_shape.h's ops for the first tensor t, or NULL for another rule. */
+VxType *tensor_op_rule(Sema *s, const char *rule, VxType *t, VxDecl *fn, VxNodeList args, bool method, VxType *ret);
 
 /* sema_expr.c, sema_stmt.c, sema_pat.c, sema_call.c */
 VxType *infer_expr(Sema *s, VxNode *e, VxType *expected);

@@ -10,7 +10,6 @@
 
 enum { MAX_RANK = 64 };
 
-static bool int_literal(VxNode *e, int64_t *v);
 
 static bool dim_eq(const VxDim *a, const VxDim *b)
 {
@@ -21,7 +20,7 @@ static bool dim_eq(const VxDim *a, const VxDim *b)
 
 static bool is_one(const VxDim *d) { return d->tag == VX_DIM_CONST && d->value == 1; }
 
-static void dim_str(Sema *s, const VxDim *pd, char *buf, size_t cap)
+void tensor_dim_str(Sema *s, const VxDim *pd, char *buf, size_t cap)
 {
     VxDim r = vx_resolve_dim(s->types, *pd);
     const VxDim *d = &r;
@@ -69,8 +68,8 @@ VxType *tensor_broadcast(Sema *s, VxType *a, VxType *b, const char *op, VxSpan a
         const VxDim *da = ia >= 0 ? &a->u.tensor.dims[ia] : &one, *db = ib >= 0 ? &b->u.tensor.dims[ib] : &one;
         if (broadcast_dim(s, da, db, &out[i])) continue;
         char x[32], y[32];
-        dim_str(s, da, x, sizeof x);
-        dim_str(s, db, y, sizeof y);
+        tensor_dim_str(s, da, x, sizeof x);
+        tensor_dim_str(s, db, y, sizeof y);
         VxDiag *g = sema_error(s, at, "cannot broadcast %s %s %s: dimensions %s and %s differ",
                                tname(s, a), op, tname(s, b), x, y);
         vx_diag_primary(s->diags, g, "shapes are incompatible");
@@ -83,8 +82,8 @@ VxType *tensor_broadcast(Sema *s, VxType *a, VxType *b, const char *op, VxSpan a
 static VxType *matmul_error(Sema *s, VxType *a, VxType *b, VxSpan at, const VxDim *x, const VxDim *y)
 {
     char p[32], q[32];
-    dim_str(s, x, p, sizeof p);
-    dim_str(s, y, q, sizeof q);
+    tensor_dim_str(s, x, p, sizeof p);
+    tensor_dim_str(s, y, q, sizeof q);
     VxDiag *g = sema_error(s, at, "cannot multiply %s @ %s: inner dimensions %s and %s differ", tname(s, a), tname(s, b), p, q);
     vx_diag_primary(s->diags, g, "inner dimensions must match");
     vx_diag_note(s->diags, g, "`@` multiplies [.., m, k] by [.., k, n] giving [.., m, n]");
@@ -118,8 +117,8 @@ VxType *tensor_matmul(Sema *s, VxType *a, VxType *b, VxSpan at)
         const VxDim *da = ia >= 0 ? &a->u.tensor.dims[ia] : &one, *db = ib >= 0 ? &b->u.tensor.dims[ib] : &one;
         if (!broadcast_dim(s, da, db, &out[n++])) {
             char x[32], y[32];
-            dim_str(s, da, x, sizeof x);
-            dim_str(s, db, y, sizeof y);
+            tensor_dim_str(s, da, x, sizeof x);
+            tensor_dim_str(s, db, y, sizeof y);
             sema_error(s, at, "cannot multiply %s @ %s: batch dimensions %s and %s differ", tname(s, a), tname(s, b), x, y);
             return vx_t_error(s->types);
         }
@@ -152,7 +151,7 @@ VxType *tensor_index(Sema *s, VxType *t, VxNode *e, int nint, int nslice)
         if (ix->kind == VX_N_FULL_SLICE) out[n++] = t->u.tensor.dims[i];
         else if (ix->kind == VX_N_RANGE) {
             int64_t lo = 0, hi;
-            bool known = (!ix->u.range.lo || int_literal(ix->u.range.lo, &lo)) && ix->u.range.hi && int_literal(ix->u.range.hi, &hi);
+            bool known = (!ix->u.range.lo || tensor_int_literal(ix->u.range.lo, &lo)) && ix->u.range.hi && tensor_int_literal(ix->u.range.hi, &hi);
             if (known && ix->u.range.inclusive) hi++;
             out[n++] = known && hi >= lo && lo >= 0 ? (VxDim){ VX_DIM_CONST, hi - lo, NULL } : (VxDim){ VX_DIM_UNKNOWN, 0, NULL };
         }
@@ -172,7 +171,8 @@ VxType *tensor_index(Sema *s, VxType *t, VxNode *e, int nint, int nslice)
  *   unsqueeze  x.unsqueeze(dim): inserts a dim of size 1
  *   permute    x.permute([2, 0, 1]): reorders the dims
  *   concat     cat([a, b], dim): equal shapes but for `dim`, whose sizes add up
- *   stack      stack([a, b], dim): equal shapes, a new dim of the list's length */
+ *   stack      stack([a, b], dim): equal shapes, a new dim of the list's length
+ * and the rules of tensor_shape.h's ops in sema_tensor_shape.c. */
 
 static const char *shape_rule(VxDecl *fn)
 {
@@ -186,7 +186,7 @@ static const char *shape_rule(VxDecl *fn)
 }
 
 /* The argument given for parameter `name`, positionally or by name. */
-static VxNode *arg_for(Sema *s, VxDecl *fn, VxNodeList args, bool method, const char *name)
+VxNode *tensor_arg(Sema *s, VxDecl *fn, VxNodeList args, bool method, const char *name)
 {
     const char *want = intern(s, name);
     int first = method ? 1 : 0;
@@ -200,7 +200,7 @@ static VxNode *arg_for(Sema *s, VxDecl *fn, VxNodeList args, bool method, const 
     return NULL;
 }
 
-static bool int_literal(VxNode *e, int64_t *v)
+bool tensor_int_literal(VxNode *e, int64_t *v)
 {
     if (!e) return false;
     if (e->kind == VX_N_INT) { *v = (int64_t)e->u.int_lit.value.limb[0]; return true; }
@@ -217,13 +217,13 @@ static VxDim shape_dim(Sema *s, VxNode *e)
 {
     VxDim d = { VX_DIM_UNKNOWN, 0, NULL };
     int64_t v;
-    if (int_literal(e, &v) && v >= 0) { d.tag = VX_DIM_CONST; d.value = v; return d; }
+    if (tensor_int_literal(e, &v) && v >= 0) { d.tag = VX_DIM_CONST; d.value = v; return d; }
     if (e->kind != VX_N_IDENT) return d;
     const char *name = intern(s, e->u.ident.name);
     Local *l = lookup_local(s, name);
     if (l && l->is_dim) return l->dim;
     VxDecl *c = l ? NULL : lookup_global(s, name);
-    if (c && c->kind == VX_D_CONST && c->node->u.konst.value && int_literal(c->node->u.konst.value, &v)) {
+    if (c && c->kind == VX_D_CONST && c->node->u.konst.value && tensor_int_literal(c->node->u.konst.value, &v)) {
         d.tag = VX_DIM_CONST;
         d.value = v;
     }
@@ -239,10 +239,10 @@ static VxType *from_shape_literal(Sema *s, VxNode *shape, VxType *dtype, VxType 
     return vx_t_tensor(s->types, dtype, dims, n, true);
 }
 
-static bool axis(Sema *s, VxNode *e, int rank, int *out)
+bool tensor_axis(Sema *s, VxNode *e, int rank, int *out)
 {
     int64_t v;
-    if (!int_literal(e, &v)) return false;
+    if (!tensor_int_literal(e, &v)) return false;
     if (v < -rank || v >= rank) {
         VxDiag *g = sema_error(s, e->span, "dimension %lld is out of range for a tensor of %d dimension%s",
                                (long long)v, rank, rank == 1 ? "" : "s");
@@ -255,8 +255,8 @@ static bool axis(Sema *s, VxNode *e, int rank, int *out)
 
 static VxType *reduce_rule(Sema *s, VxType *t, VxDecl *fn, VxNodeList args, bool method, VxType *ret)
 {
-    VxNode *dim = arg_for(s, fn, args, method, "dim");
-    VxNode *keep = arg_for(s, fn, args, method, "keepdim");
+    VxNode *dim = tensor_arg(s, fn, args, method, "dim");
+    VxNode *keep = tensor_arg(s, fn, args, method, "keepdim");
     bool keepdim = keep && keep->kind == VX_N_BOOL && keep->u.boolean;
     if (keep && keep->kind != VX_N_BOOL) return vx_t_tensor(s->types, t->u.tensor.dtype, NULL, 0, false);
     int rank = t->u.tensor.rank, d;
@@ -267,7 +267,7 @@ static VxType *reduce_rule(Sema *s, VxType *t, VxDecl *fn, VxNodeList args, bool
         for (int i = 0; i < rank; i++) out[i] = one;
         return vx_t_tensor(s->types, dtype, out, keepdim ? rank : 0, true);
     }
-    if (!axis(s, dim, rank, &d)) return vx_t_tensor(s->types, dtype, NULL, 0, false);
+    if (!tensor_axis(s, dim, rank, &d)) return vx_t_tensor(s->types, dtype, NULL, 0, false);
     int n = 0;
     for (int i = 0; i < rank; i++) {
         if (i != d) out[n++] = t->u.tensor.dims[i];
@@ -279,12 +279,12 @@ static VxType *reduce_rule(Sema *s, VxType *t, VxDecl *fn, VxNodeList args, bool
 static VxType *transpose_rule(Sema *s, VxType *t, VxDecl *fn, VxNodeList args, bool method)
 {
     int rank = t->u.tensor.rank, a = rank - 2, b = rank - 1;
-    VxNode *x = arg_for(s, fn, args, method, "dim0"), *y = arg_for(s, fn, args, method, "dim1");
+    VxNode *x = tensor_arg(s, fn, args, method, "dim0"), *y = tensor_arg(s, fn, args, method, "dim1");
     if (rank < 2) {
         sema_error(s, x ? x->span : vx_span(0, 0), "transpose needs a tensor of at least 2 dimensions, found %s", tname(s, t));
         return vx_t_error(s->types);
     }
-    if ((x && !axis(s, x, rank, &a)) || (y && !axis(s, y, rank, &b))) return vx_t_tensor(s->types, t->u.tensor.dtype, NULL, 0, false);
+    if ((x && !tensor_axis(s, x, rank, &a)) || (y && !tensor_axis(s, y, rank, &b))) return vx_t_tensor(s->types, t->u.tensor.dtype, NULL, 0, false);
     VxDim out[MAX_RANK];
     memcpy(out, t->u.tensor.dims, sizeof(VxDim) * (size_t)rank);
     VxDim tmp = out[a]; out[a] = out[b]; out[b] = tmp;
@@ -305,7 +305,7 @@ static int64_t const_numel(Sema *s, VxType *t, bool *known)
 
 static VxType *reshape_rule(Sema *s, VxType *t, VxDecl *fn, VxNodeList args, bool method, VxSpan at)
 {
-    VxNode *shape = arg_for(s, fn, args, method, "shape");
+    VxNode *shape = tensor_arg(s, fn, args, method, "shape");
     VxType *r = from_shape_literal(s, shape, t->u.tensor.dtype, vx_t_tensor(s->types, t->u.tensor.dtype, NULL, 0, false));
     bool k1, k2;
     int64_t a = const_numel(s, t, &k1), b = const_numel(s, r, &k2);
@@ -321,8 +321,8 @@ static VxType *reshape_rule(Sema *s, VxType *t, VxDecl *fn, VxNodeList args, boo
 static VxType *unsqueeze_rule(Sema *s, VxType *t, VxDecl *fn, VxNodeList args, bool method)
 {
     int rank = t->u.tensor.rank, d;
-    VxNode *dim = arg_for(s, fn, args, method, "dim");
-    if (!axis(s, dim, rank + 1, &d) || rank + 1 > MAX_RANK) return vx_t_tensor(s->types, t->u.tensor.dtype, NULL, 0, false);
+    VxNode *dim = tensor_arg(s, fn, args, method, "dim");
+    if (!tensor_axis(s, dim, rank + 1, &d) || rank + 1 > MAX_RANK) return vx_t_tensor(s->types, t->u.tensor.dtype, NULL, 0, false);
     VxDim out[MAX_RANK];
     int n = 0;
     for (int i = 0; i <= rank; i++) {
@@ -334,7 +334,7 @@ static VxType *unsqueeze_rule(Sema *s, VxType *t, VxDecl *fn, VxNodeList args, b
 
 static VxType *permute_rule(Sema *s, VxType *t, VxDecl *fn, VxNodeList args, bool method, VxSpan at)
 {
-    VxNode *order = arg_for(s, fn, args, method, "dims");
+    VxNode *order = tensor_arg(s, fn, args, method, "dims");
     int rank = t->u.tensor.rank;
     if (!order || order->kind != VX_N_ARRAY) return vx_t_tensor(s->types, t->u.tensor.dtype, NULL, 0, false);
     if (order->u.list.elems.len != rank) {
@@ -345,7 +345,7 @@ static VxType *permute_rule(Sema *s, VxType *t, VxDecl *fn, VxNodeList args, boo
     bool used[MAX_RANK] = {0};
     for (int k = 0; k < rank; k++) {
         int d;
-        if (!axis(s, order->u.list.elems.items[k], rank, &d)) return vx_t_tensor(s->types, t->u.tensor.dtype, NULL, 0, false);
+        if (!tensor_axis(s, order->u.list.elems.items[k], rank, &d)) return vx_t_tensor(s->types, t->u.tensor.dtype, NULL, 0, false);
         if (used[d]) {
             sema_error(s, order->u.list.elems.items[k]->span, "dimension %d appears twice in the permutation", d);
             return vx_t_error(s->types);
@@ -360,13 +360,13 @@ static VxType *permute_rule(Sema *s, VxType *t, VxDecl *fn, VxNodeList args, boo
 /* cat / stack over a written-out list of tensors `[a, b, ...]`. */
 static VxType *join_rule(Sema *s, VxDecl *fn, VxNodeList args, bool stack, VxType *ret, VxSpan at)
 {
-    VxNode *list = arg_for(s, fn, args, false, "tensors"), *dim = arg_for(s, fn, args, false, "dim");
+    VxNode *list = tensor_arg(s, fn, args, false, "tensors"), *dim = tensor_arg(s, fn, args, false, "dim");
     if (!list || list->kind != VX_N_ARRAY || list->u.list.elems.len == 0) return ret;
     VxNodeList el = list->u.list.elems;
     VxType *first = vx_zonk(s->types, el.items[0]->type, false);
     if (first->kind != VX_T_TENSOR || !first->u.tensor.ranked) return ret;
     int rank = first->u.tensor.rank, d = 0;
-    if (dim && !axis(s, dim, stack ? rank + 1 : rank, &d)) return ret;
+    if (dim && !tensor_axis(s, dim, stack ? rank + 1 : rank, &d)) return ret;
     if (!dim) d = 0;
     VxDim out[MAX_RANK];
     memcpy(out, first->u.tensor.dims, sizeof(VxDim) * (size_t)rank);
@@ -388,8 +388,8 @@ static VxType *join_rule(Sema *s, VxDecl *fn, VxNodeList args, bool stack, VxTyp
             }
             if (!vx_unify_dim(s->types, a, b)) {
                 char x[32], y[32];
-                dim_str(s, &a, x, sizeof x);
-                dim_str(s, &b, y, sizeof y);
+                tensor_dim_str(s, &a, x, sizeof x);
+                tensor_dim_str(s, &b, y, sizeof y);
                 VxDiag *g = sema_error(s, el.items[k]->span, "cannot %s %s with %s: dimension %d is %s in one and %s in the other",
                                        stack ? "stack" : "concatenate", tname(s, first), tname(s, t), i, x, y);
                 vx_diag_note(s->diags, g, stack ? "stacked tensors must have the same shape"
@@ -417,7 +417,7 @@ static VxType *join_rule(Sema *s, VxDecl *fn, VxNodeList args, bool stack, VxTyp
  * float literals become f32 and integer literals i64, as in torch. */
 static VxType *literal_rule(Sema *s, VxDecl *fn, VxNodeList args, VxType *ret, VxSpan at)
 {
-    VxNode *data = arg_for(s, fn, args, false, "data"), *lit = data;
+    VxNode *data = tensor_arg(s, fn, args, false, "data"), *lit = data;
     if (!data || !data->type) return ret;
     VxType *t = vx_resolve(s->types, data->type);
     VxDim dims[MAX_RANK];
@@ -446,17 +446,19 @@ VxType *tensor_shape_rule(Sema *s, VxDecl *fn, VxType *sig, VxNodeList args, VxN
     bool method = recv != NULL;
     VxType *r = vx_resolve(s->types, ret);
     VxType *dtype = r->kind == VX_T_TENSOR ? r->u.tensor.dtype : vx_t_float(s->types, VX_F32);
-    if (strcmp(rule, "create") == 0) return from_shape_literal(s, arg_for(s, fn, args, method, "shape"), dtype, ret);
+    if (strcmp(rule, "create") == 0) return from_shape_literal(s, tensor_arg(s, fn, args, method, "shape"), dtype, ret);
     if (strcmp(rule, "literal") == 0) return literal_rule(s, fn, args, ret, at);
     if (strcmp(rule, "concat") == 0 || strcmp(rule, "stack") == 0) return join_rule(s, fn, args, rule[0] == 's', ret, at);
     /* the other rules transform the first tensor: the receiver or the first
      * argument (its own type, not the declared `Tensor<T>` of the parameter) */
-    VxNode *first = method ? recv : arg_for(s, fn, args, false, fn->param_names[0]);
+    VxNode *first = method ? recv : tensor_arg(s, fn, args, false, fn->param_names[0]);
     VxType *t = vx_resolve(s->types, first && first->type ? first->type : sig->u.fn.params[0]);
     if (t->kind == VX_T_REF) t = vx_resolve(s->types, t->u.arr.elem);
     t = vx_zonk(s->types, t, false);
     if (t->kind != VX_T_TENSOR) return ret;
     if (strcmp(rule, "reshape") == 0) return reshape_rule(s, t, fn, args, method, at);
+    VxType *op = tensor_op_rule(s, rule, t, fn, args, method, ret);
+    if (op) return op;
     if (!t->u.tensor.ranked) return ret;
     if (strcmp(rule, "same") == 0) {                  /* the input's shape, the declared element type */
         VxType *d = vx_resolve(s->types, dtype);

@@ -28,10 +28,10 @@ static void dump_func(const VxProgram *p, const VxFunc *f, FILE *out)
             fprintf(out, " %-5u -> %d", i.a, pc + 1 + vx_sbx(i));
         else if (i.op == VX_OP_LOADI)
             fprintf(out, " %-5u %d", i.a, vx_sbx(i));
-        else if (i.op == VX_OP_FORLOOP || i.op == VX_OP_FORLOOPI)
+        else if (i.op == VX_OP_FORLOOP || i.op == VX_OP_FORLOOPI || i.op == VX_OP_ANEXT)
             fprintf(out, " %-5u %-5u -> %d", i.a, i.b, pc + 1 + (int16_t)i.c);
         else if (i.op == VX_OP_CALL)
-            fprintf(out, " %-5u %s/%u", i.a, p->funcs[i.b].name, i.c);
+            fprintf(out, " %-5u %s/%u -> %d", i.a, p->funcs[i.b].name, i.c, i.a - i.t);
         else
             fprintf(out, " %-5u %-5u %-5u t=%u", i.a, i.b, i.c, i.t);
         fprintf(out, "   ; %d:%d\n", pos.line, pos.col);

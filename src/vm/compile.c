@@ -42,6 +42,16 @@ void jump_back(Comp *c, VxNode *at, int target)
     patch(c, pc, target);
 }
 
+/* A call at `pc` left its result in its window's first register, base:
+ * have it land in dst instead (CALL's t byte: how far below base), or
+ * move it there when dst is out of that reach. */
+void call_result_to(Comp *c, VxNode *at, int pc, int base, int dst)
+{
+    if (dst == base) return;
+    if (dst < base && base - dst <= UINT8_MAX) c->code.data[pc].t = (uint8_t)(base - dst);
+    else emit(c, at, VX_OP_MOVE, 0, dst, base, 0);
+}
+
 int add_const(Comp *c, VxValue v)
 {
     for (int i = 0; i < c->consts.len; i++)
@@ -128,8 +138,25 @@ int find_local(Comp *c, const char *name)
 
 void declare(Comp *c, const char *name, int reg)
 {
-    CLocal l = { name, reg };
+    CLocal l = { name, reg, false };
     vx_vec_push(&c->locals, l);
+}
+
+void declare_fixed(Comp *c, const char *name, int reg)
+{
+    CLocal l = { name, reg, true };
+    vx_vec_push(&c->locals, l);
+}
+
+/* The register of the fixed variable e names, or -1: its value can be
+ * borrowed for as long as the variable is in scope. */
+int fixed_local(Comp *c, VxNode *e)
+{
+    if (e->kind != VX_N_IDENT && e->kind != VX_N_SELF) return -1;
+    const char *name = e->kind == VX_N_SELF ? "self" : e->u.ident.name;
+    for (int i = c->locals.len - 1; i >= 0; i--)
+        if (strcmp(c->locals.data[i].name, name) == 0) return c->locals.data[i].fixed ? c->locals.data[i].reg : -1;
+    return -1;
 }
 
 int add_func(Comp *c, FuncRef r)
@@ -140,22 +167,28 @@ int add_func(Comp *c, FuncRef r)
     return r.index;
 }
 
-int func_index(Comp *c, VxDecl *d, VxType **args, int nargs)
+static int find_func(Comp *c, VxDecl *d, VxType **args, int nargs, bool as_value)
 {
     for (int i = 0; i < c->refs.len; i++) {
         FuncRef *f = &c->refs.data[i];
-        if (f->decl != d || f->nargs != nargs || f->closure) continue;
+        if (f->decl != d || f->nargs != nargs || f->closure || f->as_value != as_value) continue;
         bool same = true;
         for (int k = 0; k < nargs && same; k++) same = f->args[k] == args[k];
         if (same) return f->index;
     }
-    FuncRef r = { .decl = d, .nargs = nargs };
+    FuncRef r = { .decl = d, .nargs = nargs, .as_value = as_value };
     if (nargs) {
         r.args = vx_arena_alloc(&c->scratch, sizeof(VxType *) * (size_t)nargs);
         memcpy(r.args, args, sizeof(VxType *) * (size_t)nargs);
     }
     return add_func(c, r);
 }
+
+/* The instance CALL calls (it borrows its fixed object parameters). */
+int func_index(Comp *c, VxDecl *d, VxType **args, int nargs) { return find_func(c, d, args, nargs, false); }
+
+/* The instance a function value calls through CALLC (it owns them all). */
+int value_func_index(Comp *c, VxDecl *d) { return find_func(c, d, NULL, 0, true); }
 
 /* The register of the variable e names (`self` included), or -1. */
 int local_of(Comp *c, VxNode *e)
@@ -481,6 +514,18 @@ static void for_map(Comp *c, VxNode *e)
     for_elements(c, e, arr, pair, save);
 }
 
+/* for row in t: over t's rows along dim 0 (views), or a 1-D t's
+ * elements, taken when the loop starts. */
+static void for_tensor(Comp *c, VxNode *e)
+{
+    VxType *t = deref_type(c, e->u.for_.iter->type);
+    VxTypes *T = vx_sema_types(c->sema);
+    VxType *elem = t->u.tensor.rank == 1 ? t->u.tensor.dtype
+                   : vx_t_tensor(T, t->u.tensor.dtype, t->u.tensor.dims + 1, t->u.tensor.rank - 1, true);
+    int save = c->freereg;
+    for_elements(c, e, ct_unbind(c, e->u.for_.iter, elem), elem, save);
+}
+
 /* ---- expressions and statements ---------------------------------------------------------- */
 
 void expr_to(Comp *c, VxNode *e, int dst)
@@ -521,6 +566,7 @@ void expr_to(Comp *c, VxNode *e, int dst)
         else if (node_kind(c, e->u.for_.iter, NULL) == K_ARR) for_array(c, e);
         else if (node_kind(c, e->u.for_.iter, NULL) == K_STR) for_chars(c, e);
         else if (node_kind(c, e->u.for_.iter, NULL) == K_MAP) for_map(c, e);
+        else if (node_kind(c, e->u.for_.iter, NULL) == K_TENSOR) for_tensor(c, e);
         else unsupported(c, e, "`for` over this value");
         return;
     case VX_N_ARRAY: array_lit(c, e, dst); return;
@@ -576,7 +622,8 @@ static void stmt(Comp *c, VxNode *s)
     int r = alloc_reg(c, s);                          /* a new register: shadowing keeps the old one */
     expr_to(c, s->u.let.value, r);
     if (is_obj(c, s->u.let.value)) c->owned[r] = true;      /* dropped at the block's end */
-    declare(c, p->u.pat_ident.name, r);
+    if (s->u.let.mut || p->u.pat_ident.mut) declare(c, p->u.pat_ident.name, r);
+    else declare_fixed(c, p->u.pat_ident.name, r);
 }
 
 /* ---- functions ----------------------------------------------------------------------------- */
@@ -671,8 +718,11 @@ static void compile_fn(Comp *c, FuncRef fr, VxFunc *out)
         VxType *pt = ctype(c, d->sig->u.fn.params[i]);
         VxNode *at = i < n->u.fn.params.len ? n->u.fn.params.items[i] : n;
         bool hb = handback_param(c, d, i);
-        declare(c, i == 0 && d->self != VX_SELF_NONE ? "self" : d->param_names[i], first + i);
-        c->owned[first + i] = is_obj_kind(kind_of(c, pt, NULL)) && !hb;   /* the callee owns its other arguments */
+        const char *name = i == 0 && d->self != VX_SELF_NONE ? "self" : d->param_names[i];
+        if (param_fixed(c, d, i)) declare_fixed(c, name, first + i);
+        else declare(c, name, first + i);
+        bool borrowed = !fr.as_value && param_fixed(c, d, i);     /* the caller keeps it alive and releases it */
+        c->owned[first + i] = is_obj_kind(kind_of(c, pt, NULL)) && !hb && !borrowed;   /* the callee owns the rest */
         if (hb && first + i < 64) c->handback |= 1ull << (first + i);
         else if (hb) unsupported(c, at, "`&mut` parameters after the 63rd");
         if (kind_of(c, pt, NULL) == K_OTHER) unsupported(c, at, "parameters of this type");

@@ -528,6 +528,18 @@ bool handback_param(Comp *c, VxDecl *d, int i)
     return pt->kind == VX_T_REF && pt->u.arr.mut;
 }
 
+/* Parameter i is never assigned or changed in place: not `mut`, and
+ * not a `&mut` (sema refuses the rest).  CALL's instances borrow such
+ * parameters when they hold objects (those made for CALLC own them):
+ * the callee neither retains nor releases them; the caller passes a
+ * fixed variable as it is and releases any other argument after the
+ * call, since the callee never writes the parameter's register. */
+bool param_fixed(Comp *c, VxDecl *d, int i)
+{
+    VxNodeList ps = d->node->u.fn.params;
+    return i < ps.len && !ps.items[i]->u.param.mut && !handback_param(c, d, i);
+}
+
 /* The root variable of a place, for refusing two `&mut` arguments that
  * borrow the same variable (as Rust does): they would share its parts. */
 static bool same_root(Place *a, Place *b) { return a->root >= 0 && a->root == b->root; }
@@ -543,7 +555,7 @@ static void double_borrow(Comp *c, VxNode *first, VxNode *second)
 }
 
 /* Arguments into consecutive registers from freereg, then CALL; the
- * result moves to dst.  With `&mut` parameters, R0 of the callee's window
+ * result lands in dst.  With `&mut` parameters, R0 of the callee's window
  * is a hidden result slot, so that each `&mut` argument (in its own slot)
  * survives the return; the other arguments are evaluated first, then the
  * `&mut` ones are moved out of their places (compile_place.c), and after
@@ -562,17 +574,31 @@ void emit_call(Comp *c, VxNode *e, VxDecl *d, VxType **targs, int ntargs, VxNode
             if (same_root(&places[k], &places[np])) { double_borrow(c, argv[which[k]], argv[i]); return; }
         which[np++] = i;
     }
-    int hb = np > 0, base = c->freereg;
+    int hb = np > 0;
+    /* A borrowed temporary in the window's first register must outlive the
+     * result: when the result cannot land below the window, it goes to a
+     * pad register there, then to dst. */
+    bool far = !(dst < c->freereg && c->freereg - dst <= UINT8_MAX);
+    int pad = !hb && far && d->nparams && param_fixed(c, d, 0) && is_obj(c, argv[0]) && fixed_local(c, argv[0]) < 0
+              ? alloc_reg(c, e) : -1;
+    int base = c->freereg;
     if (hb) alloc_reg(c, e);
     for (int i = 0; i < d->nparams; i++) {
         int r = alloc_reg(c, e);
-        if (!handback_param(c, d, i)) expr_to(c, argv[i], r);
+        if (handback_param(c, d, i)) continue;
+        bool borrowed = param_fixed(c, d, i) && is_obj(c, argv[i]);
+        int l = borrowed ? fixed_local(c, argv[i]) : -1;
+        if (l >= 0) emit(c, argv[i], VX_OP_MOVE, 0, r, l, 0);    /* lent as it is */
+        else expr_to(c, argv[i], r);
+        c->owned[r] = borrowed && l < 0;                /* released after the call */
     }
     if (d->nparams + hb == 0) alloc_reg(c, e);        /* the result's slot */
     for (int k = 0; k < np; k++) place_take(c, argv[which[k]], &places[k], base + hb + which[k]);
-    emit(c, e, VX_OP_CALL, 0, base, func_index(c, d, targs, ntargs), d->nparams + hb);   /* consumes the other arguments */
+    int pc = emit(c, e, VX_OP_CALL, 0, base, func_index(c, d, targs, ntargs), d->nparams + hb);   /* consumes the other arguments */
+    if (!np) call_result_to(c, e, pc, base, pad >= 0 ? pad : dst);
+    if (pad >= 0 && dst != pad) emit(c, e, VX_OP_MOVE, 0, dst, pad, 0);
     for (int k = np - 1; k >= 0; k--) place_put(c, argv[which[k]], &places[k], base + hb + which[k]);
-    if (dst != base) emit(c, e, VX_OP_MOVE, 0, dst, base, 0);
+    if (np && dst != base) emit(c, e, VX_OP_MOVE, 0, dst, base, 0);   /* after: dst may be one of the places */
     release_to(c, e, save);
 }
 

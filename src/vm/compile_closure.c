@@ -281,7 +281,7 @@ bool function_value(Comp *c, VxNode *e, int dst)
 {
     VxDecl *d = vx_sema_global(c->sema, e->u.ident.name);
     if (!d || d->kind != VX_D_FN || d->builtin || d->ngenerics || d->impl || !d->node->u.fn.body) return false;
-    emit(c, e, VX_OP_CLOSURE, 0, dst, func_index(c, d, NULL, 0), 0);
+    emit(c, e, VX_OP_CLOSURE, 0, dst, value_func_index(c, d), 0);
     return true;
 }
 
@@ -297,8 +297,8 @@ void closure_call(Comp *c, VxNode *e, int dst)
         expr_to(c, args.items[i], alloc_reg(c, e));
     }
     if (args.len == 0) alloc_reg(c, e);
-    emit(c, e, VX_OP_CALLC, 0, base, f, args.len);   /* consumes the arguments */
-    if (dst != base) emit(c, e, VX_OP_MOVE, 0, dst, base, 0);
+    int pc = emit(c, e, VX_OP_CALLC, 0, base, f, args.len);   /* consumes the arguments */
+    call_result_to(c, e, pc, base, dst);
     c->freereg = base;
     release_to(c, e, save);                          /* the closure, if it was a temporary */
 }
@@ -321,31 +321,33 @@ bool assigns_capture(Comp *c, VxNode *target)
 
 /* map, filter, fold, sum, any, all compile to a loop over the array
  * calling the closure (CALLC), as a hand-written `for` would: no
- * builtin re-enters the interpreter.  Each iteration takes the element
- * (owned) in register x; `step` emits the work and must leave x released
- * or moved. */
+ * builtin re-enters the interpreter.  ANEXT steps the index, tests it
+ * and reads the element (owned) straight into the register the step
+ * wants it in, usually the call's first argument; the step must leave
+ * it released or moved. */
 
-typedef struct ArrayLoop { int i, n, x, top, exit; bool obj; } ArrayLoop;
+typedef struct ArrayLoop { int i, enter, top; } ArrayLoop;
 
-static void array_loop_begin(Comp *c, VxNode *at, int arr, VxType *elem, ArrayLoop *l)
+/* The index R[i] := -1 and a borrowed copy of the array in R[i+1]
+ * (where ANEXT reads it); the caller then sets up the step's registers. */
+static void array_loop_regs(Comp *c, VxNode *at, int arr, ArrayLoop *l)
 {
     l->i = alloc_reg(c, at);
-    l->n = alloc_reg(c, at);
-    l->x = alloc_reg(c, at);                         /* the test, then the element */
-    load_int(c, at, l->i, 0);
-    emit(c, at, VX_OP_ALEN, 0, l->n, arr, 0);
-    l->top = c->code.len;
-    emit(c, at, VX_OP_LT_I64, 0, l->x, l->i, l->n);
-    l->exit = emit_jump(c, at, VX_OP_JMPIFNOT, l->x);
-    l->obj = is_obj_kind(kind_of(c, elem, NULL));
-    emit(c, at, VX_OP_AGET, 0, l->x, arr, l->i);
+    emit(c, at, VX_OP_MOVE, 0, alloc_reg(c, at), arr, 0);
+    load_int(c, at, l->i, -1);
 }
 
-static void array_loop_end(Comp *c, VxNode *at, ArrayLoop *l)
+/* Enter at the ANEXT that ends each step. */
+static void array_loop_top(Comp *c, VxNode *at, ArrayLoop *l)
 {
-    emit(c, at, VX_OP_ADDI_I64, 0, l->i, l->i, 1);
-    jump_back(c, at, l->top);
-    patch_here(c, l->exit);
+    l->enter = emit_jump(c, at, VX_OP_JMP, 0);
+    l->top = c->code.len;
+}
+
+static void array_loop_end(Comp *c, VxNode *at, ArrayLoop *l, int x)
+{
+    patch_here(c, l->enter);
+    emit(c, at, VX_OP_ANEXT, 0, l->i, x, (uint16_t)(int16_t)(l->top - c->code.len - 1));   /* steps are short */
 }
 
 /* R[base] := f(R[base..base+nargs)), the arguments consumed. */
@@ -367,73 +369,75 @@ bool array_hof(Comp *c, VxNode *at, const char *name, VxNode *arr_node, VxNode *
     int ik = VX_I64;
     VKind ek = kind_of(c, elem, &ik);
     if (which == 3 && ek != K_INT && ek != K_WIDE && ek != K_F64 && ek != K_F32 && ek != K_HALF) return false;
+    bool obj = is_obj_kind(ek);
     int save = c->freereg;
     int arr = expr(c, arr_node);
     int f = which == 3 ? -1 : expr(c, args[which == 2 ? 1 : 0]);
-    int acc = alloc_reg(c, at);                       /* the result, built in place */
+    int acc = which == 2 ? -1 : alloc_reg(c, at);    /* the result, built in place (fold: in the call's window) */
     if (which == 0 || which == 1) {
         int k = which == 0 ? elem_put_kind(c, ctype(c, at->type)->u.arr.elem) : elem_put_kind(c, elem);
         if (k < 0) { unsupported(c, at, "arrays of this element type"); return true; }
         emit(c, at, VX_OP_NEWARR, k, acc, acc, 0);
         c->owned[acc] = true;
-    } else if (which == 2) {
-        expr_to(c, args[0], acc);
-        c->owned[acc] = is_obj(c, args[0]);
     } else if (which == 3) {
         if (ek == K_INT) load_int(c, at, acc, 0);
         else { VxValue z = { .i = 0 }; if (ek == K_F32 || ek == K_HALF) z.f32 = 0.0f; else z.f = 0.0;
                VxWide w0 = { { 0, 0, 0, 0 } };
                emit(c, at, VX_OP_LOADK, 0, acc, ek == K_WIDE ? wide_const(c, w0) : add_const(c, z), 0); }
-    } else {
+    } else if (which != 2) {
         emit(c, at, VX_OP_LOADB, 0, acc, which == 5, 0);
     }
     ArrayLoop l;
-    array_loop_begin(c, at, arr, elem, &l);
-    int base = c->freereg;
+    array_loop_regs(c, at, arr, &l);
+    int x = alloc_reg(c, at);                         /* the element; for map, any, all also the call's window */
+    if (which == 2) {                                 /* fold: the window is (acc, x); the result lands in acc */
+        acc = x;
+        x = alloc_reg(c, at);
+        expr_to(c, args[0], acc);
+        c->owned[acc] = is_obj(c, args[0]);
+    }
+    array_loop_top(c, at, &l);
     int done = -1;
     switch (which) {
     case 0:                                           /* out.push(f(x)) */
-        emit(c, at, VX_OP_MOVE, 0, base, l.x, 0);
-        call_closure_at(c, at, f, base, 1);
-        emit(c, at, VX_OP_APUSH, 0, acc, base, 0);      /* APUSH retains: drop the call's result */
-        if (is_obj_kind(kind_of(c, ctype(c, at->type)->u.arr.elem, NULL))) emit(c, at, VX_OP_DROP, 0, base, 0, 0);
+        call_closure_at(c, at, f, x, 1);
+        emit(c, at, VX_OP_APUSH, 0, acc, x, 0);        /* APUSH retains: drop the call's result */
+        if (is_obj_kind(kind_of(c, ctype(c, at->type)->u.arr.elem, NULL))) emit(c, at, VX_OP_DROP, 0, x, 0, 0);
         break;
     case 1: {                                         /* if keep(x) { out.push(x) } */
-        emit(c, at, l.obj ? VX_OP_MOVE_OBJ : VX_OP_MOVE, 0, base, l.x, 0);
+        int base = alloc_reg(c, at);
+        emit(c, at, obj ? VX_OP_MOVE_OBJ : VX_OP_MOVE, 0, base, x, 0);
         call_closure_at(c, at, f, base, 1);
         int skip = emit_jump(c, at, VX_OP_JMPIFNOT, base);
-        emit(c, at, VX_OP_APUSH, 0, acc, l.x, 0);
+        emit(c, at, VX_OP_APUSH, 0, acc, x, 0);
         patch_here(c, skip);
-        if (l.obj) emit(c, at, VX_OP_DROP, 0, l.x, 0, 0);
+        if (obj) emit(c, at, VX_OP_DROP, 0, x, 0, 0);
         break;
     }
     case 2:                                           /* acc = f(acc, x) */
-        emit(c, at, VX_OP_MOVE, 0, base, acc, 0);
-        emit(c, at, VX_OP_MOVE, 0, base + 1, l.x, 0);
-        call_closure_at(c, at, f, base, 2);
-        emit(c, at, VX_OP_MOVE, 0, acc, base, 0);
+        call_closure_at(c, at, f, acc, 2);
         break;
     case 3: {                                         /* acc = acc + x, overflow-checked */
         int t;
         VxOp op = arith_op(TK_PLUS, ek, ik, &t);
-        if (ek != K_WIDE) { emit(c, at, op, t, acc, acc, l.x); break; }
-        emit(c, at, op, t, base, acc, l.x);           /* boxed: a new sum; the old one and x are released */
+        if (ek != K_WIDE) { emit(c, at, op, t, acc, acc, x); break; }
+        int sum = alloc_reg(c, at);
+        emit(c, at, op, t, sum, acc, x);              /* boxed: a new sum; the old one and x are released */
         emit(c, at, VX_OP_DROP, 0, acc, 0, 0);
-        emit(c, at, VX_OP_MOVE, 0, acc, base, 0);
-        emit(c, at, VX_OP_DROP, 0, l.x, 0, 0);
+        emit(c, at, VX_OP_MOVE, 0, acc, sum, 0);
+        emit(c, at, VX_OP_DROP, 0, x, 0, 0);
         break;
     }
     default: {                                        /* any: stop at the first true; all: at the first false */
-        emit(c, at, VX_OP_MOVE, 0, base, l.x, 0);
-        call_closure_at(c, at, f, base, 1);
-        int keep_going = emit_jump(c, at, which == 4 ? VX_OP_JMPIFNOT : VX_OP_JMPIF, base);
+        call_closure_at(c, at, f, x, 1);
+        int keep_going = emit_jump(c, at, which == 4 ? VX_OP_JMPIFNOT : VX_OP_JMPIF, x);
         emit(c, at, VX_OP_LOADB, 0, acc, which == 4, 0);
         done = emit_jump(c, at, VX_OP_JMP, 0);
         patch_here(c, keep_going);
         break;
     }
     }
-    array_loop_end(c, at, &l);
+    array_loop_end(c, at, &l, x);
     if (done >= 0) patch_here(c, done);
     emit(c, at, VX_OP_MOVE, 0, dst, acc, 0);          /* the result moves out */
     c->owned[acc] = false;

@@ -479,9 +479,13 @@ static void assign_path(Comp *c, VxNode *e)
     int v = alloc_reg(c, e);
     assigned_value(c, e, &p, v);
     if (is_obj(c, e->u.binary.lhs)) c->owned[v] = true;
-    int cur = place_descend(c, e, &p);
-    emit(c, e, p.steps[0].index ? VX_OP_ASET : VX_OP_SETF, 0, cur, p.steps[0].key, v);
-    place_ascend(c, e, &p);
+    if (p.n == 2 && p.steps[1].index && !p.steps[0].index && p.steps[0].key <= UINT8_MAX) {
+        emit(c, e, VX_OP_ASETF, p.steps[0].key, p.root, p.steps[1].key, v);   /* `a[i].f = v` in one instruction */
+    } else {
+        int cur = place_descend(c, e, &p);
+        emit(c, e, p.steps[0].index ? VX_OP_ASET : VX_OP_SETF, 0, cur, p.steps[0].key, v);
+        place_ascend(c, e, &p);
+    }
     release_to(c, e, save);
 }
 
@@ -637,9 +641,13 @@ void field_get(Comp *c, VxNode *e, VxNode *base, int index, int dst)
     if (node_kind(c, base, NULL) != K_REC || index < 0) { unsupported(c, e, "this field access"); return; }
     int save = c->freereg;
     VxNode *arr = base->kind == VX_N_INDEX ? base->u.index.expr : NULL;
-    if (arr && local_of(c, arr) >= 0 && base->u.index.indices.len == 1 &&
-        base->u.index.indices.items[0]->kind != VX_N_RANGE && node_kind(c, arr, NULL) == K_ARR) {
-        int r = alloc_reg(c, base);                  /* `a[i].f`: the element borrowed from the variable */
+    bool elem = arr && base->u.index.indices.len == 1 && base->u.index.indices.items[0]->kind != VX_N_RANGE &&
+                base->u.index.indices.items[0]->kind != VX_N_FULL_SLICE && node_kind(c, arr, NULL) == K_ARR;
+    if (elem && index <= UINT8_MAX) {                /* `a[i].f` in one instruction: the element is not copied */
+        int a = expr(c, arr);
+        emit(c, base, VX_OP_AGETF, index, dst, a, expr(c, base->u.index.indices.items[0]));
+    } else if (elem && local_of(c, arr) >= 0) {
+        int r = alloc_reg(c, base);                  /* the element borrowed from the variable */
         emit(c, base, VX_OP_AGETB, 0, r, local_of(c, arr), expr(c, base->u.index.indices.items[0]));
         emit(c, e, VX_OP_GETF, 0, dst, r, index);
     } else {

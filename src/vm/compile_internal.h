@@ -28,7 +28,9 @@ typedef enum VKind { K_UNIT, K_BOOL, K_INT, K_WIDE, K_F64, K_F32, K_HALF, K_STR,
 
 typedef struct DescKey { VxType *type; int variant; int index; } DescKey;
 
-typedef struct CLocal { const char *name; int reg; } CLocal;
+/* fixed: the variable is never assigned or changed in place (not `mut`,
+ * not a `&mut`), so its register holds the same object all its life. */
+typedef struct CLocal { const char *name; int reg; bool fixed; } CLocal;
 typedef VX_VEC(int) IntVec;
 
 typedef struct CLoop {
@@ -57,6 +59,7 @@ typedef struct FuncRef {
     int nquant;                       /* (with those of the instances it is inside, outermost first) */
     struct PolyReg *poly_caps;        /* a closure: its uses of let-polymorphic closures, by capture */
     int npoly_caps;
+    bool as_value;                    /* a named function used as a value: called by CALLC, it owns every parameter */
 } FuncRef;
 
 /* A use of a let-polymorphic closure and the register of its instance:
@@ -109,7 +112,7 @@ typedef struct Place {
 } Place;
 
 /* The names a pattern binds, each with its register. */
-typedef struct Binding { const char *name; int reg; } Binding;
+typedef struct Binding { const char *name; int reg; bool fixed; } Binding;   /* fixed: not `mut` */
 typedef struct Bindings { Binding b[64]; int n; } Bindings;
 
 /* compile.c */
@@ -118,6 +121,7 @@ int emit(Comp *c, VxNode *at, VxOp op, int t, int a, int b, int cc);
 int emit_jump(Comp *c, VxNode *at, VxOp op, int a);
 void patch_here(Comp *c, int pc);
 void jump_back(Comp *c, VxNode *at, int target);
+void call_result_to(Comp *c, VxNode *at, int pc, int base, int dst);
 int add_const(Comp *c, VxValue v);
 int string_const(Comp *c, const char *s, uint32_t n);
 int wide_const(Comp *c, VxWide v);
@@ -127,8 +131,11 @@ void release_on_exit(Comp *c, VxNode *at, int from, int keep);
 void load_int(Comp *c, VxNode *at, int dst, int64_t v);
 int find_local(Comp *c, const char *name);
 void declare(Comp *c, const char *name, int reg);
+void declare_fixed(Comp *c, const char *name, int reg);
+int fixed_local(Comp *c, VxNode *e);
 int add_func(Comp *c, FuncRef r);
 int func_index(Comp *c, VxDecl *d, VxType **args, int nargs);
+int value_func_index(Comp *c, VxDecl *d);
 int local_of(Comp *c, VxNode *e);
 bool is_handback(Comp *c, int r);
 bool is_obj(Comp *c, VxNode *e);
@@ -180,6 +187,7 @@ int put_kind(Comp *c, VxNode *e);
 bool map_update_in_place(Comp *c, VxNode *e);
 void emit_call(Comp *c, VxNode *e, VxDecl *d, VxType **targs, int ntargs, VxNode **argv, int dst);
 bool handback_param(Comp *c, VxDecl *d, int i);
+bool param_fixed(Comp *c, VxDecl *d, int i);
 void call(Comp *c, VxNode *e, int dst);
 bool option_like(Comp *c, VxType *t);
 void method_call(Comp *c, VxNode *e, int dst);
@@ -216,6 +224,7 @@ bool ct_assign(Comp *c, VxNode *e);
 bool ct_field(Comp *c, VxNode *e, int dst);
 bool ct_call(Comp *c, VxNode *call, VxDecl *d, int dst);
 bool ct_method(Comp *c, VxNode *e, int dst);
+int ct_unbind(Comp *c, VxNode *iter, VxType *elem);     /* `for row in t`: the array of rows, in a new owned register */
 void ct_no_grad(Comp *c, VxNode *e, int dst);
 void ct_no_grad_exit(Comp *c, VxNode *at, int level);
 
@@ -223,7 +232,7 @@ void ct_no_grad_exit(Comp *c, VxNode *at, int level);
 void alloc_bindings(Comp *c, VxNode *p, Bindings *bs);
 void declare_bindings(Comp *c, Bindings *bs);
 void pattern_bind(Comp *c, VxNode *p, int r, Bindings *bs);
-int scrutinee(Comp *c, VxNode *e);
+int scrutinee(Comp *c, VxNode *e, bool borrow);
 void match_expr(Comp *c, VxNode *e, int dst);
 void if_let(Comp *c, VxNode *e, int dst);
 void while_let(Comp *c, VxNode *e);

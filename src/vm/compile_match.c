@@ -22,17 +22,23 @@ static bool names_variant(Comp *c, VxNode *p)
     return p->kind == VX_N_PAT_IDENT && vx_sema_variant(c->sema, p, &en) != NULL;
 }
 
-/* The variant a pattern requires, or NULL (structs, tuples, bindings). */
+/* The variant a pattern requires, or NULL (structs, tuples, bindings);
+ * *en: its enum. */
+static VxVariant *variant_of(Comp *c, VxNode *p, VxDecl **en)
+{
+    switch (p->kind) {
+    case VX_N_PAT_IDENT: return vx_sema_variant(c->sema, p, en);
+    case VX_N_PAT_PATH: return vx_sema_variant(c->sema, p, en);
+    case VX_N_PAT_TUPLE_STRUCT: return vx_sema_variant(c->sema, p->u.pat_tuple_struct.path, en);
+    case VX_N_PAT_STRUCT: return vx_sema_variant(c->sema, p->u.pat_struct.path, en);
+    default: return NULL;
+    }
+}
+
 static VxVariant *pattern_variant(Comp *c, VxNode *p)
 {
     VxDecl *en;
-    switch (p->kind) {
-    case VX_N_PAT_IDENT: return vx_sema_variant(c->sema, p, &en);
-    case VX_N_PAT_PATH: return vx_sema_variant(c->sema, p, &en);
-    case VX_N_PAT_TUPLE_STRUCT: return vx_sema_variant(c->sema, p->u.pat_tuple_struct.path, &en);
-    case VX_N_PAT_STRUCT: return vx_sema_variant(c->sema, p->u.pat_struct.path, &en);
-    default: return NULL;
-    }
+    return variant_of(c, p, &en);
 }
 
 /* Positional parts, with `..` skipping the middle. */
@@ -115,15 +121,19 @@ void alloc_bindings(Comp *c, VxNode *p, Bindings *bs)
         int n = pattern_parts(c, p, p->type, parts);
         for (int i = 0; i < n; i++)
             if (parts[i].pat) alloc_bindings(c, parts[i].pat, bs);
-            else if (bs->n < 64) bs->b[bs->n++] = (Binding){ parts[i].name, alloc_reg(c, p) };
+            else if (bs->n < 64) bs->b[bs->n++] = (Binding){ parts[i].name, alloc_reg(c, p), true };
         return;
     }
-    if (p && !names_variant(c, p) && bs->n < 64) bs->b[bs->n++] = (Binding){ p->u.pat_ident.name, alloc_reg(c, p) };
+    if (p && !names_variant(c, p) && bs->n < 64)
+        bs->b[bs->n++] = (Binding){ p->u.pat_ident.name, alloc_reg(c, p), !p->u.pat_ident.mut };
 }
 
 void declare_bindings(Comp *c, Bindings *bs)
 {
-    for (int i = 0; i < bs->n; i++) declare(c, bs->b[i].name, bs->b[i].reg);
+    for (int i = 0; i < bs->n; i++) {
+        if (bs->b[i].fixed) declare_fixed(c, bs->b[i].name, bs->b[i].reg);
+        else declare(c, bs->b[i].name, bs->b[i].reg);
+    }
 }
 
 static void tag_test(Comp *c, VxNode *p, VxVariant *v, int r, IntVec *misses)
@@ -246,14 +256,17 @@ static void pattern_test(Comp *c, VxNode *p, int r, IntVec *misses)
     }
 }
 
-static void bind_one(Comp *c, VxNode *at, Bindings *bs, const char *name, bool mut, VxType *t, int r)
+/* Bind `name` to R[r], or with field >= 0 to field `field` of R[r]
+ * (read straight into the name's register). */
+static void bind_one(Comp *c, VxNode *at, Bindings *bs, const char *name, bool mut, VxType *t, int r, int field)
 {
     for (int i = 0; i < bs->n; i++) {
         if (strcmp(bs->b[i].name, name) != 0) continue;
         int b = bs->b[i].reg;
-        bool obj = is_obj_kind(kind_of(c, t, NULL));
-        emit(c, at, mut && obj ? VX_OP_MOVE_OBJ : VX_OP_MOVE, 0, b, r, 0);
-        c->owned[b] = mut && obj;
+        bool own = mut && is_obj_kind(kind_of(c, t, NULL));
+        if (field >= 0) emit(c, at, own ? VX_OP_GETF : VX_OP_GETFB, 0, b, r, field);
+        else emit(c, at, own ? VX_OP_MOVE_OBJ : VX_OP_MOVE, 0, b, r, 0);
+        c->owned[b] = own;
         return;
     }
 }
@@ -263,7 +276,7 @@ void pattern_bind(Comp *c, VxNode *p, int r, Bindings *bs)
 {
     if (c->failed) return;
     if (p->kind == VX_N_PAT_IDENT) {
-        if (!names_variant(c, p)) bind_one(c, p, bs, p->u.pat_ident.name, p->u.pat_ident.mut, p->type, r);
+        if (!names_variant(c, p)) bind_one(c, p, bs, p->u.pat_ident.name, p->u.pat_ident.mut, p->type, r, -1);
         return;
     }
     if (p->kind == VX_N_PAT_OR) {                    /* the tests found that some alternative matches: */
@@ -273,11 +286,17 @@ void pattern_bind(Comp *c, VxNode *p, int r, Bindings *bs)
     SubPat parts[64];
     int n = pattern_parts(c, p, p->type, parts);
     for (int i = 0; i < n; i++) {
-        if (!binds_names(c, parts[i].pat)) continue;
+        VxNode *q = parts[i].pat;
+        if (!binds_names(c, q)) continue;
+        if ((!q || q->kind == VX_N_PAT_IDENT) && !parts[i].elem) {   /* a name: the field goes straight to it */
+            bind_one(c, q ? q : p, bs, q ? q->u.pat_ident.name : parts[i].name, q && q->u.pat_ident.mut, parts[i].type, r,
+                     parts[i].field);
+            continue;
+        }
         int save = c->freereg, f = alloc_reg(c, p);
         load_part(c, p, &parts[i], r, f);
-        if (parts[i].pat) pattern_bind(c, parts[i].pat, f, bs);
-        else bind_one(c, p, bs, parts[i].name, false, parts[i].type, f);
+        if (q) pattern_bind(c, q, f, bs);
+        else bind_one(c, p, bs, parts[i].name, false, parts[i].type, f, -1);
         c->freereg = save;
     }
 }
@@ -293,23 +312,68 @@ static void match_and_bind(Comp *c, VxNode *p, int r, IntVec *misses)
 
 /* ---- match, if let, while let ----------------------------------------------------------------- */
 
-/* The value a pattern is matched against, held in a new owned register. */
-int scrutinee(Comp *c, VxNode *e)
+/* The value a pattern is matched against, held in a new owned register;
+ * with `borrow`, a fixed variable's own (it outlives the bindings that
+ * borrow its parts, and nothing changes it meanwhile). */
+int scrutinee(Comp *c, VxNode *e, bool borrow)
 {
     VKind k = node_kind(c, e, NULL);
     if (k == K_OTHER) { unsupported(c, e, "matching values of this type"); return 0; }
+    if (borrow && fixed_local(c, e) >= 0) return fixed_local(c, e);
     int r = alloc_reg(c, e);
     expr_to(c, e, r);
     if (is_obj(c, e)) c->owned[r] = true;
     return r;
 }
 
-static void match_arm(Comp *c, VxNode *arm, int r, int dst, IntVec *ends)
+/* p matches every value of its variant: its parts are names or wildcards. */
+static bool whole_variant(Comp *c, VxNode *p)
+{
+    if (p->kind == VX_N_PAT_IDENT || p->kind == VX_N_PAT_PATH) return true;
+    SubPat parts[64];
+    int n = pattern_parts(c, p, p->type, parts);
+    for (int i = 0; i < n; i++) {
+        VxNode *q = parts[i].pat;
+        if (q && q->kind != VX_N_PAT_WILD && q->kind != VX_N_PAT_REST && (q->kind != VX_N_PAT_IDENT || names_variant(c, q)))
+            return false;
+    }
+    return true;
+}
+
+/* The last arm need not test its variant when it takes a whole variant
+ * and the unguarded arms above took each of the others whole: nothing
+ * else reaches it (checked here, not taken from sema's exhaustiveness). */
+static bool last_arm_certain(Comp *c, VxNodeList arms)
+{
+    VxNode *last = arms.items[arms.len - 1];
+    VxDecl *en = NULL;
+    VxVariant *v = last->u.arm.guard ? NULL : variant_of(c, last->u.arm.pat, &en);
+    if (!v || !en || en->nvariants > 64 || !whole_variant(c, last->u.arm.pat)) return false;
+    uint64_t seen = 1ull << v->index;
+    for (int i = 0; i + 1 < arms.len; i++) {
+        VxNode *p = arms.items[i]->u.arm.pat;
+        VxDecl *pe = NULL;
+        VxVariant *pv = arms.items[i]->u.arm.guard ? NULL : variant_of(c, p, &pe);
+        if (pv && pe == en && whole_variant(c, p)) seen |= 1ull << pv->index;
+    }
+    return seen == (en->nvariants == 64 ? ~0ull : (1ull << en->nvariants) - 1);
+}
+
+/* One arm; `certain`: it is the last and cannot miss (no test), `last`:
+ * no jump to the end follows it. */
+static void match_arm(Comp *c, VxNode *arm, int r, int dst, IntVec *ends, bool last, bool certain)
 {
     VxNode *p = arm->u.arm.pat;
     int save = c->freereg, nlocals = c->locals.len;
     IntVec misses = {0};
-    match_and_bind(c, p, r, &misses);
+    if (certain) {
+        Bindings bs = {0};
+        alloc_bindings(c, p, &bs);
+        pattern_bind(c, p, r, &bs);
+        declare_bindings(c, &bs);
+    } else {
+        match_and_bind(c, p, r, &misses);
+    }
     if (arm->u.arm.guard) {                           /* a failed guard releases the bindings, then misses */
         int s2 = c->freereg, g = expr(c, arm->u.arm.guard);
         release_to(c, arm, s2);
@@ -320,7 +384,7 @@ static void match_arm(Comp *c, VxNode *arm, int r, int dst, IntVec *ends)
     }
     expr_to(c, arm->u.arm.body, dst);
     release_to(c, arm, save);
-    vx_vec_push(ends, emit_jump(c, arm, VX_OP_JMP, 0));
+    if (!last) vx_vec_push(ends, emit_jump(c, arm, VX_OP_JMP, 0));
     patch_all_here(c, &misses);
     c->locals.len = nlocals;
 }
@@ -328,9 +392,12 @@ static void match_arm(Comp *c, VxNode *arm, int r, int dst, IntVec *ends)
 void match_expr(Comp *c, VxNode *e, int dst)
 {
     int save = c->freereg;
-    int r = scrutinee(c, e->u.match.scrutinee);
+    int r = scrutinee(c, e->u.match.scrutinee, true);
     IntVec ends = {0};
-    for (int i = 0; i < e->u.match.arms.len && !c->failed; i++) match_arm(c, e->u.match.arms.items[i], r, dst, &ends);
+    VxNodeList arms = e->u.match.arms;
+    bool certain = arms.len > 0 && last_arm_certain(c, arms);
+    for (int i = 0; i < arms.len && !c->failed; i++)
+        match_arm(c, arms.items[i], r, dst, &ends, i + 1 == arms.len, certain && i + 1 == arms.len);
     patch_all_here(c, &ends);
     release_to(c, e, save);
 }
@@ -339,7 +406,7 @@ void match_expr(Comp *c, VxNode *e, int dst)
 void if_let(Comp *c, VxNode *e, int dst)
 {
     int save = c->freereg, nlocals = c->locals.len;
-    int r = scrutinee(c, e->u.if_.cond);
+    int r = scrutinee(c, e->u.if_.cond, true);
     int inner = c->freereg;
     IntVec misses = {0};
     match_and_bind(c, e->u.if_.pat, r, &misses);
@@ -361,7 +428,7 @@ void while_let(Comp *c, VxNode *e)
 {
     int top = c->code.len, nlocals = c->locals.len;
     if (!push_loop(c, e, e->u.while_.label, -1)) return;
-    int r = scrutinee(c, e->u.while_.cond);
+    int r = scrutinee(c, e->u.while_.cond, false);
     int inner = c->freereg;
     IntVec misses = {0};
     match_and_bind(c, e->u.while_.pat, r, &misses);

@@ -299,7 +299,7 @@ static VxNode *param(Comp *c, VxNode *at, VxDecl *d, VxNodeList args, bool metho
     return a;
 }
 
-typedef struct Call { Comp *c; VxNode *at; VxDecl *d; VxNodeList args; bool method; VxNode *self; } Call;
+typedef struct Call { Comp *c; VxNode *at; VxDecl *d; VxNodeList args; bool method; VxNode *self; VxType *ret; } Call;
 
 static VxNode *P(Call *k, const char *name) { return param(k->c, k->at, k->d, k->args, k->method, name); }
 
@@ -422,12 +422,6 @@ static int creation(Call *k, const char *n, VxType *ret)
     if (strcmp(n, "linspace") == 0) { A_f64(k, "start"); A_f64(k, "end"); A_i64(k, "steps"); A_dtype(k, ret); return VX_TOP_LINSPACE; }
     if (strcmp(n, "eye") == 0) { A_i64(k, "n"); A_i64(k, "m"); A_dtype(k, ret); return VX_TOP_EYE; }
     if (strcmp(n, "tensor") == 0) { A_obj(k, "data"); A_dtype(k, ret); return VX_TOP_FROM_ARRAY; }
-    if (strcmp(n, "cat") == 0 || strcmp(n, "stack") == 0) {
-        A_obj(k, "tensors");
-        A_i64(k, "dim");
-        arg_int(k->c, k->at, n[0] == 's');
-        return VX_TOP_CAT;
-    }
     return -1;
 }
 
@@ -444,9 +438,20 @@ static int params_call(Call *k, bool named, VxType *ret)
     return VX_TOP_PARAMS;
 }
 
+/* A tensor parameter that may be left out (conv's bias, whose prelude
+ * default only names the absence). */
+static void A_optional(Call *k, const char *name)
+{
+    VxNode *a = given(k->d, k->args, k->method, name);
+    if (a) arg_obj(k->c, a); else arg_int(k->c, k->at, 0);
+    arg_int(k->c, k->at, a != NULL);
+}
+
 /* Arguments by a spec of space-separated parameters, each with its kind
  * first: "x:" the receiver or first argument, "o:" an object, "f:" an
- * f64, "i:" an i64, "s:" a seed (A_seed), "#:" the integer that follows. */
+ * f64, "i:" an i64, "s:" a seed (A_seed), "#:" the integer that follows,
+ * "b:" an optional tensor (it and 1 when written, else 0 and 0), "d:"
+ * the descriptor of the call's (tuple) result type. */
 static void A_spec(Call *k, const char *spec)
 {
     char name[64];
@@ -462,6 +467,8 @@ static void A_spec(Call *k, const char *spec)
         case 'f': A_f64(k, name); break;
         case 'i': A_i64(k, name); break;
         case 's': A_seed(k); break;
+        case 'b': A_optional(k, name); break;
+        case 'd': emit(k->c, k->at, VX_OP_LOADK, 0, alloc_reg(k->c, k->at), desc_const(k->c, k->ret, 0), 0); break;
         default: arg_int(k->c, k->at, strtoll(name, NULL, 10)); break;
         }
         p += 2 + n;
@@ -475,7 +482,9 @@ _Static_assert(VX_TO_SGD == 0 && VX_TO_ADAM == 1 && VX_TO_ADAMW == 2 && VX_TS_ST
 
 /* The nn functions of tensor_nn.h, the global generator, copy_, the
  * optimizers and schedules, and the weight files. */
-static const struct { const char *name; int op; const char *spec; } spec_calls[] = {
+typedef struct SpecCall { const char *name; int op; const char *spec; } SpecCall;
+
+static const SpecCall spec_calls[] = {
     {"softmax", VX_TOP_SOFTMAX, "x: i:dim #:0"},
     {"log_softmax", VX_TOP_SOFTMAX, "x: i:dim #:1"},
     {"layer_norm", VX_TOP_LAYER_NORM, "x: o:weight o:bias f:eps"},
@@ -498,6 +507,51 @@ static const struct { const char *name; int op; const char *spec; } spec_calls[]
     {"lr_step", VX_TOP_LR_SCHED, "#:1 f:base i:step i:step_size #:0 f:gamma"},
     {"save_safetensors", VX_TOP_SAVE_ST, "o:path o:named"},
 };
+
+/* tensor_shape.h's ops, called as functions or methods (t.sort(), t.split(2)). */
+static const SpecCall shape_calls[] = {
+    {"cat", VX_TOP_CAT, "o:tensors i:dim #:0"},
+    {"stack", VX_TOP_CAT, "o:tensors i:dim #:1"},
+    {"split", VX_TOP_SPLIT, "x: i:size i:dim #:0"},
+    {"chunk", VX_TOP_SPLIT, "x: i:chunks i:dim #:1"},
+    {"gather", VX_TOP_GATHER, "x: i:dim o:index"},
+    {"scatter_add", VX_TOP_SCATTER_ADD, "x: i:dim o:index o:src"},
+    {"index_select", VX_TOP_INDEX_SELECT, "x: i:dim o:index"},
+    {"masked_fill", VX_TOP_MASKED_FILL, "x: o:mask f:value"},
+    {"one_hot", VX_TOP_ONE_HOT, "o:indices i:num_classes"},
+    {"tril", VX_TOP_TRI, "x: i:k #:0"},
+    {"triu", VX_TOP_TRI, "x: i:k #:1"},
+    {"cumsum", VX_TOP_CUMSUM, "x: i:dim"},
+    {"sort", VX_TOP_SORT, "x: i:dim i:descending d:"},
+    {"topk", VX_TOP_TOPK, "x: i:k i:dim i:largest d:"},
+    {"conv1d", VX_TOP_CONV, "x: o:weight b:bias i:stride i:padding i:dilation i:groups #:1"},
+    {"conv2d", VX_TOP_CONV, "x: o:weight b:bias i:stride i:padding i:dilation i:groups #:2"},
+    {"max_pool2d", VX_TOP_POOL, "x: i:kernel_size i:stride i:padding #:0"},
+    {"avg_pool2d", VX_TOP_POOL, "x: i:kernel_size i:stride i:padding #:1"},
+};
+
+static int shape_call(Call *k, const char *n)
+{
+    for (size_t i = 0; i < sizeof shape_calls / sizeof shape_calls[0]; i++)
+        if (strcmp(n, shape_calls[i].name) == 0) {
+            A_spec(k, shape_calls[i].spec);
+            return shape_calls[i].op;
+        }
+    return -1;
+}
+
+/* `for row in t`: the array of t's rows (or a 1-D t's elements, of type
+ * elem) in a new register, owned. */
+int ct_unbind(Comp *c, VxNode *iter, VxType *elem)
+{
+    int rows = alloc_reg(c, iter), base = c->freereg;
+    arg_obj(c, iter);
+    arg_int(c, iter, elem_put_kind(c, elem));
+    op_to(c, iter, VX_TOP_UNBIND, base, rows);
+    release_to(c, iter, base);
+    c->owned[rows] = true;
+    return rows;
+}
 
 static int nn_call(Call *k, const char *n, VxType *ret)
 {
@@ -549,6 +603,7 @@ static bool tensor_call(Call *k, const char *name, VxType *ret, int dst)
     }
     if (op < 0 && (strcmp(name, "where_") == 0 || strcmp(name, "select") == 0)) op = where_call(k, ret);
     if (op < 0 && !k->method) op = creation(k, name, ret);
+    if (op < 0) op = shape_call(k, name);
     if (op < 0) op = nn_call(k, name, ret);
     if (op < 0) op = common(k, name, ret);
     if (op < 0) { c->freereg = save; return false; }
@@ -572,8 +627,8 @@ bool ct_call(Comp *c, VxNode *call, VxDecl *d, int dst)
         any = ct_is_tensor(c, a) || (node_kind(c, a, NULL) == K_ARR && kind_of(c, elem_type(c, a), NULL) == K_TENSOR);
     }
     if (!any) return false;
-    Call k = { c, call, d, args, false, NULL };
-    return tensor_call(&k, d->name, ctype(c, call->type), dst);
+    Call k = { c, call, d, args, false, NULL, ctype(c, call->type) };
+    return tensor_call(&k, d->name, k.ret, dst);
 }
 
 bool ct_method(Comp *c, VxNode *e, int dst)
@@ -582,8 +637,8 @@ bool ct_method(Comp *c, VxNode *e, int dst)
     if (!ct_is_tensor(c, recv) && node_kind(c, recv, NULL) != K_HANDLE) return false;
     VxDecl *m = vx_sema_method(c->sema, deref_type(c, recv->type), e->u.method.name);
     if (!m || !m->builtin) return false;
-    Call k = { c, e, m, e->u.method.args, true, recv };
-    return tensor_call(&k, e->u.method.name, ctype(c, e->type), dst);
+    Call k = { c, e, m, e->u.method.args, true, recv, ctype(c, e->type) };
+    return tensor_call(&k, e->u.method.name, k.ret, dst);
 }
 
 /* ---- no_grad ---------------------------------------------------------------------------------------- */

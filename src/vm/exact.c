@@ -152,8 +152,9 @@ static int compare_w(VxInstr i, VxValue b, VxValue c)
     return vx_wide_cmp(b.w->v, c.w->v, vm_int_type((VxIntKind)i.t));
 }
 
-int vm_exact_op(Vm *vm, VxInstr i, VxValue *R)
+int vm_exact_op(Vm *vm, const VxInstr *ip, VxValue *R)
 {
+    VxInstr i = *ip;
     VxValue *out = &R[i.a], b = R[i.b], c = R[i.c];
     VxIntKind k = (VxIntKind)(i.t & 15);
     VxWide r;

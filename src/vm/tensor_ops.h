@@ -27,7 +27,9 @@
     X(REQUIRES_GRAD, 1) X(BACKWARD, 1) X(GRAD, 1) X(ZERO_GRAD, 1)                              \
     X(NO_GRAD_PUSH, 0) X(NO_GRAD_POP, 0)                                                       \
     X(ITEM, 1) X(NUMEL, 1) X(SHAPE, 1) X(DTYPE, 1) X(GET, 2) X(SET, 3) X(SLICE, 2)            \
-    X(IOP, 4) X(CAT, 3)                                                                        \
+    X(IOP, 4) X(CAT, 3) X(SPLIT, 4) X(GATHER, 3) X(SCATTER_ADD, 4) X(INDEX_SELECT, 3)           \
+    X(MASKED_FILL, 3) X(ONE_HOT, 2) X(TRI, 3) X(CUMSUM, 2) X(SORT, 4) X(TOPK, 5) X(CONV, 9)     \
+    X(POOL, 5) X(UNBIND, 2)                                                                    \
     X(SOFTMAX, 3) X(LAYER_NORM, 4) X(RMS_NORM, 3) X(EMBEDDING, 2) X(CROSS_ENTROPY, 4)          \
     X(MSE_LOSS, 2) X(DROPOUT, 4) X(SDPA, 4) X(DRAW_SEED, 0) X(MANUAL_SEED, 1)                  \
     X(MULTINOMIAL, 1) X(COPY, 2) X(PARAMS, 3)                                                 \
@@ -65,6 +67,14 @@ typedef enum VxTSched { VX_TS_STEP = 1, VX_TS_COSINE, VX_TS_LINEAR } VxTSched;
  * every element when has_dim is 0. */
 typedef enum VxTReduce { VX_TR_SUM, VX_TR_MEAN, VX_TR_PROD, VX_TR_MAX, VX_TR_MIN, VX_TR_ARGMAX, VX_TR_ARGMIN,
                          VX_TR_VAR, VX_TR_STD, VX_TR_LOGSUMEXP, VX_TR_COUNT } VxTReduce;
+
+/* The ops of tensor_shape.h, CAT ... UNBIND (tensor_shape_vm.c):
+ * CAT(list, dim, stack); SPLIT(t, n, dim, chunk): pieces of n (chunk: n
+ * pieces); TRI(t, k, upper); SORT(t, dim, descending, desc) and TOPK(t, k,
+ * dim, largest, desc) give a (values, indices) tuple of descriptor desc;
+ * CONV(x, w, bias, has_bias, stride, padding, dilation, groups, nspatial);
+ * POOL(x, kernel, stride, padding, avg); UNBIND(t, put kind): the
+ * elements along dim 0, as an array (tensors, or scalars of a 1-D t). */
 
 /* SLICE's spec: three i64 per index, (kind, a, b): kind 0 selects index a
  * (the dim is dropped), 1 keeps a..b (b = INT64_MAX: to the end), 2 keeps

@@ -325,49 +325,6 @@ static int element_index(Vm *vm, VxTensor *t, const VxArr *ix, int64_t *idx)
     return 0;
 }
 
-/* ---- joining ---------------------------------------------------------------------------------------- */
-
-/* cat / stack: a fresh tensor, each input copied into its slice.  Copies
- * are not recorded, so inputs that require grad are refused. */
-static int cat(Vm *vm, const VxArr *list, int64_t dim_arg, bool stack, VxValue *out)
-{
-    if (list->len == 0) return vm_error(vm, "%s of an empty list of tensors", stack ? "stack" : "cat");
-    VxTensor *first = vm_tv(list->items[0]);
-    int d;
-    if (vm_tensor_dim(vm, first, dim_arg, stack, &d)) return 1;
-    int64_t shape[VX_MAX_DIMS];
-    int nd = first->ndim + stack;
-    if (nd > VX_MAX_DIMS) return vm_error(vm, "stack: the result would have more than %d dimensions", VX_MAX_DIMS);
-    for (int k = 0, s = 0; k < nd; k++) shape[k] = stack && k == d ? (int64_t)list->len : first->shape[s++];
-    if (!stack) shape[d] = 0;
-    for (uint32_t k = 0; k < list->len; k++) {
-        VxTensor *t = vm_tv(list->items[k]);
-        char x[128], y[128];
-        bool ok = t->ndim == first->ndim && t->dtype == first->dtype;
-        for (int i = 0; ok && i < t->ndim; i++) ok = (!stack && i == d) || t->shape[i] == first->shape[i];
-        if (!ok)
-            return vm_error(vm, "cannot %s %s with %s: %s", stack ? "stack" : "concatenate", vx_tensor_type_str(first, x, sizeof x),
-                            vx_tensor_type_str(t, y, sizeof y), stack ? "stacked tensors must have the same type"
-                                                                    : "they must agree on every dimension but the one joined");
-        if (t->requires_grad && vx_grad_enabled())
-            return vm_error(vm, "%s of tensors that require grad is not differentiable yet; detach them or use no_grad",
-                            stack ? "stack" : "cat");
-        if (!stack) shape[d] += t->shape[d];
-    }
-    VxTensor *r = vx_empty(shape, nd, first->dtype);
-    if (!r) return vm_lib_status(vm, -1);
-    int64_t at = 0;
-    for (uint32_t k = 0; k < list->len; k++) {
-        VxTensor *t = vm_tv(list->items[k]);
-        VxTensor *part = stack ? vx_select(r, d, (int64_t)k) : vx_slice(r, d, at, at + t->shape[d], 1);
-        int rc = part ? vx_tensor_copy_(part, t) : -1;
-        vx_tensor_release(part);
-        if (rc) { vx_tensor_release(r); return vm_lib_status(vm, -1); }
-        if (!stack) at += t->shape[d];
-    }
-    return vm_put_tensor(vm, r, out);
-}
-
 /* ---- properties -------------------------------------------------------------------------------------- */
 
 static int shape_array(Vm *vm, VxTensor *t, VxValue *out)
@@ -455,6 +412,7 @@ int vm_tensor_op(Vm *vm, int op, const VxValue *a, int nargs, VxValue *out)
     if (op <= VX_TOP_ONES_LIKE) return create(vm, op, a, out);
     if (op >= VX_TOP_TRANSPOSE && op <= VX_TOP_MT) return views(vm, op, a, out);
     if (op >= VX_TOP_REQUIRES_GRAD && op <= VX_TOP_NO_GRAD_POP) return autodiff(vm, op, a, out);
+    if (op >= VX_TOP_CAT && op <= VX_TOP_UNBIND) return vm_tensor_shape_op(vm, op, a, out);
     switch (op) {
     case VX_TOP_BIN_TT: return vm_put_tensor(vm, bin_fns[a[2].i](vm_tv(a[0]), vm_tv(a[1])), out);
     case VX_TOP_BIN_TS: return vm_put_tensor(vm, bin_s_fns[a[2].i](vm_tv(a[0]), a[1].f), out);
@@ -476,7 +434,6 @@ int vm_tensor_op(Vm *vm, int op, const VxValue *a, int nargs, VxValue *out)
         return vm_lib_status(vm, vx_tensor_set_f64(vm_tv(a[0]), idx, a[2].f));
     case VX_TOP_SLICE: return views(vm, op, a, out);
     case VX_TOP_IOP: return in_place(vm, a);
-    case VX_TOP_CAT: return cat(vm, a[0].a, a[1].i, a[2].i != 0, out);
     case VX_TOP_PARAMS: return vm_tensor_params(vm, a, out);
     case VX_TOP_OPTIM_NEW: case VX_TOP_OPTIM: case VX_TOP_CLIP_GRAD: case VX_TOP_LR_SCHED: case VX_TOP_SAVE_ST:
     case VX_TOP_LOAD_ST: return vm_tensor_optim_op(vm, op, a, out);

@@ -1,6 +1,6 @@
 /* tensor_vm.h - what the runtime's tensor files share: tensor_vm.c (the
  * TENSOR instruction's core operations), tensor_nn_vm.c (nn ops, the
- * global generator, copy_), tensor_params.c (the parameter walk).  It
+ * global generator, copy_), tensor_params.c (the parameter walk), tensor_shape_vm.c (tensor_shape.h's ops).  It
  * includes the library's tensor.h, so the compiler never includes it
  * (see tensor_ops.h). */
 #ifndef VX_TENSOR_VM_H
@@ -39,6 +39,9 @@ void vm_handle_release_all(void);
 /* The optimizer, clipping, schedule and safetensors operations
  * (tensor_optim_vm.c). */
 int vm_tensor_optim_op(Vm *vm, int op, const VxValue *a, VxValue *out);
+
+/* The operations CAT ... UNBIND (tensor_shape_vm.c). */
+int vm_tensor_shape_op(Vm *vm, int op, const VxValue *a, VxValue *out);
 
 /* The operations from SOFTMAX on (tensor_nn_vm.c). */
 int vm_tensor_nn_op(Vm *vm, int op, const VxValue *a, VxValue *out);

@@ -2,7 +2,8 @@
  *
  * Each call gets a window of the value stack (its registers), its
  * arguments already in registers 0..n-1, left there by the caller (CALL A
- * evaluates them into R[A..]); the result comes back in the caller's R[A].
+ * evaluates them into R[A..]); the result comes back in the caller's
+ * R[A - t] (t: the instruction's type byte).
  * Integer arithmetic is checked as in Rust's debug builds.  Output is
  * buffered and always flushed, also when the program stops with a runtime
  * error, which is reported like a compile error plus a stack trace. */
@@ -607,18 +608,6 @@ double vm_math(int fn, double x)
 #define vmdefault default
 #endif
 
-/* A new frame for f whose registers start at base, or NULL when the
- * frame stack or the value stack is full. */
-static inline Frame *push_frame(Vm *vm, const VxFunc *f, VxValue *base, uint16_t ret)
-{
-    if (vm->nframes >= MAX_FRAMES || base + f->nregs + 1 > vm->stack_end) return NULL;
-    Frame *callee = &vm->frames[vm->nframes++];
-    callee->f = f;
-    callee->base = base;
-    callee->ret = ret;
-    return callee;
-}
-
 static int execute(Vm *vm)
 {
 #if defined(__GNUC__) && !defined(VX_SWITCH_DISPATCH)
@@ -629,15 +618,28 @@ static int execute(Vm *vm)
     };
 #endif
     Frame *fr = &vm->frames[0];
+    Frame *const last_frame = &vm->frames[MAX_FRAMES - 1];
+    VxValue *const stack_end = vm->stack_end;
+    const VxFunc *const funcs = vm->prog->funcs;
     const VxInstr *pc = fr->f->code;
     VxValue *R = fr->base;
     const VxValue *K = fr->f->consts;
 #define SAVE() (fr->pc = pc - 1)
-/* Call f with its registers from base (its arguments already there). */
+/* Call f with its registers from base (its arguments already there);
+ * the result goes to R[A - t], so no MOVE need follow the call.  The
+ * frame and value stacks are checked in one test. */
 #define ENTER(f_, base_) do { const VxFunc *ef_ = (f_); VxValue *eb_ = (base_); SAVE(); \
-        Frame *nf_ = push_frame(vm, ef_, eb_, i.a); \
-        if (!nf_) return vm_error(vm, "stack overflow: more than %d nested calls", vm->nframes); \
-        fr = nf_; R = eb_; K = ef_->consts; pc = ef_->code; } while (0)
+        if (__builtin_expect(fr == last_frame || eb_ + ef_->nregs + 1 > stack_end, 0)) \
+            return vm_error(vm, "stack overflow: more than %d nested calls", vm->nframes); \
+        VxValue *ret_ = R + (i.a - i.t); \
+        fr++; vm->nframes++; \
+        fr->f = ef_; fr->base = eb_; fr->ret = ret_; \
+        R = eb_; K = ef_->consts; pc = ef_->code; } while (0)
+/* Return v to the caller (from main: end the program). */
+#define LEAVE(v_) do { VxValue lv_ = (v_); \
+        if (fr == vm->frames) return 0; \
+        *fr->ret = lv_; fr--; vm->nframes--; \
+        R = fr->base; K = fr->f->consts; pc = fr->pc + 1; } while (0)
 #define RA R[i.a]
 /* f32 results: computed before RA's upper half is cleared (RA may be RB) */
 #define F32_TO(x) do { float f_ = (x); RA.u = 0; RA.f32 = f_; } while (0)
@@ -793,12 +795,11 @@ static int execute(Vm *vm)
         vmcase(JMPNOTAG) if (RA.r->desc->tag != i.t) pc += vx_sbx(i); vmbreak;
 
         vmcase(CALL) {
-            const VxFunc *f = &vm->prog->funcs[i.b];
-            ENTER(f, R + i.a);
+            ENTER(&funcs[i.b], R + i.a);
             vmbreak;
         }
         vmcase(CLOSURE) {
-            const VxFunc *f = &vm->prog->funcs[i.b];
+            const VxFunc *f = &funcs[i.b];
             VxClosure *cl = new_closure(vm, i.b, f);
             memcpy(cl->caps, &RC, sizeof(VxValue) * (size_t)f->ncaps);   /* the captures move in */
             RA.fn = cl;
@@ -807,23 +808,15 @@ static int execute(Vm *vm)
         vmcase(CALLC) {
             VxClosure *cl = RB.fn;
             uint32_t nargs = i.c;
-            ENTER(&vm->prog->funcs[cl->func], R + i.a);
+            ENTER(&funcs[cl->func], R + i.a);
             for (uint32_t k = 0; k < cl->n; k++) {      /* the callee owns copies of the captures */
                 R[nargs + k] = cl->caps[k];
                 if (cl->obj_mask >> k & 1) retain(cl->caps[k].o);
             }
             vmbreak;
         }
-        vmcase(RET) vmcase(RET0) {
-            VxValue v = i.op == VX_OP_RET ? RA : (VxValue){ .i = 0 };
-            if (--vm->nframes == 0) return 0;
-            fr = &vm->frames[vm->nframes - 1];
-            R = fr->base;
-            R[vm->frames[vm->nframes].ret] = v;
-            K = fr->f->consts;
-            pc = fr->pc + 1;
-            vmbreak;
-        }
+        vmcase(RET) LEAVE(RA); vmbreak;
+        vmcase(RET0) LEAVE((VxValue){ .i = 0 }); vmbreak;
 
         vmcase(DROP) release(vm, RA.o); vmbreak;
         vmcase(MOVE_OBJ) retain(RB.o); RA = RB; vmbreak;
@@ -865,6 +858,23 @@ static int execute(Vm *vm)
             if (a->elem_obj) retain(RA.o);
             vmbreak;
         }
+        vmcase(AGETF) {
+            const VxArr *a = RB.a;
+            if ((uint64_t)RC.i >= a->len) { SAVE(); return vm_error(vm, "index %lld is out of bounds for an array of length %u", (long long)RC.i, a->len); }
+            const VxRec *r = a->items[RC.i].r;
+            RA = r->fields[i.t];
+            if (r->desc->obj_mask >> i.t & 1) retain(RA.o);
+            vmbreak;
+        }
+        vmcase(ASETF) {                                  /* TAKEA, SETF, ASET and DROP in one */
+            VxArr *a = RA.a;
+            if ((uint64_t)RB.i >= a->len) { SAVE(); return vm_error(vm, "index %lld is out of bounds for an array of length %u", (long long)RB.i, a->len); }
+            a = RA.a = arr_unique(vm, a);
+            VxRec *r = a->items[RB.i].r = rec_unique(vm, a->items[RB.i].r);
+            if (r->desc->obj_mask >> i.t & 1) { retain(RC.o); release(vm, r->fields[i.t].o); }
+            r->fields[i.t] = RC;
+            vmbreak;
+        }
         vmcase(AGETB) {
             VxArr *a = RB.a;
             if ((uint64_t)RC.i >= a->len) { SAVE(); return vm_error(vm, "index %lld is out of bounds for an array of length %u", (long long)RC.i, a->len); }
@@ -903,6 +913,15 @@ static int execute(Vm *vm)
             vmbreak;
         }
         vmcase(ALEN) RA.i = RB.a->len; vmbreak;
+        vmcase(ANEXT) {                                  /* the step of a loop over an array */
+            const VxArr *a = R[i.a + 1].a;
+            if ((uint64_t)++RA.i < a->len) {
+                RB = a->items[RA.i];
+                if (a->elem_obj) retain(RB.o);
+                pc += (int16_t)i.c;
+            }
+            vmbreak;
+        }
         vmcase(ASLICE) {
             VxArr *a = RB.a;
             int64_t lo = R[i.c].i, hi = R[i.c + 1].i;
@@ -942,7 +961,7 @@ static int execute(Vm *vm)
         vmcase(EQ_W) vmcase(LT_W) vmcase(LE_W) vmcase(CAST_W) vmcase(INT_FLT) vmcase(FLT_W) vmcase(ABS_INT)
         vmcase(ARITH_H) vmcase(ROUND_H) vmcase(MATH_H)
             SAVE();
-            if (vm_exact_op(vm, i, R)) return 1;
+            if (vm_exact_op(vm, pc - 1, R)) return 1;
             vmbreak;
         vmcase(PUT) { Sink k = { vm, NULL }; put_value(&k, RA, i.t, -1); vmbreak; }
         vmcase(PUTK) out_bytes(vm, K[i.b].s->data, K[i.b].s->len); vmbreak;
@@ -982,6 +1001,8 @@ static int execute(Vm *vm)
 #endif
     }
 #undef SAVE
+#undef ENTER
+#undef LEAVE
 #undef RA
 #undef RB
 #undef RC
@@ -1008,7 +1029,7 @@ int vx_run(const VxProgram *p, int argc, char **argv, VxDiags *diags)
     vm->stack_end = vm->stack + STACK_VALUES;
     vx_heap_init(&vm->heap);
     const VxFunc *main_fn = &p->funcs[p->main];
-    vm->frames[0] = (Frame){ main_fn, main_fn->code, vm->stack, 0 };
+    vm->frames[0] = (Frame){ main_fn, main_fn->code, vm->stack, NULL };
     vm->nframes = 1;
     int status = execute(vm);
     vm_flush_out(vm);

@@ -16,7 +16,7 @@ typedef struct Frame {
     const VxFunc *f;
     const VxInstr *pc;                /* the instruction being run */
     VxValue *base;
-    uint16_t ret;                     /* caller's register for the result */
+    VxValue *ret;                     /* the caller's register for the result */
 } Frame;
 
 typedef struct Vm {
@@ -59,8 +59,11 @@ static inline VxWide vm_to_wide(VxValue v, VxIntKind k)
 }
 
 /* exact.c: the instructions on wide integers and f16/bf16 (ARITH_W ...
- * MATH_H); returns 1 after reporting a runtime error. */
-int vm_exact_op(Vm *vm, VxInstr i, VxValue *R);
+ * MATH_H), given a pointer to the instruction (passing it by value keeps
+ * it whole in a register across the dispatch loop, which made GCC merge
+ * every handler's indirect jump into one); returns 1 after reporting a
+ * runtime error. */
+int vm_exact_op(Vm *vm, const VxInstr *ip, VxValue *R);
 /* A runtime error for integer operation op (0 + 1 - 2 * 3 / 4 % 5 **) on a and b of kind k. */
 int vm_int_error(Vm *vm, VxNumStatus st, int op, VxIntKind k, VxWide a, VxWide b);
 double vm_math(int fn, double x);                       /* the math function fn (VxMathFn) */
