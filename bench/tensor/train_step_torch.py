@@ -12,7 +12,6 @@ KiB, the whole process) and the largest relative loss difference.  Exits 1
 when a loss differs by more than --tol, since then the two did not time the
 same computation.  Works with torch 1.13 and 2.x.
 """
-import argparse
 import os
 import resource
 import statistics
@@ -22,7 +21,7 @@ import time
 import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "ref"))
-from train_transformer import load_run, step_lr, train_step  # noqa: E402
+from train_transformer import load_run, run_args, step_lr, train_step  # noqa: E402
 
 
 def best_median(ms):
@@ -31,14 +30,8 @@ def best_median(ms):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("dir")
-    ap.add_argument("--heads", type=int, required=True)
-    ap.add_argument("--lr", type=float, required=True)
-    ap.add_argument("--warmup", type=int, required=True)
-    ap.add_argument("--weight_decay", type=float, default=0.01)
+    ap = run_args()
     ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--tol", type=float, default=1e-4)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
 

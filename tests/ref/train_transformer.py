@@ -155,15 +155,21 @@ def train_step(model, opt, b, lr):
     return loss
 
 
-def main():
+def run_args():
+    """The options that describe a Vortex run (DIR and its hyperparameters)."""
     ap = argparse.ArgumentParser()
     ap.add_argument("dir")
     ap.add_argument("--heads", type=int, required=True)
     ap.add_argument("--lr", type=float, required=True)
     ap.add_argument("--warmup", type=int, required=True)
     ap.add_argument("--weight_decay", type=float, default=0.01)
-    ap.add_argument("--steps", type=int, default=50, help="steps to compare")
     ap.add_argument("--tol", type=float, default=1e-4)
+    return ap
+
+
+def main():
+    ap = run_args()
+    ap.add_argument("--steps", type=int, default=50, help="steps to compare")
     a = ap.parse_args()
     torch.set_num_threads(1)
 
