@@ -365,7 +365,7 @@ static int b_sort(Vm *vm, const VxValue *a, VxValue *out)
     int k = r->elem_kind;
     int (*cmp)(const void *, const void *) =
         k == VX_PUT_F64 ? cmp_f64 : k == VX_PUT_F32 || k == VX_PUT_F16 || k == VX_PUT_BF16 ? cmp_f32 : k == VX_PUT_STR ? cmp_str
-        : vx_int_signed((VxIntKind)(k - VX_PUT_INT)) ? cmp_i64 : cmp_u64;
+        : k == VX_PUT_BOOL || !vx_int_signed((VxIntKind)(k - VX_PUT_INT)) ? cmp_u64 : cmp_i64;   /* false < true */
     if (k == VX_PUT_ARR || k == VX_PUT_REC || vm_kind_wide(k)) vm_sort_values(r->items, r->len, k);   /* tuples, records, arrays, boxed */
     else if (r->len > 1) qsort(r->items, r->len, sizeof(VxValue), cmp);
     out->a = r;

@@ -294,7 +294,7 @@ bool map_update_in_place(Comp *c, VxNode *e)
     return true;
 }
 
-/* min(a, b), max(a, b) on numbers and strings; pow(x, y) on floats. */
+/* min(a, b), max(a, b) on numbers, bools and strings; pow(x, y) on floats. */
 static bool min_max_pow(Comp *c, VxNode *call, VxDecl *d, int dst)
 {
     VxNodeList args = call->u.call.args;
@@ -302,7 +302,7 @@ static bool min_max_pow(Comp *c, VxNode *call, VxDecl *d, int dst)
     if ((!is_min && !is_max && !is_pow) || args.len != 2) return false;
     int ik = VX_I64;
     VKind k = node_kind(c, args.items[0], &ik);
-    VxOp lt = k == K_BOOL ? VX_OP_COUNT : compare_op(k, ik, 1);
+    VxOp lt = compare_op(k, ik, 1);
     if (lt == VX_OP_COUNT && (k == K_ARR || k == K_REC)) lt = VX_OP_LT_OBJ;
     if (lt == VX_OP_COUNT || (is_pow && k != K_F64 && k != K_F32 && k != K_HALF)) return false;
     int save = c->freereg;
@@ -379,9 +379,9 @@ static bool c_builtin_call(Comp *c, VxNode *call, VxDecl *d, int dst)
     int id = vx_builtin_find(d->name, args.len);
     if (id < 0) return false;
     for (int i = 0; i < args.len; i++) if (args.items[i]->kind == VX_N_NAMED_ARG) return false;
-    if (strcmp(d->name, "sort") == 0) {               /* what sema lets be Ord: numbers, strings, tuples, arrays, records */
+    if (strcmp(d->name, "sort") == 0) {               /* what sema lets be Ord: numbers, bools, strings, tuples, arrays, records */
         VKind k = kind_of(c, elem_type(c, args.items[0]), NULL);
-        if (k != K_INT && k != K_WIDE && k != K_F64 && k != K_F32 && k != K_HALF && k != K_STR && k != K_ARR && k != K_REC) {
+        if (k != K_INT && k != K_BOOL && k != K_WIDE && k != K_F64 && k != K_F32 && k != K_HALF && k != K_STR && k != K_ARR && k != K_REC) {
             unsupported(c, call, "sorting arrays of this type");
             return true;
         }

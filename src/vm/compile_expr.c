@@ -687,13 +687,16 @@ static void assign_field(Comp *c, VxNode *e)
     release_to(c, e, save);
 }
 
-/* `a..b`, `a..=b`, `a..` as values: Range, RangeInclusive, RangeFrom
- * records of their bounds.  `..b` is only slicing syntax. */
+/* `a..b`, `a..=b`, `a..`, `..b`, `..=b`, `..` as values: Range,
+ * RangeInclusive, RangeFrom, RangeTo, RangeToInclusive, RangeFull records
+ * of the bounds they have. */
 void range_value(Comp *c, VxNode *e, int dst)
 {
-    if (!e->u.range.lo) { unsupported(c, e, "ranges without a start as values (they only slice: `a[..n]`)"); return; }
     VxType *t = ctype(c, e->type);
     if (kind_of(c, t, NULL) != K_REC) { unsupported(c, e, kind_words(c, e)); return; }
-    VxNode *bounds[2] = { e->u.range.lo, e->u.range.hi };
-    new_record(c, e, bounds, e->u.range.hi ? 2 : 1, t, 0, dst);
+    VxNode *bounds[2];
+    int n = 0;
+    if (e->u.range.lo) bounds[n++] = e->u.range.lo;
+    if (e->u.range.hi) bounds[n++] = e->u.range.hi;
+    new_record(c, e, bounds, n, t, 0, dst);
 }
