@@ -135,6 +135,7 @@ struct VxSema {
     int nimpl_index;
     VX_VEC(VxNode *) int_lits;        /* per function: range-checked at the end */
     VX_VEC(VxNode *) bindings;        /* per function: patterns whose types must be known at the end */
+    VX_VEC(VxNode *) poly_closures;   /* per function: generalised closures (their calls may stay generic) */
     const char *bind_kind;            /* how check_pattern records bindings: "let", "for", ... */
     VxCheckOptions opt;
     /* well-known declarations from the prelude */
