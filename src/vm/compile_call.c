@@ -422,7 +422,7 @@ static bool assert_eq_call(Comp *c, VxNode *call, int dst)
     int ik = VX_I64;
     VKind k = node_kind(c, args.items[0], &ik);
     VxOp eq = compare_op(k, ik, 0);
-    bool deep = eq == VX_OP_COUNT && (k == K_ARR || k == K_REC);   /* arrays, tuples, records: compare.c */
+    bool deep = eq == VX_OP_COUNT && (k == K_ARR || k == K_REC || k == K_MAP);   /* arrays, tuples, records, maps */
     if (deep) eq = VX_OP_EQ_OBJ;
     if (args.len != 2 || eq == VX_OP_COUNT) return false;
     int save = c->freereg;

@@ -161,6 +161,20 @@ bool vm_map_get(const VxMap *m, VxValue k, VxValue *v)
     return e >= 0;
 }
 
+/* `a == b`: the same keys, each with an equal value; insertion order is
+ * no part of a map's value (as Rust's HashMap). */
+bool vm_map_equal(const VxMap *a, const VxMap *b)
+{
+    if (a == b) return true;
+    if (a->len != b->len) return false;
+    for (uint32_t i = 0; i < a->used; i++) {
+        VxValue v;
+        if (a->dead[i]) continue;
+        if (!vm_map_get(b, a->keys[i], &v) || !vm_values_equal(a->vals[i], v, a->val_kind)) return false;
+    }
+    return true;
+}
+
 /* A copy sharing the keys and values (retained). */
 VxMap *vm_map_copy(Vm *vm, const VxMap *m)
 {

@@ -243,7 +243,8 @@ static bool values_equal(VxValue a, VxValue b, int kind)
             if (!values_equal(a.r->fields[i], b.r->fields[i], a.r->desc->kinds[i])) return false;
         return true;
     }
-    if (kind == VX_PUT_FN || kind == VX_PUT_MAP) return a.o == b.o;
+    if (kind == VX_PUT_MAP) return vm_map_equal(a.m, b.m);
+    if (kind == VX_PUT_FN) return a.o == b.o;
     if (kind == VX_PUT_TENSOR) return vm_tensor_equal(a.o, b.o);
     if (kind == VX_PUT_HANDLE) return a.o == b.o;      /* the same optimizer */
     return a.u == b.u;                                /* integers, bools, unit */
