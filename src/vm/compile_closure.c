@@ -296,8 +296,8 @@ static void builtin_value(Comp *c, VxNode *e, VxDecl *d, int dst)
     VxNode **params = vx_arena_alloc(&c->scratch, sizeof(VxNode *) * (size_t)(n ? n : 1));
     VxNode **args = vx_arena_alloc(&c->scratch, sizeof(VxNode *) * (size_t)(n ? n : 1));
     for (int i = 0; i < n; i++) {
-        char *name = vx_arena_alloc(&c->scratch, 12);
-        snprintf(name, 12, "$%d", i);                 /* no user variable can be named so */
+        char *name = vx_arena_alloc(&c->scratch, 16);
+        snprintf(name, 16, "$%d", i);                 /* no user variable can be named so */
         params[i] = synth_node(c, VX_N_PARAM, e, ft->u.fn.params[i]);
         params[i]->u.param.name = name;
         args[i] = synth_node(c, VX_N_IDENT, e, ft->u.fn.params[i]);
