@@ -1024,13 +1024,18 @@ int vm_call_closure(Vm *vm, VxClosure *f, const VxValue *args, int nargs, VxValu
     VxValue *base = top->base + top->f->nregs;        /* above every register the running call uses */
     if (vm->nframes == MAX_FRAMES || base + fn->nregs + 1 > vm->stack_end)
         return vm_error(vm, "stack overflow: more than %d nested calls", vm->nframes);
+    if (vm->nested == MAX_NESTED)
+        return vm_error(vm, "stack overflow: checkpoints nested more than %d deep (each runs its segment from C)",
+                        MAX_NESTED);
     memcpy(base, args, sizeof(VxValue) * (size_t)nargs);
     for (uint32_t k = 0; k < f->n; k++) {              /* as CALLC: the callee owns copies of the captures */
         base[nargs + k] = f->caps[k];
         if (f->obj_mask >> k & 1) retain(f->caps[k].o);
     }
     vm->frames[vm->nframes++] = (Frame){ fn, fn->code, base, out };
+    vm->nested++;
     int status = execute(vm);
+    vm->nested--;
     return status || vm->stopped ? 1 : 0;
 }
 

@@ -9,6 +9,7 @@
 enum {
     STACK_VALUES = 1 << 22,           /* 32 MiB of registers, touched only as used */
     MAX_FRAMES = 200000,
+    MAX_NESTED = 200,                 /* runs of execute inside C (vm_call_closure): each holds C stack */
     OUT_BUF = 1 << 16,
 };
 
@@ -30,6 +31,7 @@ typedef struct Vm {
     VxHeap heap;                      /* every object and its parts (heap.h) */
     bool exited;                      /* stopped by exit(): objects may still be held */
     int exit_status;                  /* exit()'s, which also ends calls nested in C (vm_call_closure) */
+    int nested;                       /* vm_call_closure calls in progress */
     bool stopped;                     /* an error was reported or exit() ran: the objects may be gone;
                                          nested calls unwind without reporting again */
     size_t nlive;                     /* objects made and not yet freed */
