@@ -117,6 +117,7 @@ bench: $(BUILD)/vortex $(BUILD)/bench_parse $(BUILD)/bench_tensor
 	@bash bench/types/run.sh $(BUILD)/vortex
 	@bash bench/vm/run.sh $(BUILD)/vortex
 	@bash bench/tensor/run.sh $(BUILD)/bench_tensor
+	@bash bench/tensor/train_step.sh $(BUILD)/vortex
 
 demo: vortex
 	@bash examples/tour.sh ./vortex

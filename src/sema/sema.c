@@ -191,6 +191,9 @@ static void find_well_known(Sema *s)
     s->range = lookup_global(s, intern(s, "Range"));
     s->range_incl = lookup_global(s, intern(s, "RangeInclusive"));
     s->range_from = lookup_global(s, intern(s, "RangeFrom"));
+    s->range_to = lookup_global(s, intern(s, "RangeTo"));
+    s->range_to_incl = lookup_global(s, intern(s, "RangeToInclusive"));
+    s->range_full = lookup_global(s, intern(s, "RangeFull"));
     s->trait_eq = lookup_global(s, intern(s, "Eq"));
     s->trait_ord = lookup_global(s, intern(s, "Ord"));
     s->trait_num = lookup_global(s, intern(s, "Num"));
@@ -366,7 +369,7 @@ VxType *vx_sema_type(VxSema *s, VxType *t) { return t ? vx_zonk(s->types, t, tru
 VxDecl *vx_sema_global(VxSema *s, const char *name) { return lookup_global(s, intern(s, name)); }
 VxDecl *vx_sema_prelude(VxSema *s, VxPreludeType which)
 {
-    VxDecl *const ds[] = { s->option, s->result, s->range, s->range_incl, s->range_from };
+    VxDecl *const ds[] = { s->option, s->result, s->range, s->range_incl, s->range_from, s->range_to, s->range_to_incl, s->range_full };
     return ds[which];
 }
 

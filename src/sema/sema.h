@@ -115,7 +115,8 @@ VxType *vx_sema_type(VxSema *s, VxType *t);        /* final type: variables reso
 VxTypes *vx_sema_types(VxSema *s);
 VxDecl *vx_sema_global(VxSema *s, const char *name);
 /* A type the prelude declares, even where the program declares its own of that name. */
-typedef enum VxPreludeType { VX_PRELUDE_OPTION, VX_PRELUDE_RESULT, VX_PRELUDE_RANGE, VX_PRELUDE_RANGE_INCL, VX_PRELUDE_RANGE_FROM } VxPreludeType;
+typedef enum VxPreludeType { VX_PRELUDE_OPTION, VX_PRELUDE_RESULT, VX_PRELUDE_RANGE, VX_PRELUDE_RANGE_INCL, VX_PRELUDE_RANGE_FROM,
+                               VX_PRELUDE_RANGE_TO, VX_PRELUDE_RANGE_TO_INCL, VX_PRELUDE_RANGE_FULL } VxPreludeType;
 VxDecl *vx_sema_prelude(VxSema *s, VxPreludeType which);
 /* Names (vx_sema_global, _variant, _assoc_fn) are looked up in this file's
  * module from now on: the file of the function being compiled. */

@@ -684,11 +684,12 @@ static VxType *range(Sema *s, VxNode *e)
         sema_error(s, e->span, "ranges need integer bounds, found `%s`", tname(s, t));
         return err(s);
     }
-    /* a..b, a..=b, a.. (without a start, `..b` is only slicing syntax: a Range) */
-    VxDecl *d = !e->u.range.lo || !e->u.range.hi ? (e->u.range.lo ? s->range_from : s->range)
-              : e->u.range.inclusive ? s->range_incl : s->range;
+    /* a..b, a..=b, a.., ..b, ..=b, .. : the prelude's types, as Rust's */
+    bool lo = e->u.range.lo, hi = e->u.range.hi, incl = e->u.range.inclusive;
+    VxDecl *d = lo && hi ? (incl ? s->range_incl : s->range) : lo ? s->range_from
+              : hi ? (incl ? s->range_to_incl : s->range_to) : s->range_full;
     if (!d) return err(s);
-    return vx_t_adt(s->types, d, &t, 1);
+    return vx_t_adt(s->types, d, &t, lo || hi);
 }
 
 /* ---- control flow -------------------------------------------------------------------- */
@@ -793,6 +794,12 @@ static VxType *iter_elem(Sema *s, VxNode *iter, VxType *t)
     if (r->kind == VX_T_TENSOR && r->u.tensor.ranked && r->u.tensor.rank >= 1)
         return r->u.tensor.rank == 1 ? r->u.tensor.dtype
                : vx_t_tensor(s->types, r->u.tensor.dtype, r->u.tensor.dims + 1, r->u.tensor.rank - 1, true);
+    if (r->kind == VX_T_ADT && (r->u.adt.decl == s->range_to || r->u.adt.decl == s->range_to_incl || r->u.adt.decl == s->range_full)) {
+        VxDiag *g = sema_error(s, iter->span, "cannot iterate over a range without a start (`%s`)", tname(s, t));
+        vx_diag_note(s->diags, g, "it has no first element to count up from");
+        vx_diag_help(s->diags, g, "give it a start, as in `0..n`");
+        return err(s);
+    }
     VxDiag *g = sema_error(s, iter->span, "cannot iterate over a value of type `%s`", tname(s, t));
     vx_diag_note(s->diags, g, "`for` works on ranges (`0..n`), arrays, maps, strings and tensors");
     return err(s);
@@ -822,8 +829,10 @@ static VxType *loop_expr(Sema *s, VxNode *e)
         VxType *t = infer_expr(s, e->u.for_.iter, NULL);
         push_scope(s);
         s->bind_kind = "for";
-        check_pattern(s, e->u.for_.pat, iter_elem(s, e->u.for_.iter, t), false);
+        VxType *elem = iter_elem(s, e->u.for_.iter, t);
+        check_pattern(s, e->u.for_.pat, elem, false);
         loop_body(s, e->u.for_.body, e->u.for_.label, false, &done);
+        check_irrefutable(s, e->u.for_.pat, elem, "`for`", "bind the element to a name and `match` on it in the body");
         pop_scope(s);
         return vx_t_unit(s->types);
     }
@@ -886,6 +895,9 @@ static VxType *closure(Sema *s, VxNode *e, VxType *expected)
     VxType *body = infer_expr(s, e->u.closure.body, s->ret);
     unify(s, s->ret, body, e->u.closure.body->span);
     VxType *fn = vx_t_fn(s->types, params, ps.len, s->ret);
+    for (int i = 0; i < ps.len; i++)                 /* after the body, which may fix the types */
+        if (ps.items[i]->u.param.pat) check_irrefutable(s, ps.items[i]->u.param.pat, params[i], "closure parameter",
+                                                               "take the value as a plain parameter and `match` on it");
     s->closure_depth--;
     s->nloops = saved_loops;
     s->ret = saved_ret;

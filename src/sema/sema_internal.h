@@ -138,7 +138,7 @@ struct VxSema {
     const char *bind_kind;            /* how check_pattern records bindings: "let", "for", ... */
     VxCheckOptions opt;
     /* well-known declarations from the prelude */
-    VxDecl *option, *result, *range, *range_incl, *range_from;
+    VxDecl *option, *result, *range, *range_incl, *range_from, *range_to, *range_to_incl, *range_full;
     VxDecl *trait_eq, *trait_ord, *trait_num, *trait_float, *trait_int, *trait_copy, *trait_display;
 };
 
@@ -238,6 +238,7 @@ VxType *check_call(Sema *s, VxNode *call, VxType *expected);
 VxType *check_method_call(Sema *s, VxNode *call);
 void check_pattern(Sema *s, VxNode *pat, VxType *t, bool mut_bindings);
 void check_match_exhaustive(Sema *s, VxNode *match, VxType *t);
-void check_let_refutable(Sema *s, VxNode *pat, VxType *t);   /* `let` patterns must match every value */
+/* `let`, `for` and closure parameter patterns must match every value */
+void check_irrefutable(Sema *s, VxNode *pat, VxType *t, const char *what, const char *help);
 
 #endif

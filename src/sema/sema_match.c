@@ -504,7 +504,7 @@ static void witness_str(M *m, DPat *d, VxType *t, char *buf, size_t cap)
 
 /* ---- entry points --------------------------------------------------------------------------- */
 
-void check_let_refutable(Sema *s, VxNode *pat, VxType *t)
+void check_irrefutable(Sema *s, VxNode *pat, VxType *t, const char *what, const char *help)
 {
     if (pat->kind == VX_N_PAT_IDENT || pat->kind == VX_N_PAT_WILD) return;
     M m = { s, {0}, 20000, false };
@@ -518,8 +518,8 @@ void check_let_refutable(Sema *s, VxNode *pat, VxType *t)
     if (vx_resolve(s->types, tz)->kind != VX_T_VAR && !m.had_error && useful_wild(&m, &mat, &tz, 1, w) && m.budget > 0) {
         char buf[512] = "";
         witness_str(&m, w[0], tz, buf, sizeof buf);
-        VxDiag *g = sema_error(s, pat->span, "this `let` pattern does not match every value: `%s` is not covered", buf);
-        vx_diag_help(s->diags, g, "use `if let` or `match` for patterns that can fail");
+        VxDiag *g = sema_error(s, pat->span, "this %s pattern does not match every value: `%s` is not covered", what, buf);
+        vx_diag_help(s->diags, g, "%s", help);
     }
     vx_vec_free(&mat);
     vx_arena_free(&m.arena);

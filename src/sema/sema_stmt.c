@@ -28,7 +28,7 @@ static VxType *let_stmt(Sema *s, VxNode *n)
     s->bind_kind = n->u.let.is_var ? "var" : "let";
     check_pattern(s, n->u.let.pat, t, n->u.let.mut);
     if (n->u.let.pat->kind == VX_N_PAT_IDENT && !generalise(s, n, t)) vx_vec_push(&s->bindings, n->u.let.pat);
-    check_let_refutable(s, n->u.let.pat, t);
+    check_irrefutable(s, n->u.let.pat, t, "`let`", "use `if let` or `match` for patterns that can fail");
     return vx_t_unit(s->types);
 }
 

@@ -39,7 +39,7 @@ static int builtin_rule(Sema *s, VxType *t, VxDecl *tr)
     switch (t->kind) {
     case VX_T_INT: return !flt;
     case VX_T_FLOAT: return 1;
-    case VX_T_BOOL: return eq || copy || disp;
+    case VX_T_BOOL: return eq || ord || copy || disp;        /* false < true, as in Rust */
     case VX_T_STR: return eq || ord || copy || disp;
     case VX_T_UNIT: return eq || copy || disp;
     case VX_T_TUPLE: return (eq || ord || copy || disp) && all_args(s, t->u.tuple.elems, t->u.tuple.n, tr);

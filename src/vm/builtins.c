@@ -365,7 +365,7 @@ static int b_sort(Vm *vm, const VxValue *a, VxValue *out)
     int k = r->elem_kind;
     int (*cmp)(const void *, const void *) =
         k == VX_PUT_F64 ? cmp_f64 : k == VX_PUT_F32 || k == VX_PUT_F16 || k == VX_PUT_BF16 ? cmp_f32 : k == VX_PUT_STR ? cmp_str
-        : vx_int_signed((VxIntKind)(k - VX_PUT_INT)) ? cmp_i64 : cmp_u64;
+        : k == VX_PUT_BOOL || !vx_int_signed((VxIntKind)(k - VX_PUT_INT)) ? cmp_u64 : cmp_i64;   /* false < true */
     if (k == VX_PUT_ARR || k == VX_PUT_REC || vm_kind_wide(k)) vm_sort_values(r->items, r->len, k);   /* tuples, records, arrays, boxed */
     else if (r->len > 1) qsort(r->items, r->len, sizeof(VxValue), cmp);
     out->a = r;
@@ -509,6 +509,14 @@ static int b_map_value(Vm *vm, const VxValue *a, VxValue *out)
     return 0;
 }
 
+/* m[k]: the value, or a runtime error naming the missing key. */
+static int b_map_index(Vm *vm, const VxValue *a, VxValue *out)
+{
+    if (!vm_map_get(a[0].m, a[1], out)) return vm_error(vm, "key not found in map: %s", vm_error_text(vm, a[1], a[0].m->key_kind));
+    if (a[0].m->val_obj) vm_retain(out->o);
+    return 0;
+}
+
 static int b_map_get_or(Vm *vm, const VxValue *a, VxValue *out)
 {
     (void)vm;
@@ -530,10 +538,11 @@ static VxStr *slurp(Vm *vm, const VxStr *path, const char *what)
     if (!f) { vm_error(vm, "%s: cannot read \"%.200s\": %s", what, path->data, strerror(errno)); return NULL; }
     VxStr *s = vm_new_str(vm, 4096);
     char buf[65536];
+    errno = 0;
     for (size_t n; (n = fread(buf, 1, sizeof buf, f)) > 0; ) s = vm_str_append(vm, s, buf, n);
-    bool bad = ferror(f);
+    int bad = ferror(f) ? (errno ? errno : EIO) : 0;   /* a directory opens, then fails with EISDIR */
     fclose(f);
-    if (bad) { vm_error(vm, "%s: error reading \"%.200s\"", what, path->data); return NULL; }
+    if (bad) { vm_error(vm, "%s: cannot read \"%.200s\": %s", what, path->data, strerror(bad)); return NULL; }
     return s;
 }
 

@@ -196,9 +196,9 @@ int local_of(Comp *c, VxNode *e)
     while (e->kind == VX_N_UNARY && e->u.unary.op == TK_STAR) e = e->u.unary.operand;   /* `*r` is r's value */
     if (e->kind == VX_N_SELF) return find_local(c, "self");
     if (e->kind != VX_N_IDENT) return -1;
-    for (int i = c->poly.len - 1; i >= 0; i--)        /* a let-polymorphic closure: this use's instance */
-        if (c->poly.data[i].use == e) return c->poly.data[i].reg;
-    return find_local(c, e->u.ident.name);
+    bool use;
+    int r = poly_reg(c, e, &use);                     /* a let-polymorphic closure: this use's instance */
+    return use ? r : find_local(c, e->u.ident.name);
 }
 bool is_handback(Comp *c, int r) { return r < 64 && (c->handback >> r & 1); }
 bool is_obj(Comp *c, VxNode *e) { return is_obj_kind(node_kind(c, e, NULL)); }
@@ -376,7 +376,6 @@ static void for_range(Comp *c, VxNode *e)
     int ik = VX_I64;
     bool lit = range->kind == VX_N_RANGE;
     int shape = lit ? (!range->u.range.hi ? 3 : range->u.range.inclusive ? 2 : 1) : range_kind(c, range->type);
-    if (lit && !range->u.range.lo) { unsupported(c, e, "`for` over a range without a start"); return; }
     VKind k = kind_of(c, elem_type(c, range), &ik);
     if (k != K_INT && k != K_WIDE) { unsupported(c, e, "`for` over this range"); return; }
     if (pat->kind != VX_N_PAT_IDENT && pat->kind != VX_N_PAT_WILD) { unsupported(c, pat, "this loop pattern"); return; }
@@ -653,29 +652,45 @@ static char *instance_name(Comp *c, FuncRef fr)
 
 static void finish_fn(Comp *c, VxNode *end, int ret, VKind rk, VxFunc *out);
 
-/* A closure's function: parameters, then its captures, then the body. */
+/* A closure's function: parameters, then its captures, then the body.
+ * The captures are named first so that a parameter shadows a captured
+ * variable of the same name; a pattern parameter binds its names to parts
+ * of its register, which keeps the argument. */
 static void compile_closure(Comp *c, FuncRef fr, VxFunc *out)
 {
     VxNode *e = fr.closure;
     VxType *ft = ctype(c, e->type);
     VxNodeList ps = e->u.closure.params;
     c->handback = 0;
+    /* captures first: a parameter named like a captured variable hides it */
+    c->caps_lo = ps.len;
+    c->caps_hi = ps.len + fr.ncaps;
+    out->caps_obj_mask = 0;
+    for (int i = 0; i < fr.npoly_caps; i++) {
+        PolyReg pr = fr.poly_caps[i];
+        pr.reg += ps.len;
+        vx_vec_push(&c->poly, pr);
+    }
+    for (int i = 0; i < fr.ncaps; i++) {
+        if (fr.caps[i]) declare(c, fr.caps[i], ps.len + i);   /* NULL: an instance of a let-polymorphic closure */
+        c->owned[ps.len + i] = is_obj_kind(kind_of(c, fr.cap_types[i], NULL));
+        if (c->owned[ps.len + i]) out->caps_obj_mask |= 1ull << i;
+    }
     for (int i = 0; i < ps.len; i++) {
         VxNode *p = ps.items[i], *pat = p->u.param.pat;
-        if (pat && pat->kind != VX_N_PAT_IDENT && pat->kind != VX_N_PAT_WILD) { unsupported(c, pat, "patterns as closure parameters"); return; }
         const char *name = pat ? (pat->kind == VX_N_PAT_IDENT ? pat->u.pat_ident.name : "_") : p->u.param.name;
         declare(c, name ? name : "_", i);
         c->owned[i] = is_obj_kind(kind_of(c, ft->u.fn.params[i], NULL));
     }
-    c->caps_lo = ps.len;
-    c->caps_hi = ps.len + fr.ncaps;
-    out->caps_obj_mask = 0;
-    for (int i = 0; i < fr.ncaps; i++) {
-        declare(c, fr.caps[i], ps.len + i);
-        c->owned[ps.len + i] = is_obj_kind(kind_of(c, fr.cap_types[i], NULL));
-        if (c->owned[ps.len + i]) out->caps_obj_mask |= 1ull << i;
-    }
     c->freereg = c->maxreg = ps.len + fr.ncaps;
+    for (int i = 0; i < ps.len; i++) {               /* `|(i, v)|`: destructure the argument, as `let` does */
+        VxNode *pat = ps.items[i]->u.param.pat;
+        if (!pat || pat->kind == VX_N_PAT_IDENT || pat->kind == VX_N_PAT_WILD) continue;
+        Bindings bs = {0};
+        alloc_bindings(c, pat, &bs);
+        pattern_bind(c, pat, i, &bs);
+        declare_bindings(c, &bs);
+    }
     int ret = alloc_reg(c, e);
     VKind rk = kind_of(c, ft->u.fn.ret, NULL);
     expr_to(c, e->u.closure.body, ret);

@@ -12,19 +12,39 @@ int put_kind(Comp *c, VxNode *e)
     return elem_put_kind(c, e->type);
 }
 
+/* Can evaluating e change a local or print?  (Literals and names cannot.) */
+static bool inert(Comp *c, VxNode *e)
+{
+    return e->kind == VX_N_STRING || e->kind == VX_N_INT || e->kind == VX_N_FLOAT || e->kind == VX_N_BOOL || local_of(c, e) >= 0;
+}
+
+/* print(a, b): every argument is evaluated before anything is written, so
+ * output made while computing b comes first (as in Rust and Python); a
+ * variable is copied when a later argument could change it. */
 static void print_call(Comp *c, VxNode *call, VxDecl *d)
 {
     VxNodeList args = call->u.call.args;
+    int save = c->freereg, reg[256];
+    if (args.len > 256) { unsupported(c, call, "printing more than 256 values"); return; }
+    int later_effects = 0;                            /* index past the last argument with effects */
+    for (int i = 0; i < args.len; i++) if (!inert(c, args.items[i])) later_effects = i + 1;
+    for (int i = 0; i < args.len; i++) {
+        VxNode *a = args.items[i];
+        if (a->kind == VX_N_STRING) continue;
+        if (put_kind(c, a) < 0) { unsupported(c, a, "printing of this type"); return; }
+        if (local_of(c, a) >= 0 && i < later_effects - 1) {
+            reg[i] = alloc_reg(c, a);
+            expr_to(c, a, reg[i]);
+            c->owned[reg[i]] = is_obj(c, a);
+        } else reg[i] = expr(c, a);
+    }
     for (int i = 0; i < args.len; i++) {
         VxNode *a = args.items[i];
         if (i) emit(c, call, VX_OP_PUTK, 0, 0, string_const(c, " ", 1), 0);
-        if (a->kind == VX_N_STRING) { emit(c, a, VX_OP_PUTK, 0, 0, string_const(c, a->u.str.value, a->u.str.len), 0); continue; }
-        int k = put_kind(c, a);
-        if (k < 0) { unsupported(c, a, "printing of this type"); return; }
-        int save = c->freereg;
-        emit(c, a, VX_OP_PUT, k, expr(c, a), 0, 0);
-        release_to(c, a, save);
+        if (a->kind == VX_N_STRING) emit(c, a, VX_OP_PUTK, 0, 0, string_const(c, a->u.str.value, a->u.str.len), 0);
+        else emit(c, a, VX_OP_PUT, put_kind(c, a), reg[i], 0, 0);
     }
+    release_to(c, call, save);
     if (strcmp(d->name, "println") == 0) emit(c, call, VX_OP_PUTK, 0, 0, string_const(c, "\n", 1), 0);
 }
 
@@ -171,7 +191,7 @@ static void option_of_builtins(Comp *c, VxNode *at, VxType *t, int args, const c
 
 /* Arguments for CALLB: each into the next register, owned (CALLB borrows
  * them; release_to drops them after).  Returns the first register. */
-static int args_to_regs(Comp *c, VxNode **args, int n)
+int args_to_regs(Comp *c, VxNode **args, int n)
 {
     int base = c->freereg;
     for (int i = 0; i < n; i++) {
@@ -274,7 +294,7 @@ bool map_update_in_place(Comp *c, VxNode *e)
     return true;
 }
 
-/* min(a, b), max(a, b) on numbers and strings; pow(x, y) on floats. */
+/* min(a, b), max(a, b) on numbers, bools and strings; pow(x, y) on floats. */
 static bool min_max_pow(Comp *c, VxNode *call, VxDecl *d, int dst)
 {
     VxNodeList args = call->u.call.args;
@@ -282,7 +302,7 @@ static bool min_max_pow(Comp *c, VxNode *call, VxDecl *d, int dst)
     if ((!is_min && !is_max && !is_pow) || args.len != 2) return false;
     int ik = VX_I64;
     VKind k = node_kind(c, args.items[0], &ik);
-    VxOp lt = k == K_BOOL ? VX_OP_COUNT : compare_op(k, ik, 1);
+    VxOp lt = compare_op(k, ik, 1);
     if (lt == VX_OP_COUNT && (k == K_ARR || k == K_REC)) lt = VX_OP_LT_OBJ;
     if (lt == VX_OP_COUNT || (is_pow && k != K_F64 && k != K_F32 && k != K_HALF)) return false;
     int save = c->freereg;
@@ -359,9 +379,9 @@ static bool c_builtin_call(Comp *c, VxNode *call, VxDecl *d, int dst)
     int id = vx_builtin_find(d->name, args.len);
     if (id < 0) return false;
     for (int i = 0; i < args.len; i++) if (args.items[i]->kind == VX_N_NAMED_ARG) return false;
-    if (strcmp(d->name, "sort") == 0) {               /* what sema lets be Ord: numbers, strings, tuples, arrays, records */
+    if (strcmp(d->name, "sort") == 0) {               /* what sema lets be Ord: numbers, bools, strings, tuples, arrays, records */
         VKind k = kind_of(c, elem_type(c, args.items[0]), NULL);
-        if (k != K_INT && k != K_WIDE && k != K_F64 && k != K_F32 && k != K_HALF && k != K_STR && k != K_ARR && k != K_REC) {
+        if (k != K_INT && k != K_BOOL && k != K_WIDE && k != K_F64 && k != K_F32 && k != K_HALF && k != K_STR && k != K_ARR && k != K_REC) {
             unsupported(c, call, "sorting arrays of this type");
             return true;
         }
@@ -402,10 +422,12 @@ static bool assert_eq_call(Comp *c, VxNode *call, int dst)
     int ik = VX_I64;
     VKind k = node_kind(c, args.items[0], &ik);
     VxOp eq = compare_op(k, ik, 0);
+    bool deep = eq == VX_OP_COUNT && (k == K_ARR || k == K_REC);   /* arrays, tuples, records: compare.c */
+    if (deep) eq = VX_OP_EQ_OBJ;
     if (args.len != 2 || eq == VX_OP_COUNT) return false;
     int save = c->freereg;
     int a = expr(c, args.items[0]), b = expr(c, args.items[1]), t = alloc_reg(c, call);
-    emit(c, call, eq, ik, t, a, b);
+    emit(c, call, eq, deep ? put_kind(c, args.items[0]) : ik, t, a, b);
     int to_ok = emit_jump(c, call, VX_OP_JMPIF, t);
     int pk = put_kind(c, args.items[0]);
     emit(c, call, VX_OP_FMTNEW, 0, t, 0, 0);
@@ -477,9 +499,21 @@ static bool builtin_call(Comp *c, VxNode *call, VxDecl *d, int dst)
     if (strcmp(d->name, "assert") == 0 && args.len >= 1) {
         VxNode *msg = args.len > 1 ? args.items[1] : NULL;
         if (msg && msg->kind == VX_N_NAMED_ARG) msg = msg->u.named_arg.value;
-        if (msg && msg->kind != VX_N_STRING) { unsupported(c, msg, "assert messages that are not string literals"); return true; }
-        int k = msg ? string_const(c, msg->u.str.value, msg->u.str.len) : string_const(c, "assertion failed", 16);
         int save = c->freereg;
+        if (msg && msg->kind != VX_N_STRING) {          /* a computed message: built only when the assertion fails */
+            int t = alloc_reg(c, call);
+            expr_to(c, args.items[0], t);
+            int to_ok = emit_jump(c, call, VX_OP_JMPIF, t);
+            emit(c, call, VX_OP_FMTNEW, 0, t, 0, 0);
+            emit(c, call, VX_OP_FMTK, 0, t, string_const(c, "assertion failed: ", 18), 0);
+            emit(c, call, VX_OP_FMTPUT, VX_PUT_STR, t, expr(c, msg), 0xFFFF);
+            emit(c, call, VX_OP_FAIL, 0, t, 0, 0);
+            for (int r = save; r < c->freereg; r++) c->owned[r] = false;   /* set only on the failing path, which never returns */
+            patch_here(c, to_ok);
+            release_to(c, call, save);
+            return true;
+        }
+        int k = msg ? string_const(c, msg->u.str.value, msg->u.str.len) : string_const(c, "assertion failed", 16);
         emit(c, call, VX_OP_ASSERT, 0, expr(c, args.items[0]), k, 0);
         release_to(c, call, save);
         return true;

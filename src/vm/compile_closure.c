@@ -9,15 +9,51 @@
  * registers after the parameters at each call.  Assigning to a captured
  * variable is refused (it would change only the copy). */
 
-typedef struct Captures { const char *names[64]; VxType *types[64]; int from[64]; int n; bool overflow, clash, poly_inner; } Captures;
+typedef struct Captures {
+    const char *names[64];            /* NULL: an instance of a let-polymorphic closure */
+    VxType *types[64];
+    int from[64];
+    int n;
+    VX_VEC(PolyReg) uses;             /* each use of such an instance: reg is its capture's index */
+    bool overflow, lost;
+} Captures;
 
 static void find_captures(Comp *c, VxNode *e, Captures *cs);
 
-/* Is e a use of a let-polymorphic closure? */
-static bool poly_use(Comp *c, VxNode *e)
+/* The register of use e's instance here; *is_use: whether e is a use of a
+ * let-polymorphic closure at all. */
+int poly_reg(Comp *c, VxNode *e, bool *is_use)
 {
-    for (int i = 0; i < c->poly.len; i++) if (c->poly.data[i].use == e) return true;
-    return false;
+    *is_use = false;
+    for (int i = c->poly.len - 1; i >= 0; i--) {
+        PolyReg *p = &c->poly.data[i];
+        if (p->use != e) continue;
+        *is_use = true;
+        bool same = true;
+        for (int k = 0; p->conc && k < p->n && same; k++) same = ctype(c, p->inst[k]) == p->conc[k];
+        if (same) return p->reg;
+    }
+    return -1;
+}
+
+static int add_capture(Captures *cs, const char *name, int from, VxType *type)
+{
+    if (cs->n == 64) { cs->overflow = true; return -1; }
+    cs->names[cs->n] = name;
+    cs->from[cs->n] = from;
+    cs->types[cs->n] = type;
+    return cs->n++;
+}
+
+/* A use of a let-polymorphic closure: its instance's register, captured once. */
+static void capture_poly(Comp *c, VxNode *e, int from, Captures *cs)
+{
+    if (from < 0) { cs->lost = true; return; }
+    int k = 0;
+    while (k < cs->n && !(cs->names[k] == NULL && cs->from[k] == from)) k++;
+    if (k == cs->n && add_capture(cs, NULL, from, ctype(c, e->type)) < 0) return;
+    PolyReg pr = { e, NULL, NULL, 0, k };
+    vx_vec_push(&cs->uses, pr);
 }
 
 static void find_captures_list(Comp *c, VxNodeList l, Captures *cs)
@@ -32,15 +68,14 @@ static void find_captures(Comp *c, VxNode *e, Captures *cs)
     if (!e) return;
     if (e->kind == VX_N_IDENT || e->kind == VX_N_SELF) {
         const char *name = e->kind == VX_N_SELF ? "self" : e->u.ident.name;
-        int from = local_of(c, e);
-        if (from == -1 && e->kind == VX_N_IDENT && find_local(c, name) == -1 && poly_use(c, e)) cs->poly_inner = true;
+        bool use;
+        int from = poly_reg(c, e, &use);
+        if (use) { capture_poly(c, e, from, cs); return; }
+        from = local_of(c, e);
         if (from < 0) return;
         for (int i = 0; i < cs->n; i++)
-            if (strcmp(cs->names[i], name) == 0) { cs->clash |= cs->from[i] != from; return; }
-        if (cs->n == 64) { cs->overflow = true; return; }
-        cs->names[cs->n] = name;
-        cs->from[cs->n] = from;
-        cs->types[cs->n++] = ctype(c, e->type);
+            if (cs->names[i] && strcmp(cs->names[i], name) == 0) return;
+        add_capture(cs, name, from, ctype(c, e->type));
         return;
     }
     switch (e->kind) {
@@ -95,10 +130,13 @@ void closure_value(Comp *c, VxNode *e, int dst)
     if (kind_of(c, e->type, NULL) != K_FN) { unsupported(c, e, "closures whose types are generic (used at several types)"); return; }
     Captures cs = {0};
     find_captures(c, e->u.closure.body, &cs);
-    if (cs.overflow) { unsupported(c, e, "closures capturing more than 64 variables"); return; }
-    if (cs.poly_inner) { unsupported(c, e, "let-polymorphic closures used inside other let-polymorphic closures"); return; }
-    if (cs.clash) { unsupported(c, e, "closures that use a let-polymorphic closure at several types"); return; }
     FuncRef r = c->cur;
+    r.npoly_caps = cs.uses.len;
+    r.poly_caps = vx_arena_alloc(&c->scratch, sizeof(PolyReg) * (size_t)(cs.uses.len ? cs.uses.len : 1));
+    if (cs.uses.len) memcpy(r.poly_caps, cs.uses.data, sizeof(PolyReg) * (size_t)cs.uses.len);
+    vx_vec_free(&cs.uses);
+    if (cs.overflow) { unsupported(c, e, "closures capturing more than 64 variables"); return; }
+    if (cs.lost) { unsupported(c, e, "this use of a let-polymorphic closure (no instance at its types)"); return; }
     r.closure = e;
     r.ncaps = cs.n;
     r.caps = vx_arena_alloc(&c->scratch, sizeof(char *) * (size_t)(cs.n ? cs.n : 1));
@@ -116,55 +154,124 @@ void closure_value(Comp *c, VxNode *e, int dst)
     c->freereg = save;                               /* the copies now belong to the closure */
 }
 
+/* ---- let-polymorphic closures ------------------------------------------------------------ */
+
+enum { MAXI = 64 };
+
+/* Concrete instantiations (each the types of a closure's variables), distinct. */
+typedef struct Insts { VxType **conc[MAXI]; int n; bool over, lost; } Insts;
+
+/* conc's index in is, added if new; -1 if is is full. */
+static int add_inst(Insts *is, VxType **conc, int n)
+{
+    for (int j = 0; j < is->n; j++) {
+        bool same = true;
+        for (int k = 0; k < n && same; k++) same = is->conc[j][k] == conc[k];
+        if (same) return j;
+    }
+    if (is->n == MAXI) { is->over = true; return -1; }
+    is->conc[is->n] = conc;
+    return is->n++;
+}
+
+/* Compile inside an instance of a let-polymorphic closure too: its
+ * variables q take the types in, besides those already fixed. */
+static void enter_instance(Comp *c, VxType **q, VxType **in, int n)
+{
+    int m = c->cur.nquant;
+    VxType **nq = vx_arena_alloc(&c->scratch, sizeof(VxType *) * (size_t)(m + n));
+    VxType **ni = vx_arena_alloc(&c->scratch, sizeof(VxType *) * (size_t)(m + n));
+    if (m) { memcpy(nq, c->cur.quant, sizeof(VxType *) * (size_t)m); memcpy(ni, c->cur.inst, sizeof(VxType *) * (size_t)m); }
+    memcpy(nq + m, q, sizeof(VxType *) * (size_t)n);
+    memcpy(ni + m, in, sizeof(VxType *) * (size_t)n);
+    c->cur.quant = nq;
+    c->cur.inst = ni;
+    c->cur.nquant = m + n;
+}
+
+/* The let-polymorphic closure whose variables include v. */
+static bool owner_of(Comp *c, VxType *v, VxNode **binding, VxType ***quant, int *n)
+{
+    VxNode *use;
+    VxType **inst;
+    for (int i = 0; vx_sema_poly_use(c->sema, i, binding, &use, quant, &inst, n); i++)
+        for (int k = 0; k < *n; k++) if ((*quant)[k] == v) return true;
+    return false;
+}
+
+static void instances_of(Comp *c, VxNode *binding, Insts *out, int depth);
+
+/* The concrete types of a use's instantiation inst: one set, or, for a use
+ * inside another let-polymorphic closure whose variables they mention,
+ * one for each instance of that closure. */
+static void use_instances(Comp *c, VxType **inst, int n, Insts *out, int depth)
+{
+    VxTypes *T = vx_sema_types(c->sema);
+    VxType **conc = vx_arena_alloc(&c->scratch, sizeof(VxType *) * (size_t)n);
+    VxType *v = NULL;
+    for (int k = 0; k < n; k++) conc[k] = ctype(c, inst[k]);
+    for (int k = 0; k < n && !v; k++) vx_free_vars(T, conc[k], &v, 0, 1);
+    if (!v) { add_inst(out, conc, n); return; }
+    VxNode *pb;
+    VxType **pq;
+    int pn;
+    if (depth == 16 || !owner_of(c, v, &pb, &pq, &pn)) { out->lost = true; return; }
+    Insts around = {0};
+    instances_of(c, pb, &around, depth + 1);
+    out->over |= around.over;
+    out->lost |= around.lost;
+    FuncRef saved = c->cur;
+    for (int j = 0; j < around.n; j++) {
+        enter_instance(c, pq, around.conc[j], pn);
+        use_instances(c, inst, n, out, depth + 1);
+        c->cur = saved;
+    }
+}
+
+/* Every instantiation of the closure bound by binding, over all its uses. */
+static void instances_of(Comp *c, VxNode *binding, Insts *out, int depth)
+{
+    VxNode *b, *use;
+    VxType **quant, **inst;
+    int n;
+    for (int i = 0; vx_sema_poly_use(c->sema, i, &b, &use, &quant, &inst, &n); i++)
+        if (b == binding) use_instances(c, inst, n, out, depth);
+}
+
 /* let f = |x| ... used at several types (sema generalised it): one
- * closure per distinct instantiation among its uses, each compiled with
+ * closure per distinct instantiation among its uses (a use inside another
+ * such closure counts once per instance of that one), each compiled with
  * the types its variables take there, and all made here, so each
- * captures what the `let` sees.  Each use reads its instance's register. */
+ * captures what the `let` sees.  Each use finds its instance's register
+ * in c->poly by the types it has in the instance being compiled. */
 void poly_let(Comp *c, VxNode *s)
 {
     VxNode *pat = s->u.let.pat, *e = s->u.let.value;
-    if (c->cur.nquant) { unsupported(c, e, "let-polymorphic closures inside other let-polymorphic closures"); return; }
-    enum { MAXI = 64 };
-    VxType **insts[MAXI];
-    int regs[MAXI], ninst = 0;
+    Insts made = {0};
+    int regs[MAXI];
     FuncRef outer = c->cur;
     VxNode *binding, *use;
     VxType **quant, **inst;
     int n;
     for (int i = 0; vx_sema_poly_use(c->sema, i, &binding, &use, &quant, &inst, &n) && !c->failed; i++) {
         if (binding != pat) continue;
-        VxType **conc = vx_arena_alloc(&c->scratch, sizeof(VxType *) * (size_t)n);
-        for (int k = 0; k < n; k++) conc[k] = ctype(c, inst[k]);
-        int found = -1;
-        for (int j = 0; j < ninst && found < 0; j++) {
-            bool same = true;
-            for (int k = 0; k < n && same; k++) same = insts[j][k] == conc[k];
-            if (same) found = j;
-        }
-        if (found < 0) {
-            if (ninst == MAXI) { unsupported(c, use, "a closure used at more than 64 types"); return; }
-            c->cur.quant = quant;
-            c->cur.inst = conc;
-            c->cur.nquant = n;
-            bool concrete = kind_of(c, e->type, NULL) == K_FN;
-            c->cur = outer;
-            if (!concrete) {                           /* a use inside another generalised closure, at its types */
-                PolyReg pr = { use, -1 };
-                vx_vec_push(&c->poly, pr);
-                continue;
+        Insts here = {0};
+        use_instances(c, inst, n, &here, 0);
+        if (here.over) { unsupported(c, use, "a closure used at more than 64 types"); return; }
+        if (here.lost) { unsupported(c, use, "this use of a let-polymorphic closure (its types are not fixed)"); return; }
+        for (int j = 0; j < here.n && !c->failed; j++) {
+            int had = made.n, found = add_inst(&made, here.conc[j], n);
+            if (found < 0) { unsupported(c, use, "a closure used at more than 64 types"); return; }
+            if (found == had) {                     /* a new instance */
+                regs[found] = alloc_reg(c, e);
+                enter_instance(c, quant, here.conc[j], n);
+                closure_value(c, e, regs[found]);
+                c->owned[regs[found]] = true;       /* dropped at the block's end */
+                c->cur = outer;
             }
-            c->cur.quant = quant;
-            c->cur.inst = conc;
-            c->cur.nquant = n;
-            found = ninst++;
-            insts[found] = conc;
-            regs[found] = alloc_reg(c, e);
-            closure_value(c, e, regs[found]);
-            c->owned[regs[found]] = true;             /* dropped at the block's end */
-            c->cur = outer;
+            PolyReg pr = { use, inst, here.conc[j], n, regs[found] };
+            vx_vec_push(&c->poly, pr);
         }
-        PolyReg pr = { use, regs[found] };
-        vx_vec_push(&c->poly, pr);
     }
     declare(c, pat->u.pat_ident.name, -1);            /* shadows; each use finds its instance in c->poly */
 }

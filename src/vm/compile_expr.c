@@ -516,12 +516,22 @@ void array_repeat(Comp *c, VxNode *e, int dst)
     release_to(c, e, save);
 }
 
+/* m[k]: the value at key k (a runtime error when missing). */
+static void map_index(Comp *c, VxNode *e, int dst)
+{
+    VxNode *argv[2] = { e->u.index.expr, e->u.index.indices.items[0] };
+    int save = c->freereg, base = args_to_regs(c, argv, 2);
+    emit(c, e, VX_OP_CALLB, 0, dst, base, vx_builtin_find("map_index", 2));
+    release_to(c, e, save);
+}
+
 /* a[i] (an element) or a[lo..hi] (a new array). */
 void index_expr(Comp *c, VxNode *e, int dst)
 {
     if (ct_index(c, e, dst)) return;
     VxNode *base = e->u.index.expr;
     if (e->u.index.indices.len == 1 && impl_operator(c, e, base, e->u.index.indices.items[0], "index", dst)) return;
+    if (e->u.index.indices.len == 1 && node_kind(c, base, NULL) == K_MAP) { map_index(c, e, dst); return; }
     if (node_kind(c, base, NULL) != K_ARR || e->u.index.indices.len != 1) { unsupported(c, e, "this kind of indexing"); return; }
     VxNode *ix = e->u.index.indices.items[0];
     int save = c->freereg;
@@ -677,13 +687,16 @@ static void assign_field(Comp *c, VxNode *e)
     release_to(c, e, save);
 }
 
-/* `a..b`, `a..=b`, `a..` as values: Range, RangeInclusive, RangeFrom
- * records of their bounds.  `..b` is only slicing syntax. */
+/* `a..b`, `a..=b`, `a..`, `..b`, `..=b`, `..` as values: Range,
+ * RangeInclusive, RangeFrom, RangeTo, RangeToInclusive, RangeFull records
+ * of the bounds they have. */
 void range_value(Comp *c, VxNode *e, int dst)
 {
-    if (!e->u.range.lo) { unsupported(c, e, "ranges without a start as values (they only slice: `a[..n]`)"); return; }
     VxType *t = ctype(c, e->type);
     if (kind_of(c, t, NULL) != K_REC) { unsupported(c, e, kind_words(c, e)); return; }
-    VxNode *bounds[2] = { e->u.range.lo, e->u.range.hi };
-    new_record(c, e, bounds, e->u.range.hi ? 2 : 1, t, 0, dst);
+    VxNode *bounds[2];
+    int n = 0;
+    if (e->u.range.lo) bounds[n++] = e->u.range.lo;
+    if (e->u.range.hi) bounds[n++] = e->u.range.hi;
+    new_record(c, e, bounds, n, t, 0, dst);
 }

@@ -56,12 +56,17 @@ typedef struct FuncRef {
     VxType **cap_types;
     int ncaps;
     VxType **quant, **inst;           /* an instance of a let-polymorphic closure: its variables' types */
-    int nquant;
+    int nquant;                       /* (with those of the instances it is inside, outermost first) */
+    struct PolyReg *poly_caps;        /* a closure: its uses of let-polymorphic closures, by capture */
+    int npoly_caps;
     bool as_value;                    /* a named function used as a value: called by CALLC, it owns every parameter */
 } FuncRef;
 
-/* A use of a let-polymorphic closure and the register of its instance. */
-typedef struct PolyReg { VxNode *use; int reg; } PolyReg;
+/* A use of a let-polymorphic closure and the register of its instance:
+ * the one whose types conc are the use's sema types inst in the instance
+ * being compiled (a use inside another such closure has one per instance
+ * of it); conc NULL: the only one. */
+typedef struct PolyReg { VxNode *use; VxType **inst, **conc; int n; int reg; } PolyReg;
 
 typedef struct Comp {
     VxSema *sema;
@@ -169,6 +174,7 @@ void assign(Comp *c, VxNode *e);
 void array_lit(Comp *c, VxNode *e, int dst);
 void array_repeat(Comp *c, VxNode *e, int dst);
 void index_expr(Comp *c, VxNode *e, int dst);
+int args_to_regs(Comp *c, VxNode **args, int n);   /* consecutive owned registers; returns the first */
 void new_record(Comp *c, VxNode *at, VxNode **fields, int n, VxType *t, int variant, int dst);
 void struct_lit(Comp *c, VxNode *e, int dst);
 void range_value(Comp *c, VxNode *e, int dst);
@@ -202,6 +208,7 @@ void place_put(Comp *c, VxNode *at, Place *p, int slot);
 /* compile_closure.c */
 void closure_value(Comp *c, VxNode *e, int dst);
 void poly_let(Comp *c, VxNode *s);
+int poly_reg(Comp *c, VxNode *e, bool *is_use);
 bool function_value(Comp *c, VxNode *e, int dst);
 void closure_call(Comp *c, VxNode *e, int dst);
 bool assigns_capture(Comp *c, VxNode *target);

@@ -119,6 +119,24 @@ int record_fields(Comp *c, VxType *t, int v, VxType **out, int cap)
     return n;
 }
 
+static bool record_ok(Comp *c, VxType *t, int depth);
+
+/* Can a field of type ft be held?  Arrays and maps of records count a
+ * level of depth too, so that `enum J { Arr([J]) }` ends. */
+static bool field_ok(Comp *c, VxType *ft, int depth)
+{
+    ft = deref_type(c, ft);
+    switch (ft->kind) {
+    case VX_T_TUPLE: case VX_T_ADT: return record_ok(c, ft, depth + 1);
+    case VX_T_SLICE: case VX_T_ARRAY: return field_ok(c, ft->u.arr.elem, depth + 1);
+    case VX_T_MAP: {
+        VKind key = kind_of(c, ft->u.tuple.elems[0], NULL);
+        return (key == K_INT || key == K_WIDE || key == K_BOOL || key == K_STR) && field_ok(c, ft->u.tuple.elems[1], depth + 1);
+    }
+    default: return kind_of(c, ft, NULL) != K_OTHER;
+    }
+}
+
 /* Can the VM hold values of this record type?  (Every field can be held;
  * recursive types are assumed to be, past a small depth.) */
 static bool record_ok(Comp *c, VxType *t, int depth)
@@ -130,11 +148,7 @@ static bool record_ok(Comp *c, VxType *t, int depth)
         VxType *f[64];
         int n = record_fields(c, t, v, f, 64);
         if (n > 63) return false;
-        for (int i = 0; i < n; i++) {
-            VxType *ft = ctype(c, f[i]);
-            if ((ft->kind == VX_T_TUPLE || ft->kind == VX_T_ADT) ? !record_ok(c, ft, depth + 1) : kind_of(c, ft, NULL) == K_OTHER)
-                return false;
-        }
+        for (int i = 0; i < n; i++) if (!field_ok(c, f[i], depth)) return false;
     }
     return true;
 }

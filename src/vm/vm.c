@@ -461,6 +461,13 @@ int vm_error(Vm *vm, const char *fmt, ...)
     return report_error(vm, msg);
 }
 
+/* One line of the stack trace: the function and where it is. */
+static size_t trace_frame(char *trace, size_t len, size_t cap, const Frame *fr)
+{
+    VxPos p = vx_source_pos(fr->f->src, fr->f->spans[fr->pc - fr->f->code].start);
+    return len + (size_t)snprintf(trace + len, cap - len, "\n        %s at %s:%d:%d", fr->f->name, fr->f->src->path, p.line, p.col);
+}
+
 static int report_error(Vm *vm, const char *msg)
 {
     if (vm->stopped) return 1;            /* reported inside a nested call: the outer ones only unwind */
@@ -469,20 +476,21 @@ static int report_error(Vm *vm, const char *msg)
     VxSpan at = top->f->spans[top->pc - top->f->code];
     VxDiag *g = vx_diag(vm->diags, VX_ERROR, top->f->src, at, "%s", msg);
     /* The call stack, innermost first; a run of identical frames (deep
-     * recursion) is shown once with its count. */
+     * recursion) is shown once with its count.  Past 12 lines the rest is
+     * counted, and the outermost frame (main) still shown. */
     char trace[2048] = "stack trace, innermost call first:";
     size_t len = strlen(trace);
-    int shown = 0;
-    for (int i = vm->nframes - 1; i >= 0 && shown < 12 && len < sizeof trace - 200; shown++) {
+    int shown = 0, i = vm->nframes - 1;
+    for (; i >= 0 && shown < 12 && len < sizeof trace - 400; shown++) {
         Frame *fr = &vm->frames[i];
         int j = i;
         while (j > 0 && vm->frames[j - 1].f == fr->f && vm->frames[j - 1].pc == fr->pc) j--;
-        VxPos p = vx_source_pos(fr->f->src, fr->f->spans[fr->pc - fr->f->code].start);
-        len += (size_t)snprintf(trace + len, sizeof trace - len, "\n        %s at %s:%d:%d", fr->f->name,
-                                fr->f->src->path, p.line, p.col);
+        len = trace_frame(trace, len, sizeof trace, fr);
         if (i - j > 0) len += (size_t)snprintf(trace + len, sizeof trace - len, " (and %d more calls like it)", i - j);
         i = j - 1;
     }
+    if (i > 0) len += (size_t)snprintf(trace + len, sizeof trace - len, "\n        ... %d more calls ...", i);
+    if (i >= 0) len = trace_frame(trace, len, sizeof trace, &vm->frames[0]);
     vx_diag_note(vm->diags, g, "%s", trace);
     vx_diags_flush(vm->diags);
     free_all_objects(vm);                 /* what the stopped program still held */
@@ -497,14 +505,21 @@ static int int_error(Vm *vm, VxNumStatus st, int op, VxIntKind k, VxValue a, VxV
     return vm_int_error(vm, st, op, k, vm_to_wide(a, k64), vm_to_wide(b, k64));
 }
 
+/* v as it prints inside a container (strings quoted), for error messages;
+ * the string is freed with every object after the error. */
+const char *vm_error_text(Vm *vm, VxValue v, int kind)
+{
+    VxStr *text = new_str(vm, 16);
+    Sink k = { vm, &text };
+    if (kind != 0xFF) put_inner(&k, v, kind);
+    return text->data;
+}
+
 /* `unwrap()` of `None`, or of `Err(e)` (e is shown when it prints). */
 static int unwrap_error(Vm *vm, const VxRec *r)
 {
     if (r->desc->n == 0) return vm_error(vm, "called `unwrap()` on `None`");
-    VxStr *text = new_str(vm, 16);                    /* freed with every object after the error */
-    Sink k = { vm, &text };
-    if (r->desc->kinds[0] != 0xFF) put_inner(&k, r->fields[0], r->desc->kinds[0]);
-    return vm_error(vm, "called `unwrap()` on an `Err` value: %s", text->data);
+    return vm_error(vm, "called `unwrap()` on an `Err` value: %s", vm_error_text(vm, r->fields[0], r->desc->kinds[0]));
 }
 
 /* ---- integers of any kind up to 64 bits ----------------------------------------------- */

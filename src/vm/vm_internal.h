@@ -85,6 +85,7 @@ VxRec *vm_new_rec(Vm *vm, const VxRecDesc *d);          /* fields uninitialised 
 void vm_release(Vm *vm, VxObj *o);
 int64_t vm_utf8_length(const VxStr *s);                /* in characters */
 bool vm_values_equal(VxValue a, VxValue b, int kind);   /* deep, by print kind */
+const char *vm_error_text(Vm *vm, VxValue v, int kind); /* as printed in a container */
 /* compare.c: -1, 0, 1, or VM_UNORDERED (a NaN decided it, unless total). */
 enum { VM_UNORDERED = 2 };
 int vm_values_compare(VxValue a, VxValue b, int kind, bool total);

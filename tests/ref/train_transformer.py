@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The model of examples/train_transformer.vx in PyTorch (torch 1.13, CPU).
+"""The model of examples/train_transformer.vx in PyTorch (1.13 or 2.x, CPU).
 
     vortex run examples/train_transformer.vx --out=DIR [options]
     python3 tests/ref/train_transformer.py DIR [--steps N] [--tol R]
@@ -114,58 +114,79 @@ def lr_cosine(base, step, warmup, total, min_lr):
     return min_lr + (base - min_lr) * (1 + math.cos(math.pi * (step - warmup) / (total - warmup))) / 2
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("dir")
-    ap.add_argument("--heads", type=int, required=True)
-    ap.add_argument("--lr", type=float, required=True)
-    ap.add_argument("--warmup", type=int, required=True)
-    ap.add_argument("--weight_decay", type=float, default=0.01)
-    ap.add_argument("--steps", type=int, default=50, help="steps to compare")
-    ap.add_argument("--tol", type=float, default=1e-4)
-    a = ap.parse_args()
-    torch.set_num_threads(1)
-
-    weights = load_safetensors(a.dir + "/init.safetensors")
-    batches = load_safetensors(a.dir + "/batches.safetensors")["batches"].long()
-    rows = [line.split() for line in open(a.dir + "/losses.txt").read().splitlines()[1:]]
-    vx_loss = [float(r[1]) for r in rows]
-    vx_lr = [float(r[2]) for r in rows]
-    total, _, t1 = batches.shape
-    vocab, d = weights["tok.weight"].shape
+def load_run(d, heads, lr, weight_decay):
+    """The model (with Vortex's initial weights), its AdamW, the batches and
+    losses.txt's rows (step, loss, lr[, ms]) of the Vortex run in d."""
+    weights = load_safetensors(d + "/init.safetensors")
+    batches = load_safetensors(d + "/batches.safetensors")["batches"].long()
+    rows = [[float(x) for x in line.split()] for line in open(d + "/losses.txt").read().splitlines()[1:]]
+    _, _, t1 = batches.shape
+    vocab, dm = weights["tok.weight"].shape
     layers = len({k.split(".")[1] for k in weights if k.startswith("blocks.")})
-
-    model = Gpt(vocab, d, a.heads, layers, t1 - 1)
+    model = Gpt(vocab, dm, heads, layers, t1 - 1)
     ours = {k: v.shape for k, v in model.state_dict().items()}
     theirs = {k: v.shape for k, v in weights.items()}
     if ours != theirs:
         sys.exit(f"FAIL: parameter names/shapes differ from the state_dict:\n  torch  {ours}\n  vortex {theirs}")
     model.load_state_dict(weights)
     # parameters() order = the state_dict's = Vortex's named_parameters order
-    opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=a.weight_decay, foreach=False)
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay, foreach=False)
+    return model, opt, batches, rows
 
+
+def step_lr(base, step, warmup, total, vx_lr):
+    """This step's learning rate, failing unless it is the one Vortex used."""
+    lr = lr_cosine(base, step, warmup, total, base / 10)
+    if abs(lr - vx_lr) > 1e-12 + 1e-8 * lr:
+        sys.exit(f"FAIL: learning rate at step {step}: vortex {vx_lr} torch {lr}")
+    return lr
+
+
+def train_step(model, opt, b, lr):
+    """One step on batch b [batch, T + 1]: forward, backward, clip, AdamW."""
+    for g in opt.param_groups:
+        g["lr"] = lr
+    logits = model(b[:, :-1])
+    loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), b[:, 1:].reshape(-1))
+    opt.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    opt.step()
+    return loss
+
+
+def run_args():
+    """The options that describe a Vortex run (DIR and its hyperparameters)."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("dir")
+    ap.add_argument("--heads", type=int, required=True)
+    ap.add_argument("--lr", type=float, required=True)
+    ap.add_argument("--warmup", type=int, required=True)
+    ap.add_argument("--weight_decay", type=float, default=0.01)
+    ap.add_argument("--tol", type=float, default=1e-4)
+    return ap
+
+
+def main():
+    ap = run_args()
+    ap.add_argument("--steps", type=int, default=50, help="steps to compare")
+    a = ap.parse_args()
+    torch.set_num_threads(1)
+
+    model, opt, batches, rows = load_run(a.dir, a.heads, a.lr, a.weight_decay)
+    total = batches.shape[0]
     n = min(a.steps, total)
     worst, worst_step = 0.0, 0
     for step in range(n):
-        lr = lr_cosine(a.lr, step, a.warmup, total, a.lr / 10)
-        if abs(lr - vx_lr[step]) > 1e-12 + 1e-8 * lr:
-            sys.exit(f"FAIL: learning rate at step {step}: vortex {vx_lr[step]} torch {lr}")
-        for g in opt.param_groups:
-            g["lr"] = lr
-        b = batches[step]
-        logits = model(b[:, :-1])
-        loss = F.cross_entropy(logits.reshape(-1, vocab), b[:, 1:].reshape(-1))
-        opt.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
-        rel = abs(loss.item() - vx_loss[step]) / abs(loss.item())
+        vx_loss = rows[step][1]
+        loss = train_step(model, opt, batches[step], step_lr(a.lr, step, a.warmup, total, rows[step][2])).item()
+        rel = abs(loss - vx_loss) / abs(loss)
         if rel > worst:
             worst, worst_step = rel, step
         if rel > a.tol:
-            sys.exit(f"FAIL: step {step}: vortex loss {vx_loss[step]:.9g}, torch {loss.item():.9g} "
+            sys.exit(f"FAIL: step {step}: vortex loss {vx_loss:.9g}, torch {loss:.9g} "
                      f"(relative difference {rel:.3g} > {a.tol:g})")
-    print(f"ok {n} steps: losses {vx_loss[0]:.6f} -> {vx_loss[n - 1]:.6f}, "
+    print(f"ok {n} steps: losses {rows[0][1]:.6f} -> {rows[n - 1][1]:.6f}, "
           f"max relative difference {worst:.3g} (step {worst_step}), tolerance {a.tol:g}")
 
 

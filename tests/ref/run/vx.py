@@ -37,3 +37,17 @@ def tdiv(a, b):
 def tmod(a, b):
     """`%`: the remainder takes the dividend's sign."""
     return a - b * tdiv(a, b)
+
+
+def fmt_e(x):
+    """`{:e}` as Rust writes it: the shortest digits, `e`, the exponent (`1.5e-7`, `0e0`)."""
+    sign = "-" if math.copysign(1.0, x) < 0 else ""
+    if x == 0:
+        return sign + "0e0"
+    mant, _, exp = repr(abs(x)).partition("e")
+    point = mant.index(".") if "." in mant else len(mant)
+    digits = mant.replace(".", "")
+    stripped = digits.lstrip("0")
+    e10 = point - (len(digits) - len(stripped)) - 1 + int(exp or 0)
+    d = stripped.rstrip("0") or "0"
+    return sign + d[0] + ("." + d[1:] if len(d) > 1 else "") + "e" + str(e10)
