@@ -625,6 +625,16 @@ double vm_math(int fn, double x)
 #define vmdefault default
 #endif
 
+/* A closure's captures into the callee's registers after its nargs
+ * arguments: the callee owns copies. */
+static inline void put_captures(VxValue *R, const VxClosure *cl, uint32_t nargs)
+{
+    for (uint32_t k = 0; k < cl->n; k++) {
+        R[nargs + k] = cl->caps[k];
+        if (cl->obj_mask >> k & 1) retain(cl->caps[k].o);
+    }
+}
+
 /* Runs the top frame until it returns (a nested run, for vm_call_closure,
  * ends there too: its frame's result goes to *ret). */
 static int execute(Vm *vm)
@@ -829,10 +839,7 @@ static int execute(Vm *vm)
             VxClosure *cl = RB.fn;
             uint32_t nargs = i.c;
             ENTER(&funcs[cl->func], R + i.a);
-            for (uint32_t k = 0; k < cl->n; k++) {      /* the callee owns copies of the captures */
-                R[nargs + k] = cl->caps[k];
-                if (cl->obj_mask >> k & 1) retain(cl->caps[k].o);
-            }
+            put_captures(R, cl, nargs);
             vmbreak;
         }
         vmcase(RET) LEAVE(RA); vmbreak;
@@ -1043,10 +1050,7 @@ int vm_call_closure(Vm *vm, VxClosure *f, const VxValue *args, int nargs, VxValu
         return vm_error(vm, "stack overflow: checkpoints nested more than %d deep (each runs its segment from C)",
                         MAX_NESTED);
     memcpy(base, args, sizeof(VxValue) * (size_t)nargs);
-    for (uint32_t k = 0; k < f->n; k++) {              /* as CALLC: the callee owns copies of the captures */
-        base[nargs + k] = f->caps[k];
-        if (f->obj_mask >> k & 1) retain(f->caps[k].o);
-    }
+    put_captures(base, f, (uint32_t)nargs);
     vm->frames[vm->nframes++] = (Frame){ fn, fn->code, base, out };
     vm->nested++;
     int status = execute(vm);
