@@ -44,6 +44,9 @@ VxNode *vx__record(VxTensor **out, const char *name, VxBackwardFn fn, VxTensor *
 /* Drop what the node holds (inputs, saved, pending gradient). */
 static void node_clear(VxNode *n)
 {
+    void (*hook)(VxNode *) = n->on_clear;
+    n->on_clear = NULL;
+    if (hook) hook(n);
     for (int i = 0; i < n->ninputs; i++) vx_tensor_release(n->inputs[i]);
     vx_tensor_release(n->saved);
     vx_tensor_release(n->gout);

@@ -12,7 +12,7 @@
 
 #include "nn_internal.h"
 
-typedef struct Closure { VxSegmentFn fn; void *ctx; } Closure;
+typedef struct Closure { VxSegmentFn fn; void *ctx; void (*drop)(void *ctx); } Closure;
 
 static _Thread_local struct {
     const VxNode *node;
@@ -89,26 +89,53 @@ static int check_checkpoint(VxSegmentFn fn, VxTensor *const *inputs, int n)
     return 0;
 }
 
-VxTensor *vx_checkpoint(VxSegmentFn fn, void *ctx, VxTensor *const *inputs, int n)
+/* An owned context goes when the node lets go of its saved blob. */
+static void drop_ctx(VxNode *node)
 {
-    if (check_checkpoint(fn, inputs, n) < 0) return NULL;
-    vx_no_grad_push();
-    VxTensor *out = fn(inputs, n, ctx);
-    vx_no_grad_pop();
-    if (!out) return NULL;
-    bool any = false;
-    for (int i = 0; i < n; i++) any |= inputs[i]->requires_grad;
-    if (!vx_grad_enabled() || !any) return out;
+    Closure c;
+    memcpy(&c, vx_tensor_data(node->saved), sizeof c);
+    c.drop(c.ctx);
+}
+
+/* The node over out (taking it), saving the closure; NULL on failure. */
+static VxTensor *record(VxTensor *out, const Closure *c, VxTensor *const *inputs, int n)
+{
     /* out may alias an input (or be a view); the node needs a tensor of its own. */
     VxTensor *own = vx_detach(out);
     vx_tensor_release(out);
-    int64_t csize = (int64_t)sizeof(Closure);
-    Closure c = { fn, ctx };
-    VxTensor *blob = own ? vx_tensor_from_data(&c, &csize, 1, VX_U8) : NULL;
+    int64_t csize = (int64_t)sizeof *c;
+    VxTensor *blob = own ? vx_tensor_from_data(c, &csize, 1, VX_U8) : NULL;
     VxNode *node = blob ? vx__record(&own, "CheckpointBackward", checkpoint_backward, inputs[0],
                                      n > 1 ? inputs[1] : NULL, n > 2 ? inputs[2] : NULL) : NULL;
-    if (node) node->saved = vx_tensor_retain(blob);
-    else if (own) { vx_tensor_release(own); own = NULL; }
+    if (node) {
+        node->saved = vx_tensor_retain(blob);
+        if (c->drop) node->on_clear = drop_ctx;
+    } else {
+        vx_tensor_release(own);
+        own = NULL;
+        if (c->drop) c->drop(c->ctx);
+    }
     vx_tensor_release(blob);
     return own;
+}
+
+VxTensor *vx_checkpoint_owned(VxSegmentFn fn, void *ctx, void (*drop)(void *ctx), VxTensor *const *inputs, int n)
+{
+    Closure c = { fn, ctx, drop };
+    VxTensor *out = NULL;
+    bool any = false;
+    if (check_checkpoint(fn, inputs, n) == 0) {
+        vx_no_grad_push();
+        out = fn(inputs, n, ctx);
+        vx_no_grad_pop();
+        for (int i = 0; i < n; i++) any |= inputs[i]->requires_grad;
+    }
+    if (out && vx_grad_enabled() && any) return record(out, &c, inputs, n);   /* the node owns ctx now */
+    if (drop) drop(ctx);
+    return out;
+}
+
+VxTensor *vx_checkpoint(VxSegmentFn fn, void *ctx, VxTensor *const *inputs, int n)
+{
+    return vx_checkpoint_owned(fn, ctx, NULL, inputs, n);
 }

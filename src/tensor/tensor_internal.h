@@ -42,6 +42,7 @@ struct VxNode {
     int ndim;
     VxTensor *gout;                         /* accumulated during backward */
     uint64_t mark;                          /* traversal epoch */
+    void (*on_clear)(VxNode *n);            /* once, as the node drops what it holds (may be NULL) */
 };
 
 /* When grad mode is on and an input requires grad, attach a node to out

@@ -119,6 +119,12 @@ VxTensor *vx_scaled_dot_product_attention(VxTensor *q, VxTensor *k, VxTensor *v,
 #define VX_CHECKPOINT_INPUTS 3
 typedef VxTensor *(*VxSegmentFn)(VxTensor *const *inputs, int n, void *ctx);
 VxTensor *vx_checkpoint(VxSegmentFn fn, void *ctx, VxTensor *const *inputs, int n);
+/* The same, owning ctx: drop(ctx) runs exactly once, when nothing needs it
+ * any more: before returning when no node was recorded (or on failure),
+ * else when the node drops what it holds (after its backward, or when
+ * the graph is freed unused).  For callers whose ctx holds references
+ * (the VM's closures). */
+VxTensor *vx_checkpoint_owned(VxSegmentFn fn, void *ctx, void (*drop)(void *ctx), VxTensor *const *inputs, int n);
 
 /* ---- the fused kernels ------------------------------------------------------------------
  * Contracts: the op layer has checked shapes and dtypes and arranged the

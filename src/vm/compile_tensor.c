@@ -497,6 +497,12 @@ static const SpecCall spec_calls[] = {
     {"manual_seed", VX_TOP_MANUAL_SEED, "i:seed"},
     {"multinomial", VX_TOP_MULTINOMIAL, "o:probs"},
     {"copy_", VX_TOP_COPY, "x: o:src"},
+    {"checkpoint", VX_TOP_CHECKPOINT, "o:f o:x #:0 #:0 #:1"},
+    {"checkpoint2", VX_TOP_CHECKPOINT, "o:f o:x o:y #:0 #:2"},
+    {"checkpoint3", VX_TOP_CHECKPOINT, "o:f o:x o:y o:z #:3"},
+    {"tensor_live_bytes", VX_TOP_MEM_PEAK, "#:0"},
+    {"tensor_peak_bytes", VX_TOP_MEM_PEAK, "#:1"},
+    {"tensor_reset_peak", VX_TOP_MEM_PEAK, "#:2"},
     /* SGD's third hyperparameter is unused; nesterov is an i64 (a bool default has no f64 form) */
     {"SGD", VX_TOP_OPTIM_NEW, "o:params #:0 f:lr f:momentum i:nesterov #:0 f:weight_decay"},
     {"Adam", VX_TOP_OPTIM_NEW, "o:params #:1 f:lr f:beta1 f:beta2 f:eps f:weight_decay"},
@@ -618,7 +624,8 @@ bool ct_call(Comp *c, VxNode *call, VxDecl *d, int dst)
 {
     VxNodeList args = call->u.call.args;
     static const char *const no_tensor_args[] = { "manual_seed", "parameters", "named_parameters", "lr_cosine", "lr_linear",
-                                                  "lr_step", "save_safetensors", "load_safetensors" };
+                                                  "lr_step", "save_safetensors", "load_safetensors", "tensor_live_bytes",
+                                                  "tensor_peak_bytes", "tensor_reset_peak" };
     bool any = ct_is_tensor(c, call);
     for (size_t i = 0; i < sizeof no_tensor_args / sizeof no_tensor_args[0] && !any; i++)
         any = strcmp(d->name, no_tensor_args[i]) == 0;

@@ -32,7 +32,7 @@
     X(POOL, 5) X(UNBIND, 2)                                                                    \
     X(SOFTMAX, 3) X(LAYER_NORM, 4) X(RMS_NORM, 3) X(EMBEDDING, 2) X(CROSS_ENTROPY, 4)          \
     X(MSE_LOSS, 2) X(DROPOUT, 4) X(SDPA, 4) X(DRAW_SEED, 0) X(MANUAL_SEED, 1)                  \
-    X(MULTINOMIAL, 1) X(COPY, 2) X(PARAMS, 3)                                                 \
+    X(MULTINOMIAL, 1) X(COPY, 2) X(CHECKPOINT, 5) X(MEM_PEAK, 1) X(PARAMS, 3)                   \
     X(OPTIM_NEW, 7) X(OPTIM, 3) X(CLIP_GRAD, 2) X(LR_SCHED, 6) X(SAVE_ST, 2) X(LOAD_ST, 2)
 
 typedef enum VxTensorOp {
@@ -75,6 +75,10 @@ typedef enum VxTReduce { VX_TR_SUM, VX_TR_MEAN, VX_TR_PROD, VX_TR_MAX, VX_TR_MIN
  * CONV(x, w, bias, has_bias, stride, padding, dilation, groups, nspatial);
  * POOL(x, kernel, stride, padding, avg); UNBIND(t, put kind): the
  * elements along dim 0, as an array (tensors, or scalars of a 1-D t). */
+
+/* CHECKPOINT(f, x, y, z, n): f (a closure) of the first n tensors, y and
+ * z 0 when unused; MEM_PEAK(what): the live storage bytes (0), their
+ * peak (1), or the peak set back to what is live (2). */
 
 /* SLICE's spec: three i64 per index, (kind, a, b): kind 0 selects index a
  * (the dim is dropped), 1 keeps a..b (b = INT64_MAX: to the end), 2 keeps

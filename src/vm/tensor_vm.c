@@ -396,7 +396,12 @@ static int autodiff(Vm *vm, int op, const VxValue *a, VxValue *out)
 {
     switch (op) {
     case VX_TOP_REQUIRES_GRAD: return requires_grad(vm, vm_tv(a[0]), a, out);
-    case VX_TOP_BACKWARD: return vm_lib_status(vm, vx_backward(vm_tv(a[0]), NULL));
+    case VX_TOP_BACKWARD: {                           /* held: a checkpoint's closure may fail inside */
+        VxTensor *root = vx_tensor_retain(vm_tv(a[0]));
+        int rc = vx_backward(root, NULL);
+        vx_tensor_release(root);
+        return vm_lib_status(vm, rc);
+    }
     case VX_TOP_GRAD: return vm_put_tensor(vm, vx_tensor_grad(vm_tv(a[0])), out);
     case VX_TOP_ZERO_GRAD: return vm_lib_status(vm, vx_zero_grad(vm_tv(a[0])));
     case VX_TOP_NO_GRAD_PUSH: vx_no_grad_push(); outstanding_no_grad++; return 0;
@@ -435,6 +440,7 @@ int vm_tensor_op(Vm *vm, int op, const VxValue *a, int nargs, VxValue *out)
     case VX_TOP_SLICE: return views(vm, op, a, out);
     case VX_TOP_IOP: return in_place(vm, a);
     case VX_TOP_PARAMS: return vm_tensor_params(vm, a, out);
+    case VX_TOP_CHECKPOINT: case VX_TOP_MEM_PEAK: return vm_tensor_ckpt_op(vm, op, a, out);
     case VX_TOP_OPTIM_NEW: case VX_TOP_OPTIM: case VX_TOP_CLIP_GRAD: case VX_TOP_LR_SCHED: case VX_TOP_SAVE_ST:
     case VX_TOP_LOAD_ST: return vm_tensor_optim_op(vm, op, a, out);
     default: return vm_tensor_nn_op(vm, op, a, out);

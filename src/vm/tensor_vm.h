@@ -1,6 +1,7 @@
 /* tensor_vm.h - what the runtime's tensor files share: tensor_vm.c (the
  * TENSOR instruction's core operations), tensor_nn_vm.c (nn ops, the
- * global generator, copy_), tensor_params.c (the parameter walk), tensor_shape_vm.c (tensor_shape.h's ops).  It
+ * global generator, copy_), tensor_params.c (the parameter walk), tensor_shape_vm.c (tensor_shape.h's ops),
+ * tensor_ckpt_vm.c (checkpoint, memory counters).  It
  * includes the library's tensor.h, so the compiler never includes it
  * (see tensor_ops.h). */
 #ifndef VX_TENSOR_VM_H
@@ -19,6 +20,11 @@ VxStr *vm_str_append(Vm *vm, VxStr *s, const char *p, size_t n);
 void *vm_new_obj(Vm *vm, size_t size, VxObjKind kind);
 void vm_retain(VxObj *o);
 int vm_error(Vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void vm_release(Vm *vm, VxObj *o);
+int vm_call_closure(Vm *vm, VxClosure *f, const VxValue *args, int nargs, VxValue *out);
+/* Has the program stopped (an error reported, or exit())?  Then the
+ * objects may be gone. */
+bool vm_stopped(const Vm *vm);
 
 /* The library tensor a tensor register holds. */
 static inline VxTensor *vm_tv(VxValue v) { return v.tn->t; }
@@ -45,6 +51,8 @@ int vm_tensor_shape_op(Vm *vm, int op, const VxValue *a, VxValue *out);
 
 /* The operations from SOFTMAX on (tensor_nn_vm.c). */
 int vm_tensor_nn_op(Vm *vm, int op, const VxValue *a, VxValue *out);
+/* CHECKPOINT and MEM_PEAK (tensor_ckpt_vm.c). */
+int vm_tensor_ckpt_op(Vm *vm, int op, const VxValue *a, VxValue *out);
 /* PARAMS(model, named, desc) (tensor_params.c). */
 int vm_tensor_params(Vm *vm, const VxValue *a, VxValue *out);
 /* The global generator back to its state at start (seed 0). */

@@ -195,6 +195,7 @@ static VxStr *str_append(Vm *vm, VxStr *s, const char *p, size_t n)
  * references. */
 static void free_all_objects(Vm *vm)
 {
+    vm->stopped = true;                               /* what the library still holds must not release objects */
     vm_tensor_release_all();                          /* the library's memory is not the heap's */
     vx_heap_destroy(&vm->heap);
     vm->nlive = 0;
@@ -531,6 +532,7 @@ static size_t trace_frame(char *trace, size_t len, size_t cap, const Frame *fr)
 
 static int report_error(Vm *vm, const char *msg)
 {
+    if (vm->stopped) return 1;            /* reported inside a nested call: the outer ones only unwind */
     vm_flush_out(vm);
     Frame *top = &vm->frames[vm->nframes - 1];
     VxSpan at = top->f->spans[top->pc - top->f->code];
@@ -685,6 +687,18 @@ double vm_math(int fn, double x)
 #define vmdefault default
 #endif
 
+/* A closure's captures into the callee's registers after its nargs
+ * arguments: the callee owns copies. */
+static inline void put_captures(VxValue *R, const VxClosure *cl, uint32_t nargs)
+{
+    for (uint32_t k = 0; k < cl->n; k++) {
+        R[nargs + k] = cl->caps[k];
+        if (cl->obj_mask >> k & 1) retain(cl->caps[k].o);
+    }
+}
+
+/* Runs the top frame until it returns (a nested run, for vm_call_closure,
+ * ends there too: its frame's result goes to *ret). */
 static int execute(Vm *vm)
 {
 #if defined(__GNUC__) && !defined(VX_SWITCH_DISPATCH)
@@ -694,7 +708,8 @@ static int execute(Vm *vm)
 #undef OP
     };
 #endif
-    Frame *fr = &vm->frames[0];
+    Frame *const entry = &vm->frames[vm->nframes - 1];
+    Frame *fr = entry;
     Frame *const last_frame = &vm->frames[MAX_FRAMES - 1];
     VxValue *const stack_end = vm->stack_end;
     const VxFunc *const funcs = vm->prog->funcs;
@@ -712,9 +727,9 @@ static int execute(Vm *vm)
         fr++; vm->nframes++; \
         fr->f = ef_; fr->base = eb_; fr->ret = ret_; \
         R = eb_; K = ef_->consts; pc = ef_->code; } while (0)
-/* Return v to the caller (from main: end the program). */
+/* Return v to the caller (from the entry frame: end this run). */
 #define LEAVE(v_) do { VxValue lv_ = (v_); \
-        if (fr == vm->frames) return 0; \
+        if (fr == entry) { if (fr->ret) { *fr->ret = lv_; vm->nframes--; } return 0; } \
         *fr->ret = lv_; fr--; vm->nframes--; \
         R = fr->base; K = fr->f->consts; pc = fr->pc + 1; } while (0)
 #define RA R[i.a]
@@ -886,10 +901,7 @@ static int execute(Vm *vm)
             VxClosure *cl = RB.fn;
             uint32_t nargs = i.c;
             ENTER(&funcs[cl->func], R + i.a);
-            for (uint32_t k = 0; k < cl->n; k++) {      /* the callee owns copies of the captures */
-                R[nargs + k] = cl->caps[k];
-                if (cl->obj_mask >> k & 1) retain(cl->caps[k].o);
-            }
+            put_captures(R, cl, nargs);
             vmbreak;
         }
         vmcase(RET) LEAVE(RA); vmbreak;
@@ -1067,7 +1079,7 @@ static int execute(Vm *vm)
         vmcase(ASSERT)
             if (!RA.i) { SAVE(); return vm_error(vm, "assertion failed: %s", K[i.b].s->data); }
             vmbreak;
-        vmcase(EXIT) vm_flush_out(vm); vm->exited = true; return (int)(RA.i & 0xFF);
+        vmcase(EXIT) vm_flush_out(vm); vm->exited = vm->stopped = true; return vm->exit_status = (int)(RA.i & 0xFF);
         vmdefault:
             SAVE();
             return vm_error(vm, "internal error: bad instruction %d", i.op);
@@ -1085,6 +1097,27 @@ static int execute(Vm *vm)
 #undef RC
 #undef CHECKED
 #undef F32_TO
+}
+
+bool vm_stopped(const Vm *vm) { return vm->stopped; }
+
+int vm_call_closure(Vm *vm, VxClosure *f, const VxValue *args, int nargs, VxValue *out)
+{
+    const Frame *top = &vm->frames[vm->nframes - 1];
+    const VxFunc *fn = &vm->prog->funcs[f->func];
+    VxValue *base = top->base + top->f->nregs;        /* above every register the running call uses */
+    if (vm->nframes == MAX_FRAMES || base + fn->nregs + 1 > vm->stack_end)
+        return vm_error(vm, "stack overflow: more than %d nested calls", vm->nframes);
+    if (vm->nested == MAX_NESTED)
+        return vm_error(vm, "stack overflow: checkpoints nested more than %d deep (each runs its segment from C)",
+                        MAX_NESTED);
+    memcpy(base, args, sizeof(VxValue) * (size_t)nargs);
+    put_captures(base, f, (uint32_t)nargs);
+    vm->frames[vm->nframes++] = (Frame){ fn, fn->code, base, out };
+    vm->nested++;
+    int status = execute(vm);
+    vm->nested--;
+    return status || vm->stopped ? 1 : 0;
 }
 
 int vx_run(const VxProgram *p, int argc, char **argv, VxDiags *diags)
@@ -1109,6 +1142,7 @@ int vx_run(const VxProgram *p, int argc, char **argv, VxDiags *diags)
     vm->frames[0] = (Frame){ main_fn, main_fn->code, vm->stack, NULL };
     vm->nframes = 1;
     int status = execute(vm);
+    if (vm->exited) status = vm->exit_status;         /* perhaps from inside a nested call */
     vm_flush_out(vm);
     if (status == 0 && !vm->exited && (vm->nlive || vm->heap.in_use)) {   /* drops must balance: a leak is our bug */
         fprintf(stderr, "internal error: %zu objects (%zu bytes) were never released\n", vm->nlive, vm->heap.in_use);

@@ -9,6 +9,7 @@
 enum {
     STACK_VALUES = 1 << 22,           /* 32 MiB of registers, touched only as used */
     MAX_FRAMES = 200000,
+    MAX_NESTED = 200,                 /* runs of execute inside C (vm_call_closure): each holds C stack */
     OUT_BUF = 1 << 16,
 };
 
@@ -29,6 +30,10 @@ typedef struct Vm {
     size_t outlen;
     VxHeap heap;                      /* every object and its parts (heap.h) */
     bool exited;                      /* stopped by exit(): objects may still be held */
+    int exit_status;                  /* exit()'s, which also ends calls nested in C (vm_call_closure) */
+    int nested;                       /* vm_call_closure calls in progress */
+    bool stopped;                     /* an error was reported or exit() ran: the objects may be gone;
+                                         nested calls unwind without reporting again */
     size_t nlive;                     /* objects made and not yet freed */
     int argc;                         /* the program's own arguments, for args() */
     char **argv;
@@ -89,6 +94,14 @@ const char *vm_error_text(Vm *vm, VxValue v, int kind); /* as printed in a conta
 enum { VM_UNORDERED = 2 };
 int vm_values_compare(VxValue a, VxValue b, int kind, bool total);
 void vm_sort_values(VxValue *v, uint32_t n, int kind);   /* stable, in the total order */
+/* f(args) from C, while an instruction runs (a TENSOR op's callback):
+ * a frame above the current one's registers runs until it returns.  The
+ * arguments are moved in (the callee owns them); *out gets the owned
+ * result.  Returns 0, or non-zero when the program stopped inside (a
+ * runtime error, already reported with the whole stack, or exit()):
+ * then nothing the program held may be touched. */
+int vm_call_closure(Vm *vm, VxClosure *f, const VxValue *args, int nargs, VxValue *out);
+bool vm_stopped(const Vm *vm);
 /* Report a runtime error at the current instruction; returns status 1. */
 int vm_error(Vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

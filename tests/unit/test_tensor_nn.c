@@ -654,6 +654,41 @@ TEST(nn_checkpoint_saves_memory_with_equal_gradients)
     LEAK_END;
 }
 
+static void count_drop(void *ctx) { (*(int *)ctx)++; }
+
+/* vx_checkpoint_owned drops its context exactly once: at once when no
+ * node is recorded, else when the node lets go (after backward, or with
+ * an unused graph). */
+TEST(nn_checkpoint_owned_drops_context_once)
+{
+    LEAK_START;
+    int64_t xs[] = {3, 5}, ws[] = {5, 5};
+    VxTensor *x = leaf(xs, 2, 0.31, 0.2, VX_F64), *w = leaf(ws, 2, 0.23, 0.5, VX_F64);
+    VxTensor *in[2] = { x, w };
+    int drops = 0;
+    vx_tensor_set_requires_grad(x, false);
+    vx_tensor_set_requires_grad(w, false);
+    VxTensor *o = vx_checkpoint_owned(mlp_segment, &drops, count_drop, in, 2);
+    CHECK(o != NULL && drops == 1);                    /* no input requires grad: no node */
+    vx_tensor_release(o);
+    vx_tensor_set_requires_grad(w, true);
+    o = vx_checkpoint_owned(mlp_segment, &drops, count_drop, in, 2);
+    VxTensor *l = o ? vx_sum(o, NULL, 0, false) : NULL;
+    CHECK(l != NULL && drops == 1);
+    CHECK(vx_backward(l, NULL) == 0);
+    CHECK(drops == 2);                                 /* the node ran its backward */
+    vx_tensor_release(l);
+    vx_tensor_release(o);
+    CHECK(drops == 2);
+    o = vx_checkpoint_owned(mlp_segment, &drops, count_drop, in, 2);
+    CHECK(drops == 2);
+    vx_tensor_release(o);                              /* the graph goes unused */
+    CHECK(drops == 3);
+    CHECK(vx_checkpoint_owned(mlp_segment, &drops, count_drop, in, 0) == NULL && drops == 4);
+    release_n(in, 2);
+    LEAK_END;
+}
+
 static VxTensor *ckpt_fn(VxTensor *const *in, void *ctx)
 {
     (void)ctx;
