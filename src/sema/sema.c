@@ -409,6 +409,7 @@ void vx_sema_free(VxSema *sp)
     vx_vec_free(&s.obligations);
     vx_vec_free(&s.int_lits);
     vx_vec_free(&s.bindings);
+    vx_vec_free(&s.poly_closures);
     vx_vec_free(&s.instances);
     free(s.instance_slots);
     free(s.impl_index);

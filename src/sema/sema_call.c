@@ -199,26 +199,29 @@ static VxType *variant_value(Sema *s, VxNode *e, VxDecl *en, VxVariant *v, bool 
     return vx_t_fn(s->types, ps, v->n < 64 ? v->n : 64, t);
 }
 
-/* Type::function: an associated function from an inherent impl. */
+static VxType *method_sig(Sema *s, VxDecl *m, VxType *recv, VxType **iargs, int n, VxSpan at);
+
+/* Type::function: an associated function of an impl or trait.  Type may
+ * be a type parameter (`T::zero()`, resolved through T's bounds, and per
+ * instance by monomorphization), `Self` or a scalar; its type is recorded
+ * on the segment, where the compiler dispatches on it. */
 static VxDecl *assoc_fn(Sema *s, VxNode *e, VxType **sig_out)
 {
     VxNodeList segs = e->u.path.segs;
     if (segs.len != 2) return NULL;
-    VxDecl *d = lookup_global(s, intern(s, segs.items[0]->u.seg.name));
-    if (!d || (d->kind != VX_D_STRUCT && d->kind != VX_D_ENUM)) return NULL;
-    VxType *self = instantiate(s, d, decl_type(s, d), NULL);
+    const char *head = intern(s, segs.items[0]->u.seg.name);
+    VxType *self = path_head_type(s, head);
+    if (!self) {
+        VxDecl *d = lookup_global(s, head);
+        if (!d || (d->kind != VX_D_STRUCT && d->kind != VX_D_ENUM)) return NULL;
+        self = instantiate(s, d, decl_type(s, d), NULL);
+    }
     VxType **iargs;
     int n;
     VxDecl *m = find_method(s, self, intern(s, segs.items[1]->u.seg.name), &iargs, &n);
     if (!m || !m->sig) return NULL;
-    /* an impl's function, or a trait's default one (iargs: the trait's arguments, then Self) */
-    bool outer = m->impl && (m->impl->kind == VX_D_IMPL || n == m->impl->ngenerics + 1);
-    VxType *sig = outer ? vx_subst(s->types, m->sig, m->impl, iargs, n) : m->sig;
-    VxType **margs;
-    sig = instantiate(s, m, sig, &margs);
-    defer_bounds(s, m, margs, e->span);
-    record_call(s, m, iargs, outer ? n : 0, margs, m->ngenerics);
-    *sig_out = sig;
+    segs.items[0]->type = self;
+    *sig_out = method_sig(s, m, self, iargs, n, e->span);
     return m;
 }
 
@@ -232,7 +235,12 @@ VxType *check_path_value(Sema *s, VxNode *e, bool called)
     if (e->kind == VX_N_PATH && e->u.path.segs.len == 2) {
         const char *a = e->u.path.segs.items[0]->u.seg.name, *b = e->u.path.segs.items[1]->u.seg.name;
         VxDecl *d = lookup_global(s, intern(s, a));
-        if (!d && !module_member_error(s, e->u.path.segs.items[0]->span, intern(s, a)))
+        VxType *head = path_head_type(s, intern(s, a));
+        if (head) {
+            VxDiag *g = sema_error(s, e->span, "`%s` has no associated function `%s`", tname(s, head), b);
+            if (vx_resolve(s->types, head)->kind == VX_T_PARAM)
+                vx_diag_help(s->diags, g, "bound `%s` by a trait that declares `fn %s(...)`", a, b);
+        } else if (!d && !module_member_error(s, e->u.path.segs.items[0]->span, intern(s, a)))
             sema_error(s, e->u.path.segs.items[0]->span, "cannot find type `%s` in this scope", a);
         else if (d->kind == VX_D_ENUM) {
             VxDiag *g = sema_error(s, e->span, "enum `%s` has no variant or function named `%s`", a, b);

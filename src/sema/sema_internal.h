@@ -135,6 +135,7 @@ struct VxSema {
     int nimpl_index;
     VX_VEC(VxNode *) int_lits;        /* per function: range-checked at the end */
     VX_VEC(VxNode *) bindings;        /* per function: patterns whose types must be known at the end */
+    VX_VEC(VxNode *) poly_closures;   /* per function: generalised closures (their calls may stay generic) */
     const char *bind_kind;            /* how check_pattern records bindings: "let", "for", ... */
     VxCheckOptions opt;
     /* well-known declarations from the prelude */
@@ -168,6 +169,7 @@ Local *lookup_local(Sema *s, const char *name);
 VxType *resolve_type(Sema *s, VxNode *ty, bool allow_infer);
 VxDecl *resolve_trait(Sema *s, VxNode *ty);
 VxType *decl_type(Sema *s, VxDecl *d);                    /* Name<T...> with its own params */
+VxType *path_head_type(Sema *s, const char *name);        /* `T`, `Self`, `i64` in `T::f` */
 VxType *instantiate(Sema *s, VxDecl *d, VxType *t, VxType ***args_out);
 
 /* sema_module.c: modules and imports */

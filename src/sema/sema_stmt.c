@@ -57,6 +57,7 @@ static bool generalise(Sema *s, VxNode *let, VxType *t)
     Local *l = &s->locals.data[s->locals.len - 1];
     l->quant = vx_arena_dup(&s->arena, vars, sizeof(VxType *) * (size_t)k);
     l->nquant = k;
+    vx_vec_push(&s->poly_closures, let->u.let.value);
     return true;
 }
 
@@ -163,6 +164,47 @@ static void check_bindings_known(Sema *s, int errors_before)
         vx_diag_help(s->diags, g, "write its type: `let %s: Type = ...`", p->u.pat_ident.name);
     }
     s->bindings.len = 0;
+}
+
+static bool in_poly_closure(Sema *s, VxNode *site)
+{
+    for (int i = 0; i < s->poly_closures.len; i++) {
+        VxSpan c = s->poly_closures.data[i]->span;
+        if (site->span.start >= c.start && site->span.end <= c.end) return true;
+    }
+    return false;
+}
+
+/* The name of the type parameter behind argument k of a call record:
+ * the callee's own, or its impl's or trait's (`Self` last for a trait). */
+static const char *call_param_name(CallRecord *r, int k)
+{
+    int nouter = r->nargs - r->callee->ngenerics;
+    if (k >= nouter) return r->callee->generics[k - nouter].name;
+    VxDecl *o = r->callee->impl;
+    return o && k < o->ngenerics ? o->generics[k].name : "Self";
+}
+
+/* A generic call whose type arguments the body never pins down
+ * (`ok(1).unwrap_or(0)`: the error type) cannot be compiled: as rustc,
+ * ask for an annotation rather than guess.  The first such call only,
+ * and only when the function had no other error. */
+static void check_calls_known(Sema *s, int from, int errors_before)
+{
+    for (int i = from; i < s->calls.len && s->diags->errors == errors_before; i++) {
+        CallRecord *r = &s->calls.data[i];
+        if (!r->site || in_poly_closure(s, r->site)) continue;
+        for (int k = 0; k < r->nargs; k++) {
+            if (!unknown_part(s, r->args[k], 0)) continue;
+            VxType *t = r->site->type ? vx_zonk(s->types, r->site->type, true) : r->args[k];
+            const char *p = call_param_name(r, k);
+            VxDiag *g = sema_error(s, r->site->span, "type annotations needed for `%s`", tname(s, t));
+            vx_diag_primary(s->diags, g, "cannot infer the type `%s` of `%s`", p, r->callee->name);
+            vx_diag_help(s->diags, g, "bind the value with its type written out, `let v: %s = ...`, "
+                                      "putting the type you mean for `%s` in place of `_`", tname(s, t), p);
+            return;
+        }
+    }
 }
 
 static void finish_fn(Sema *s, int errors_before)
@@ -280,6 +322,8 @@ void check_fn(Sema *s, VxDecl *fn)
     pop_scope(s);
     finish_fn(s, errors_before);
     zonk_calls(s, calls_from);
+    check_calls_known(s, calls_from, errors_before);
+    s->poly_closures.len = 0;
     fn->calls_from = calls_from;
     fn->calls_to = s->calls.len;
     s->fn = NULL;

@@ -47,7 +47,7 @@ static int builtin_rule(Sema *s, VxType *t, VxDecl *tr)
     case VX_T_REF: return copy ? !t->u.arr.mut : implements(s, t->u.arr.elem, tr);
     case VX_T_FN: return copy;
     case VX_T_TENSOR: return num || disp || copy;
-    case VX_T_MAP: return disp && all_args(s, t->u.tuple.elems, 2, tr);
+    case VX_T_MAP: return (disp || eq) && all_args(s, t->u.tuple.elems, 2, tr);   /* `==` as Rust's, order aside */
     case VX_T_ADT:
         if ((t->u.adt.decl == s->option || t->u.adt.decl == s->result) && (eq || ord || disp || copy))
             return all_args(s, t->u.adt.args, t->u.adt.n, tr);

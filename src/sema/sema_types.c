@@ -44,6 +44,17 @@ static VxDim const_param_dim(VxGeneric *g)
     return d;
 }
 
+/* The type a path's first segment names when it is no declaration: a
+ * scalar (`i64::zero()`), `Self`, or a type parameter (`T::zero()`). */
+VxType *path_head_type(Sema *s, const char *name)
+{
+    VxType *t = scalar_type(s, name);
+    if (t) return t;
+    if (strcmp(name, "Self") == 0) return s->self_type;
+    VxGeneric *g = find_generic(s, name);
+    return g && !g->const_type ? g->type : NULL;
+}
+
 /* The type Name<P0, P1, ...> of a struct or enum over its own parameters. */
 VxType *decl_type(Sema *s, VxDecl *d)
 {

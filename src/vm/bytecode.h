@@ -172,11 +172,14 @@ typedef enum VxPutKind { VX_PUT_INT = 0, VX_PUT_F64 = 32, VX_PUT_F32, VX_PUT_F16
  * held as the f32 of the same value. */
 
 /* FMTPUT's C is 0xFFFF (plain `{}`) or a constant packing the spec of
- * `{:[fill][<^>][width][.prec][e]}`: bits 0-15 precision (VX_FMT_NOPREC:
- * none), 16-31 width, 32-39 alignment character (0: numbers right,
- * others left), 40-47 the ASCII fill, bit 48 scientific notation,
- * bit 49 zero padding after the sign (`{:08.2}`). */
+ * `{:[fill][<^>][+][#][0][width][.prec][type]}`: bits 0-15 precision
+ * (VX_FMT_NOPREC: none), 16-31 width, 32-39 alignment character (0:
+ * numbers right, others left), 40-47 the ASCII fill, bit 48 scientific
+ * notation, bit 49 zero padding after the sign and prefix (`{:08.2}`),
+ * bit 50 `+` (a sign on non-negative numbers), bit 51 `#` (a `0x` `0b`
+ * `0o` prefix), bits 52-54 the type (VxFmtType). */
 enum { VX_FMT_NOPREC = 0xFFFF };
+typedef enum VxFmtType { VX_FMT_PLAIN, VX_FMT_HEX, VX_FMT_HEX_UPPER, VX_FMT_BIN, VX_FMT_OCT, VX_FMT_DEBUG } VxFmtType;
 
 /* Math functions (the `t` byte of MATH_F64 / MATH_F32). */
 typedef enum VxMathFn {

@@ -737,7 +737,7 @@ static void compile_fn(Comp *c, FuncRef fr, VxFunc *out)
     block_to(c, n->u.fn.body, ret);
     finish_fn(c, n->u.fn.body, ret, rk, out);
     out->name = fr.decl->name;
-    if (fr.nargs) out->name = out->own_name = instance_name(c, fr);
+    if (fr.nargs || d->impl) out->name = out->own_name = instance_name(c, fr);   /* `Account::debit` */
     out->nparams = first + d->nparams;
 }
 

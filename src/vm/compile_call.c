@@ -86,26 +86,45 @@ static bool int_abs(Comp *c, VxNode *call, int dst)
     return true;
 }
 
-/* A placeholder's spec `:[fill][<^>][width][.prec][e]` (between p and
- * end), packed as the VM reads it (VX_FMT_* in bytecode.h). */
+/* A placeholder's spec `:[[fill]align][+][#][0][width][.prec][type]`
+ * (between p and end; type one of `e x X b o ?`), packed as the VM reads
+ * it (VX_FMT_* in bytecode.h). */
 static bool parse_spec(const char *p, const char *end, int64_t *out)
 {
     if (p >= end || *p++ != ':') return false;
-    int64_t fill = ' ', align = 0, width = 0, prec = VX_FMT_NOPREC, exp = 0;
+    int64_t fill = ' ', align = 0, width = 0, prec = VX_FMT_NOPREC, exp = 0, plus = 0, alt = 0, type = VX_FMT_PLAIN;
     if (end - p >= 2 && strchr("<^>", p[1]) && (unsigned char)p[0] < 0x80) { fill = p[0]; align = p[1]; p += 2; }
     else if (p < end && strchr("<^>", *p)) align = *p++;
+    if (p < end && *p == '+') { plus = 1; p++; }
+    if (p < end && *p == '#') { alt = 1; p++; }
     int64_t zero = 0;
-    if (!align && p < end && *p == '0') { zero = 1; p++; }   /* `{:08.2}`: zeros after the sign */
+    if (p < end && *p == '0') { zero = 1; p++; }   /* `{:08.2}`: zeros after the sign */
     while (p < end && *p >= '0' && *p <= '9' && width < 10000) width = width * 10 + (*p++ - '0');
     if (p < end && *p == '.') {
         p++;
         if (p >= end || *p < '0' || *p > '9') return false;
         for (prec = 0; p < end && *p >= '0' && *p <= '9' && prec < 1000; p++) prec = prec * 10 + (*p - '0');
     }
+    static const char types[] = "xXbo?";
     if (p < end && *p == 'e') { exp = 1; p++; }
+    else if (p < end && *p && strchr(types, *p)) type = (int64_t)(strchr(types, *p++) - types) + VX_FMT_HEX;
+    if (alt && (type == VX_FMT_PLAIN || type == VX_FMT_DEBUG)) return false;   /* `#` only prefixes radixes */
     if (p != end || width >= 10000 || (prec >= 1000 && prec != VX_FMT_NOPREC)) return false;
-    *out = prec | width << 16 | align << 32 | fill << 40 | exp << 48 | zero << 49;
+    *out = prec | width << 16 | align << 32 | fill << 40 | exp << 48 | zero << 49 | plus << 50 | alt << 51 | type << 52;
     return true;
+}
+
+/* `{:x}` and its kin format integers only (Rust's LowerHex...). */
+static bool radix_fits(Comp *c, VxNode *fmt, VxNode *a, int kind, int64_t spec)
+{
+    int type = (int)(spec >> 52 & 7);
+    if (type < VX_FMT_HEX || type > VX_FMT_OCT || (kind >= VX_PUT_INT && kind < VX_PUT_INT + VX_INT_KINDS)) return true;
+    VxDiag *g = vx_diag(c->diags, VX_ERROR, c->src, a->span, "`{:%s}` formats integers, not `%s`",
+                        (const char *[]){ "x", "X", "b", "o" }[type - VX_FMT_HEX], vx_tname(vx_sema_types(c->sema), ctype(c, a->type)));
+    vx_diag_label(c->diags, g, fmt->span, "the placeholder is here");
+    vx_diag_help(c->diags, g, "use `{}` for this value, or convert it to an integer first");
+    c->failed = true;
+    return false;
 }
 
 /* format("{} and {:.3}", a, b): the literal text and each placeholder in
@@ -135,8 +154,8 @@ static void format_call(Comp *c, VxNode *call, int dst)
         int64_t spec = 0;
         if (f[i] == '}' || close >= n || (close > i + 1 && !parse_spec(f + i + 1, f + close, &spec))) {
             VxDiag *g = vx_diag(c->diags, VX_ERROR, c->src, fmt->span, "malformed format string");
-            vx_diag_help(c->diags, g, "placeholders are `{}` or `{:[fill][<^>][width][.decimals][e]}`, as in "
-                                      "`{:>8.3}`; write `{{` and `}}` for braces");
+            vx_diag_help(c->diags, g, "placeholders are `{}` or `{:[fill][<^>][+][#][0][width][.decimals][type]}` "
+                                      "with type `e x X b o ?`, as in `{:>8.3}` or `{:#06x}`; write `{{` and `}}` for braces");
             c->failed = true;
             return;
         }
@@ -151,6 +170,7 @@ static void format_call(Comp *c, VxNode *call, int dst)
         VxNode *a = args.items[next++];
         int k = put_kind(c, a);
         if (k < 0) { unsupported(c, a, "formatting of this type"); return; }
+        if (close > i + 1 && !radix_fits(c, fmt, a, k, spec)) return;
         int save = c->freereg;
         emit(c, a, VX_OP_FMTPUT, k, dst, expr(c, a), prec);
         release_to(c, a, save);
@@ -422,7 +442,7 @@ static bool assert_eq_call(Comp *c, VxNode *call, int dst)
     int ik = VX_I64;
     VKind k = node_kind(c, args.items[0], &ik);
     VxOp eq = compare_op(k, ik, 0);
-    bool deep = eq == VX_OP_COUNT && (k == K_ARR || k == K_REC);   /* arrays, tuples, records: compare.c */
+    bool deep = eq == VX_OP_COUNT && (k == K_ARR || k == K_REC || k == K_MAP);   /* arrays, tuples, records, maps */
     if (deep) eq = VX_OP_EQ_OBJ;
     if (args.len != 2 || eq == VX_OP_COUNT) return false;
     int save = c->freereg;
@@ -726,6 +746,20 @@ static void assoc_call(Comp *c, VxNode *e, VxDecl *d, int dst)
     if (d->nparams <= 64 && match_args(c, e, e->u.call.args, d, 0, argv)) emit_call(c, e, d, targs, ntargs, argv, dst);
 }
 
+/* T::f(args), Self::f(args), i64::f(args): the function of the impl
+ * for the type sema recorded on the first segment, concrete here. */
+static void type_assoc_call(Comp *c, VxNode *e, int dst)
+{
+    VxNodeList segs = e->u.call.callee->u.path.segs;
+    VxType *targs[64];
+    int ntargs = 0;
+    VxDecl *m = method_instance(c, e, ctype(c, segs.items[0]->type), segs.items[1]->u.seg.name, targs, &ntargs);
+    if (c->failed) return;
+    if (!m || !m->node->u.fn.body) { unsupported(c, e, "this call of a builtin or trait function"); return; }
+    VxNode *argv[64];
+    if (m->nparams <= 64 && match_args(c, e, e->u.call.args, m, 0, argv)) emit_call(c, e, m, targs, ntargs, argv, dst);
+}
+
 void call(Comp *c, VxNode *e, int dst)
 {
     if (variant_call(c, e, dst)) return;
@@ -736,6 +770,10 @@ void call(Comp *c, VxNode *e, int dst)
     VxDecl *d = callee->kind == VX_N_IDENT && find_local(c, callee->u.ident.name) < 0
               ? vx_sema_global(c->sema, callee->u.ident.name)
               : callee->kind == VX_N_PATH ? vx_sema_assoc_fn(c->sema, callee) : NULL;
+    if (!d && callee->kind == VX_N_PATH && callee->u.path.segs.len == 2 && callee->u.path.segs.items[0]->type) {
+        type_assoc_call(c, e, dst);
+        return;
+    }
     if (d && d->impl && d->self == VX_SELF_NONE) { assoc_call(c, e, d, dst); return; }
     if (!d || d->kind != VX_D_FN) { unsupported(c, e, "calls of closures, enum constructors and methods"); return; }
     if (d->builtin) {

@@ -276,10 +276,52 @@ void poly_let(Comp *c, VxNode *s)
     declare(c, pat->u.pat_ident.name, -1);            /* shadows; each use finds its instance in c->poly */
 }
 
+static VxNode *synth_node(Comp *c, VxNodeKind k, VxNode *at, void *type)
+{
+    VxNode *n = vx_arena_alloc(&c->scratch, sizeof *n);
+    memset(n, 0, sizeof *n);
+    n->kind = k;
+    n->span = at->span;
+    n->type = type;
+    return n;
+}
+
+/* A builtin used as a value (`xs.map(sqrt)`): the closure
+ * `|$0, $1..| name($0, $1..)` at the type sema gave the name here, so
+ * the call inside compiles as any call of the builtin at those types. */
+static void builtin_value(Comp *c, VxNode *e, VxDecl *d, int dst)
+{
+    VxType *ft = ctype(c, e->type);
+    int n = ft->u.fn.n;
+    VxNode **params = vx_arena_alloc(&c->scratch, sizeof(VxNode *) * (size_t)(n ? n : 1));
+    VxNode **args = vx_arena_alloc(&c->scratch, sizeof(VxNode *) * (size_t)(n ? n : 1));
+    for (int i = 0; i < n; i++) {
+        char *name = vx_arena_alloc(&c->scratch, 16);
+        snprintf(name, 16, "$%d", i);                 /* no user variable can be named so */
+        params[i] = synth_node(c, VX_N_PARAM, e, ft->u.fn.params[i]);
+        params[i]->u.param.name = name;
+        args[i] = synth_node(c, VX_N_IDENT, e, ft->u.fn.params[i]);
+        args[i]->u.ident.name = name;
+    }
+    VxNode *callee = synth_node(c, VX_N_IDENT, e, ft);
+    callee->u.ident.name = d->name;
+    VxNode *body = synth_node(c, VX_N_CALL, e, ft->u.fn.ret);
+    body->u.call.callee = callee;
+    body->u.call.args = (VxNodeList){ args, n };
+    VxNode *clo = synth_node(c, VX_N_CLOSURE, e, ft);
+    clo->u.closure.params = (VxNodeList){ params, n };
+    clo->u.closure.body = body;
+    closure_value(c, clo, dst);
+}
+
 /* A named function used as a value: a closure without captures. */
 bool function_value(Comp *c, VxNode *e, int dst)
 {
     VxDecl *d = vx_sema_global(c->sema, e->u.ident.name);
+    if (d && d->kind == VX_D_FN && d->builtin && !d->impl && kind_of(c, e->type, NULL) == K_FN) {
+        builtin_value(c, e, d, dst);
+        return true;
+    }
     if (!d || d->kind != VX_D_FN || d->builtin || d->ngenerics || d->impl || !d->node->u.fn.body) return false;
     emit(c, e, VX_OP_CLOSURE, 0, dst, value_func_index(c, d), 0);
     return true;

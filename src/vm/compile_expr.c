@@ -245,7 +245,7 @@ static void comparison(Comp *c, VxNode *e, int dst)
     VxTokKind op = e->u.binary.op;
     bool eq = op == TK_EQEQ || op == TK_NE, swap = op == TK_GT || op == TK_GE, le = op == TK_LE || op == TK_GE;
     VxOp o = compare_op(k, ik, eq ? 0 : le ? 2 : 1);
-    bool deep = k == K_ARR || k == K_REC;
+    bool deep = k == K_ARR || k == K_REC || (k == K_MAP && eq);
     if (o == VX_OP_COUNT && deep) o = eq ? VX_OP_EQ_OBJ : le ? VX_OP_LE_OBJ : VX_OP_LT_OBJ;   /* deep (compare.c) */
     if (o == VX_OP_COUNT) { unsupported(c, e, "this comparison"); return; }
     int save = c->freereg;

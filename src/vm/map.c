@@ -55,9 +55,18 @@ static uint64_t hash_float(VxValue v, int kind)
     return v.f32 == 0 ? 0 : mix(bits);
 }
 
+/* Maps are equal whatever their order (vm_map_equal): a sum of entry hashes. */
+static uint64_t hash_map(const VxMap *m)
+{
+    uint64_t h = mix(m->len + 1);
+    for (uint32_t i = 0; i < m->used; i++)
+        if (!m->dead[i]) h += mix(combine(vm_hash_value(m->keys[i], m->key_kind), vm_hash_value(m->vals[i], m->val_kind)));
+    return h;
+}
+
 /* A hash of v consistent with vm_values_equal: equal values hash alike.
  * Records include their descriptor, which equality compares by identity;
- * closures, maps and handles are equal only to themselves; tensors (equal
+ * closures and handles are equal only to themselves; tensors (equal
  * by shape and elements) and () hash by their kind alone. */
 uint64_t vm_hash_value(VxValue v, int kind)
 {
@@ -74,8 +83,9 @@ uint64_t vm_hash_value(VxValue v, int kind)
         for (uint32_t i = 0; i < v.r->desc->n; i++) h = combine(h, vm_hash_value(v.r->fields[i], v.r->desc->kinds[i]));
         return h;
     }
+    if (kind == VX_PUT_MAP) return hash_map(v.m);
     if (kind == VX_PUT_TENSOR || kind == VX_PUT_UNIT) return (uint64_t)kind;
-    if (kind == VX_PUT_FN || kind == VX_PUT_MAP || kind == VX_PUT_HANDLE) return mix((uint64_t)(uintptr_t)v.o);
+    if (kind == VX_PUT_FN || kind == VX_PUT_HANDLE) return mix((uint64_t)(uintptr_t)v.o);
     return mix(v.u);                                  /* integers, bools */
 }
 
@@ -96,7 +106,7 @@ static bool key_eq(const VxMap *m, VxValue a, VxValue b)
 {
     if (key_is_str(m)) return a.s == b.s || (a.s->hash == b.s->hash && a.s->len == b.s->len && memcmp(a.s->data, b.s->data, a.s->len) == 0);
     if (key_is_plain(m)) return a.u == b.u;
-    return m->key_kind == VX_PUT_UNIT || vm_values_equal(a, b, m->key_kind);   /* a () register holds no bits */
+    return vm_values_equal(a, b, m->key_kind);
 }
 
 VxMap *vm_map_new(Vm *vm, int key_kind, int val_kind)
@@ -206,6 +216,20 @@ bool vm_map_get(const VxMap *m, VxValue k, VxValue *v)
     int64_t e = find(m, k, &slot);
     if (e >= 0) *v = m->vals[e];
     return e >= 0;
+}
+
+/* `a == b`: the same keys, each with an equal value; insertion order is
+ * no part of a map's value (as Rust's HashMap). */
+bool vm_map_equal(const VxMap *a, const VxMap *b)
+{
+    if (a == b) return true;
+    if (a->len != b->len) return false;
+    for (uint32_t i = 0; i < a->used; i++) {
+        VxValue v;
+        if (a->dead[i]) continue;
+        if (!vm_map_get(b, a->keys[i], &v) || !vm_values_equal(a->vals[i], v, a->val_kind)) return false;
+    }
+    return true;
 }
 
 /* A copy sharing the keys and values (retained). */

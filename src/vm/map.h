@@ -9,6 +9,7 @@ void vm_map_free_parts(Vm *vm, VxMap *m);          /* releases entries; the call
 void vm_map_insert(Vm *vm, VxMap *m, VxValue k, VxValue v);
 bool vm_map_remove(Vm *vm, VxMap *m, VxValue k);
 bool vm_map_get(const VxMap *m, VxValue k, VxValue *v);   /* borrowed */
+bool vm_map_equal(const VxMap *a, const VxMap *b);        /* same keys, equal values */
 VxMap *vm_map_copy(Vm *vm, const VxMap *m);
 VxMap *vm_map_unique(Vm *vm, VxMap *m);            /* copy-on-write */
 uint32_t vm_hash_bytes(const char *p, size_t n);   /* never 0 */

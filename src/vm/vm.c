@@ -243,10 +243,12 @@ static bool values_equal(VxValue a, VxValue b, int kind)
             if (!values_equal(a.r->fields[i], b.r->fields[i], a.r->desc->kinds[i])) return false;
         return true;
     }
-    if (kind == VX_PUT_FN || kind == VX_PUT_MAP) return a.o == b.o;
+    if (kind == VX_PUT_MAP) return vm_map_equal(a.m, b.m);
+    if (kind == VX_PUT_FN) return a.o == b.o;
     if (kind == VX_PUT_TENSOR) return vm_tensor_equal(a.o, b.o);
     if (kind == VX_PUT_HANDLE) return a.o == b.o;      /* the same optimizer */
-    return a.u == b.u;                                /* integers, bools, unit */
+    if (kind == VX_PUT_UNIT) return true;             /* a () register holds no particular bits */
+    return a.u == b.u;                                /* integers, bools */
 }
 
 bool vm_values_equal(VxValue a, VxValue b, int kind) { return values_equal(a, b, kind); }
@@ -345,11 +347,28 @@ static void put_value(Sink *k, VxValue v, int kind, int prec);
 
 /* Inside arrays and records strings are quoted (Rust's and Python's debug
  * forms), so that ["a, b"] and ["a", "b"] differ. */
+/* A string as Rust's Debug writes it: quoted, `"` `\\` and control
+ * characters escaped. */
+static void put_debug_str(Sink *k, const VxStr *s)
+{
+    sink_bytes(k, "\"", 1);
+    uint32_t run = 0;
+    for (uint32_t i = 0; i < s->len; i++) {
+        char esc[8];
+        int n = vm_escape_byte((unsigned char)s->data[i], esc);
+        if (!n) continue;
+        sink_bytes(k, s->data + run, i - run);
+        sink_bytes(k, esc, (size_t)n);
+        run = i + 1;
+    }
+    sink_bytes(k, s->data + run, s->len - run);
+    sink_bytes(k, "\"", 1);
+}
+
 static void put_inner(Sink *k, VxValue v, int kind)
 {
-    if (kind == VX_PUT_STR) sink_bytes(k, "\"", 1);
-    put_value(k, v, kind, -1);
-    if (kind == VX_PUT_STR) sink_bytes(k, "\"", 1);
+    if (kind == VX_PUT_STR) put_debug_str(k, v.s);
+    else put_value(k, v, kind, -1);
 }
 
 /* (1, "a"), Some(3), None, Point { x: 1.0, y: 2.0 } */
@@ -407,30 +426,75 @@ static void put_value(Sink *k, VxValue v, int kind, int prec)
     sink_bytes(k, text, n);
 }
 
-/* Append v to s as `{:spec}` says: precision or scientific notation,
- * then padding to the width (counted in characters). */
+/* An integer's digits for `{:x}` `{:X}` `{:b}` `{:o}` (type), after
+ * the `0x` `0b` `0o` prefix when alt; the type's width in two's
+ * complement, as Rust prints negative values. */
+static size_t radix_text(VxValue v, int kind, int type, bool alt, char *buf)
+{
+    VxIntKind ik = (VxIntKind)(kind - VX_PUT_INT);
+    VxWide w = vm_kind_wide(kind) ? v.w->v : vm_to_wide(v, ik);
+    static const char *const prefix[] = { "0x", "0x", "0b", "0o" };
+    static const unsigned shift[] = { 4, 4, 1, 3 };
+    size_t n = alt ? (size_t)snprintf(buf, 3, "%s", prefix[type - VX_FMT_HEX]) : 0;
+    return n + vm_radix_text(w, (unsigned)vx_int_bits(ik), shift[type - VX_FMT_HEX], type == VX_FMT_HEX_UPPER, buf + n);
+}
+
+/* A number's text under a spec: the sign (`+` asked for, or `-`), the
+ * radix prefix, then the digits; *lead is how many characters come
+ * before the digits (zero padding goes there). */
+static size_t number_text(VxValue v, int kind, int64_t spec, char *buf, size_t cap, size_t *lead)
+{
+    int prec = (int)(spec & 0xFFFF), type = (int)(spec >> 52 & 7);
+    bool sci = spec >> 48 & 1, plus = spec >> 50 & 1, alt = spec >> 51 & 1;
+    bool radix = type >= VX_FMT_HEX && type <= VX_FMT_OCT;
+    size_t n = plus ? 1 : 0;
+    if (radix) n += radix_text(v, kind, type, alt, buf + n);
+    else {
+        const char *text;
+        size_t len = scalar_text(v, kind, prec == VX_FMT_NOPREC ? -1 : prec, sci && kind >= VX_PUT_F64, buf + n, cap - n, &text);
+        memmove(buf + n, text, len);
+        n += len;
+    }
+    buf[n] = 0;
+    bool neg = buf[plus] == '-', nan = strcmp(buf + plus, "NaN") == 0;
+    if (plus && (neg || nan)) { memmove(buf, buf + 1, n--); }     /* `-` is the sign; NaN has none */
+    else if (plus) buf[0] = '+';
+    *lead = (plus && !neg && !nan) || neg ? 1 : 0;
+    if (radix && alt) *lead += 2;
+    return n;
+}
+
+/* Append v to s as `{:spec}` says: the text (precision, scientific
+ * notation, radix, sign, Debug), then padding to the width (counted in
+ * characters); `0` pads numbers with zeros after the sign and prefix. */
 static VxStr *put_spec(Vm *vm, VxStr *s, VxValue v, int kind, int64_t spec)
 {
-    int prec = (int)(spec & 0xFFFF), width = (int)(spec >> 16 & 0xFFFF);
+    int prec = (int)(spec & 0xFFFF), width = (int)(spec >> 16 & 0xFFFF), type = (int)(spec >> 52 & 7);
     char align = (char)(spec >> 32 & 0xFF), fill = (char)(spec >> 40 & 0xFF);
-    bool sci = spec >> 48 & 1, zero = spec >> 49 & 1;
-    if (zero) { fill = '0'; align = '>'; }
+    bool zero = spec >> 49 & 1, number = kind < VX_PUT_BOOL;
     uint32_t start = s->len;
-    if (prec == VX_FMT_NOPREC) prec = -1;
-    if (sci && kind >= VX_PUT_F64 && kind <= VX_PUT_BF16) {
-        char buf[400];
-        const char *text;
-        size_t n = scalar_text(v, kind, prec, true, buf, sizeof buf, &text);
-        s = str_append(vm, s, text, n);
+    if (number) {
+        char buf[420];
+        size_t lead, n = number_text(v, kind, spec, buf, sizeof buf - 1, &lead);
+        if (zero && (size_t)width > n) {
+            char zeros[64];
+            memset(zeros, '0', sizeof zeros);
+            s = str_append(vm, s, buf, lead);
+            for (size_t p = (size_t)width - n; p; ) { size_t m = p < 64 ? p : 64; s = str_append(vm, s, zeros, m); p -= m; }
+            return str_append(vm, s, buf + lead, n - lead);
+        }
+        s = str_append(vm, s, buf, n);
     } else {
+        if (zero) { fill = '0'; align = '>'; }
         Sink k = { vm, &s };
-        put_value(&k, v, kind, prec);
+        if (type == VX_FMT_DEBUG && kind == VX_PUT_STR) put_debug_str(&k, v.s);
+        else put_value(&k, v, kind, prec == VX_FMT_NOPREC ? -1 : prec);
     }
     int chars = 0;
     for (uint32_t b = start; b < s->len; b++) chars += ((unsigned char)s->data[b] & 0xC0) != 0x80;
     if (chars >= width) return s;
     uint32_t pad = (uint32_t)(width - chars), textlen = s->len - start;
-    if (!align) align = kind < VX_PUT_BOOL ? '>' : '<';   /* numbers right, the rest left */
+    if (!align) align = number ? '>' : '<';           /* numbers right, the rest left */
     uint32_t left = align == '>' ? pad : align == '^' ? pad / 2 : 0;
     char fills[64];
     memset(fills, fill, sizeof fills);
@@ -438,7 +502,6 @@ static VxStr *put_spec(Vm *vm, VxStr *s, VxValue v, int kind, int64_t spec)
     memmove(s->data + start + left, s->data + start, textlen);
     memset(s->data + start, fill, left);
     memset(s->data + start + left + textlen, fill, pad - left);
-    if (zero && s->data[start + left] == '-') { s->data[start] = '-'; s->data[start + left] = '0'; }
     return s;
 }
 

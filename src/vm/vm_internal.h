@@ -58,6 +58,10 @@ static inline VxWide vm_to_wide(VxValue v, VxIntKind k)
     return vx_int_signed(k) ? vx_wide_from_i64(v.i, vm_int_type(k)) : vx_wide_from_u64(v.u, vm_int_type(k));
 }
 
+/* format_text.c */
+size_t vm_radix_text(VxWide w, unsigned bits, unsigned shift, bool upper, char *buf);
+int vm_escape_byte(unsigned char c, char *out);
+
 /* exact.c: the instructions on wide integers and f16/bf16 (ARITH_W ...
  * MATH_H), given a pointer to the instruction (passing it by value keeps
  * it whole in a register across the dispatch loop, which made GCC merge

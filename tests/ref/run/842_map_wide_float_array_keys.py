@@ -38,3 +38,9 @@ grid = {r: {c: r * 10 + c for c in range(r + 1)} for r in range(3)}
 row1 = dict(grid[1])
 row1[5] = 15
 println(grid, row1)
+other = {w: None for w in ["not", "or", "be", "to"]}
+by_set = {frozenset(seen): 1}
+by_set[frozenset(other)] = 2
+del other["to"]
+by_set[frozenset(other)] = 3
+println(frozenset(seen) == frozenset(other), len(by_set), by_set[frozenset(seen)], list(by_set.values()))
