@@ -245,7 +245,7 @@ static bool hashmap_new(Comp *c, VxNode *call, VxDecl *d, int dst)
     if (strcmp(d->name, "hashmap") != 0 || call->u.call.args.len) return false;
     VxType *t = deref_type(c, call->type);
     if (kind_of(c, t, NULL) != K_MAP) { unsupported(c, call, "maps with these key or value types"); return true; }
-    emit(c, call, VX_OP_NEWMAP, 0, dst, elem_put_kind(c, t->u.tuple.elems[0]), elem_put_kind(c, t->u.tuple.elems[1]));
+    emit(c, call, VX_OP_NEWMAP, 0, dst, map_part_kind(c, t->u.tuple.elems[0]), map_part_kind(c, t->u.tuple.elems[1]));
     return true;
 }
 

@@ -154,6 +154,7 @@ VxType *deref_type(Comp *c, VxType *t);
 VKind kind_of(Comp *c, VxType *t, int *ik);
 VKind node_kind(Comp *c, VxNode *e, int *ik);
 int elem_put_kind(Comp *c, VxType *t);
+int map_part_kind(Comp *c, VxType *t);
 int field_index(VxField *fs, int n, const char *name);
 int record_fields(Comp *c, VxType *t, int v, VxType **out, int cap);
 int desc_const(Comp *c, VxType *t, int v);

@@ -43,10 +43,7 @@ VKind kind_of(Comp *c, VxType *t, int *ik)
         return record_ok(c, t, 0) ? K_REC : K_OTHER;
     case VX_T_UNIT: return K_UNIT;
     case VX_T_NEVER: return K_NEVER;
-    case VX_T_MAP: {                                  /* keys: integers, bools, strings */
-        VKind key = kind_of(c, t->u.tuple.elems[0], NULL);
-        return (key == K_INT || key == K_WIDE || key == K_BOOL || key == K_STR) && elem_put_kind(c, t->u.tuple.elems[1]) >= 0 ? K_MAP : K_OTHER;
-    }
+    case VX_T_MAP: return map_part_kind(c, t->u.tuple.elems[0]) >= 0 && map_part_kind(c, t->u.tuple.elems[1]) >= 0 ? K_MAP : K_OTHER;
     case VX_T_FN: {
         for (int i = 0; i < t->u.fn.n; i++) if (kind_of(c, t->u.fn.params[i], NULL) == K_OTHER) return K_OTHER;
         return kind_of(c, t->u.fn.ret, NULL) == K_OTHER ? K_OTHER : K_FN;
@@ -89,6 +86,10 @@ int elem_put_kind(Comp *c, VxType *t)
     }
 }
 
+/* How a map's keys or values of type t print: as an array's elements, or
+ * `()` (a map to () is a set). */
+int map_part_kind(Comp *c, VxType *t) { return kind_of(c, t, NULL) == K_UNIT ? VX_PUT_UNIT : elem_put_kind(c, t); }
+
 /* ---- records: structs, tuples, enum variants --------------------------------------- */
 
 int field_index(VxField *fs, int n, const char *name)
@@ -129,10 +130,7 @@ static bool field_ok(Comp *c, VxType *ft, int depth)
     switch (ft->kind) {
     case VX_T_TUPLE: case VX_T_ADT: return record_ok(c, ft, depth + 1);
     case VX_T_SLICE: case VX_T_ARRAY: return field_ok(c, ft->u.arr.elem, depth + 1);
-    case VX_T_MAP: {
-        VKind key = kind_of(c, ft->u.tuple.elems[0], NULL);
-        return (key == K_INT || key == K_WIDE || key == K_BOOL || key == K_STR) && field_ok(c, ft->u.tuple.elems[1], depth + 1);
-    }
+    case VX_T_MAP: return field_ok(c, ft->u.tuple.elems[0], depth + 1) && field_ok(c, ft->u.tuple.elems[1], depth + 1);
     default: return kind_of(c, ft, NULL) != K_OTHER;
     }
 }

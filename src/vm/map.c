@@ -1,6 +1,7 @@
 /* map.c - HashMap<K, V>: insertion-ordered entries plus an open-addressing
- * index, as CPython's dict.  Keys are integers (wide ones boxed), bools
- * or strings (the compiler refuses others).  A map is a value: copy-on-write like arrays;
+ * index, as CPython's dict.  Keys are values of any print kind, hashed
+ * deeply (vm_hash_value) and compared as `==` does (vm_values_equal);
+ * strings and plain integers take a fast path.  A map is a value: copy-on-write like arrays;
  * `m = hashmap_insert(m, k, v)` updates m in place when it is unshared.
  *
  * Memory: entries (key, value) in two arrays in insertion order, so keys()
@@ -35,21 +36,77 @@ uint32_t vm_str_hash(VxStr *s)
     return s->hash;
 }
 
+/* Combine hash h with the hash x of the next part (boost's hash_combine, widened). */
+static uint64_t combine(uint64_t h, uint64_t x) { return h ^ (x + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2)); }
+
+static uint64_t hash_wide(const VxWideInt *w)
+{
+    const uint64_t *l = w->v.limb;
+    return mix(l[0] ^ mix(l[1] ^ mix(l[2] ^ mix(l[3]))));
+}
+
+/* Floats hash by their bits, but -0.0 as 0.0: they are `==`.  (A NaN is
+ * unequal to everything, so its hash never matters.) */
+static uint64_t hash_float(VxValue v, int kind)
+{
+    if (kind == VX_PUT_F64) return v.f == 0 ? 0 : mix(v.u);
+    uint32_t bits;
+    memcpy(&bits, &v.f32, sizeof bits);
+    return v.f32 == 0 ? 0 : mix(bits);
+}
+
+/* Maps are equal whatever their order (vm_map_equal): a sum of entry hashes. */
+static uint64_t hash_map(const VxMap *m)
+{
+    uint64_t h = mix(m->len + 1);
+    for (uint32_t i = 0; i < m->used; i++)
+        if (!m->dead[i]) h += mix(combine(vm_hash_value(m->keys[i], m->key_kind), vm_hash_value(m->vals[i], m->val_kind)));
+    return h;
+}
+
+/* A hash of v consistent with vm_values_equal: equal values hash alike.
+ * Records include their descriptor, which equality compares by identity;
+ * closures and handles are equal only to themselves; tensors (equal
+ * by shape and elements) and () hash by their kind alone. */
+uint64_t vm_hash_value(VxValue v, int kind)
+{
+    if (kind == VX_PUT_STR) return vm_str_hash(v.s);
+    if (vm_kind_wide(kind)) return hash_wide(v.w);
+    if (kind == VX_PUT_F64 || kind == VX_PUT_F32 || kind == VX_PUT_F16 || kind == VX_PUT_BF16) return hash_float(v, kind);
+    if (kind == VX_PUT_ARR) {
+        uint64_t h = mix(v.a->len + 1);
+        for (uint32_t i = 0; i < v.a->len; i++) h = combine(h, vm_hash_value(v.a->items[i], v.a->elem_kind));
+        return h;
+    }
+    if (kind == VX_PUT_REC) {
+        uint64_t h = mix((uint64_t)(uintptr_t)v.r->desc);
+        for (uint32_t i = 0; i < v.r->desc->n; i++) h = combine(h, vm_hash_value(v.r->fields[i], v.r->desc->kinds[i]));
+        return h;
+    }
+    if (kind == VX_PUT_MAP) return hash_map(v.m);
+    if (kind == VX_PUT_TENSOR || kind == VX_PUT_UNIT) return (uint64_t)kind;
+    if (kind == VX_PUT_FN || kind == VX_PUT_HANDLE) return mix((uint64_t)(uintptr_t)v.o);
+    return mix(v.u);                                  /* integers, bools */
+}
+
+/* Integers (not wide) and bools: the value is its own key. */
+static bool key_is_plain(const VxMap *m)
+{
+    return (m->key_kind < VX_PUT_F64 && !m->key_obj) || m->key_kind == VX_PUT_BOOL;
+}
+
 static uint32_t hash_key(const VxMap *m, VxValue k)
 {
-    if (vm_kind_wide(m->key_kind)) {
-        const uint64_t *l = k.w->v.limb;
-        return (uint32_t)mix(l[0] ^ mix(l[1] ^ mix(l[2] ^ mix(l[3]))));
-    }
-    return key_is_str(m) ? vm_str_hash(k.s) : (uint32_t)mix(k.u);
+    if (key_is_str(m)) return vm_str_hash(k.s);
+    return (uint32_t)(key_is_plain(m) ? mix(k.u) : vm_hash_value(k, m->key_kind));
 }
 
 /* Strings: the same object (split shares its pieces), or equal hashes and bytes. */
 static bool key_eq(const VxMap *m, VxValue a, VxValue b)
 {
-    if (vm_kind_wide(m->key_kind)) return memcmp(&a.w->v, &b.w->v, sizeof a.w->v) == 0;
-    if (!key_is_str(m) || a.s == b.s) return a.u == b.u;
-    return a.s->hash == b.s->hash && a.s->len == b.s->len && memcmp(a.s->data, b.s->data, a.s->len) == 0;
+    if (key_is_str(m)) return a.s == b.s || (a.s->hash == b.s->hash && a.s->len == b.s->len && memcmp(a.s->data, b.s->data, a.s->len) == 0);
+    if (key_is_plain(m)) return a.u == b.u;
+    return vm_values_equal(a, b, m->key_kind);
 }
 
 VxMap *vm_map_new(Vm *vm, int key_kind, int val_kind)

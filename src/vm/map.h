@@ -14,6 +14,7 @@ VxMap *vm_map_copy(Vm *vm, const VxMap *m);
 VxMap *vm_map_unique(Vm *vm, VxMap *m);            /* copy-on-write */
 uint32_t vm_hash_bytes(const char *p, size_t n);   /* never 0 */
 uint32_t vm_str_hash(VxStr *s);                   /* cached in s->hash */
+uint64_t vm_hash_value(VxValue v, int kind);       /* deep, by print kind; equal values hash alike */
 VxArr *vm_map_list(Vm *vm, const VxMap *m, int which);   /* 0: keys, 1: values */
 
 #endif

@@ -248,7 +248,8 @@ static bool values_equal(VxValue a, VxValue b, int kind)
     if (kind == VX_PUT_FN) return a.o == b.o;
     if (kind == VX_PUT_TENSOR) return vm_tensor_equal(a.o, b.o);
     if (kind == VX_PUT_HANDLE) return a.o == b.o;      /* the same optimizer */
-    return a.u == b.u;                                /* integers, bools, unit */
+    if (kind == VX_PUT_UNIT) return true;             /* a () register holds no particular bits */
+    return a.u == b.u;                                /* integers, bools */
 }
 
 bool vm_values_equal(VxValue a, VxValue b, int kind) { return values_equal(a, b, kind); }

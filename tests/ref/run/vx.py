@@ -21,6 +21,8 @@ def show(x, nested=False):
         return "[" + ", ".join(show(v, True) for v in x) + "]"
     if isinstance(x, tuple):
         return "(" + ", ".join(show(v, True) for v in x) + ")"
+    if isinstance(x, dict):
+        return "{" + ", ".join(show(k, True) + ": " + show(v, True) for k, v in x.items()) + "}"
     return str(x)
 
 
