@@ -30,6 +30,9 @@ openblas:
 
 $(BUILD)/src/backend/cpu/cpu_matmul.o $(BUILD)/pic/src/backend/cpu/cpu_matmul.o: | openblas
 
+# The optimizer's f32 kernels read no errno; without it sqrtf vectorises.
+$(BUILD)/src/tensor/optim_f32.o $(BUILD)/pic/src/tensor/optim_f32.o: CFLAGS += -fno-math-errno
+
 # The tensor core as a shared library, for the Python (ctypes) test harness.
 lib: $(BUILD)/libvxtensor.so
 $(BUILD)/libvxtensor.so: $(TENSOR_SRC:%.c=$(BUILD)/pic/%.o)

@@ -13,8 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tensor_internal.h"
-#include "tensor_optim.h"
+#include "optim_internal.h"
 
 enum { NBUF = 3 };
 
@@ -187,14 +186,7 @@ static double R(VxDtype d, double x)
     return vx__load_f64(&cell, d, 0);
 }
 
-/* The scalars of one parameter's update, rounded to its dtype. */
-typedef struct Coef {
-    VxDtype d;
-    VxOptimKind kind;
-    bool wd, momentum, nesterov, amsgrad, first;
-    double wd_r, mom_r, damp1_r, neg_lr_r;               /* SGD */
-    double b1_r, omb1_r, b2_r, omb2_r, bc2s_r, eps_r, neg_step_r, decay_r;   /* Adam */
-} Coef;
+typedef VxOptimCoef Coef;
 
 static Coef coef_for(const VxOptim *o, const Slot *s, VxDtype d, double lr)
 {
@@ -237,9 +229,17 @@ static void adam_elem(const Coef *c, double *p, double g, double *b)
     b[0] = R(d, fma(c->omb1_r, g, R(d, b[0] * c->b1_r)));     /* exp_avg.mul_(b1).add_(g, alpha=1-b1) */
     b[1] = R(d, fma(R(d, c->omb2_r * g), g, R(d, b[1] * c->b2_r)));  /* .mul_(b2).addcmul_(g, g, value=1-b2) */
     double v = b[1];
-    if (c->amsgrad) v = b[2] = isnan(b[2]) || isnan(v) ? NAN : fmax(b[2], v);
+    if (c->amsgrad) v = b[2] = isnan(b[2]) || isnan(v) ? NAN : b[2] > v ? b[2] : v;   /* ties: v (not fmax: its +-0 is unspecified) */
     double denom = R(d, R(d, R(d, sqrt(v)) / c->bc2s_r) + c->eps_r);
     *p = R(d, *p + R(d, R(d, c->neg_step_r * b[0]) / denom));  /* addcdiv_(m, denom, value=-step_size) */
+}
+
+/* Whether optim_f32.c's kernels apply: f32, both contiguous, no sharing
+ * (the kernels run torch's stages chunk by chunk, not element by element). */
+static bool fast_f32(const VxTensor *p, const VxTensor *g)
+{
+    return p->dtype == VX_F32 && g->dtype == VX_F32 && p->storage != g->storage &&
+           vx_tensor_is_contiguous(p) && vx_tensor_is_contiguous(g);
 }
 
 /* Update parameter i in place from its gradient. */
@@ -254,6 +254,10 @@ static void update_param(VxOptim *o, int i, double lr)
     void *bufs[NBUF] = { NULL, NULL, NULL };
     for (int k = 0; k < NBUF; k++) bufs[k] = s->buf[k] ? vx_tensor_data(s->buf[k]) : NULL;
     if (vx_tensor_numel(p) == 0) return;
+    if (fast_f32(p, g)) {
+        vx__optim_f32(&c, vx_tensor_data(p), vx_tensor_data(g), (float *const *)bufs, vx_tensor_numel(p));
+        return;
+    }
     const VxTensor *ops[2] = { p, g };
     VxIter it;
     vx__iter_init(&it, p, ops, 2);

@@ -8,13 +8,7 @@
 
 #include "../../tensor/tensor_internal.h"
 
-/* GCC vectorises only with the very cheap cost model at -O2, which
- * rejects loops needing an alias check or a scalar tail: the kernels'
- * hot loops need both.  no-trapping-math (clang's default) lets it turn
- * the selects of cpu_fastmath.h into blends; no kernel reads FP flags. */
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC optimize("tree-vectorize", "vect-cost-model=dynamic", "no-trapping-math")
-#endif
+#include "../../tensor/vectorise.h"           /* the kernels' hot loops vectorise */
 
 /* Elementwise iteration in runs (cpu_loop.c): `outer` visits the start of
  * each run, keeping one element offset per operand in outer.off; a run is
