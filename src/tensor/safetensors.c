@@ -645,7 +645,9 @@ static int write_file(const char *path, const Buf *h, VxTensor *const *c, const 
     char *tmp = malloc(plen + 8);
     if (!tmp) { vx_tensor_set_error("cannot write %s: out of memory", path); return -1; }
     memcpy(tmp, path, plen);
-    memcpy(tmp + plen, ".XXXXXX", 8);
+    tmp[plen] = '.';                                  /* mkstemp's template: six X after the dot */
+    memset(tmp + plen + 1, 'X', 6);
+    tmp[plen + 7] = '\0';
     int fd = mkstemp(tmp);
     FILE *fp = fd < 0 ? NULL : fdopen(fd, "wb");
     if (!fp) {

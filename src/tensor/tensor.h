@@ -182,11 +182,7 @@ VxTensor *vx_full_like(const VxTensor *t, double value);
 VxTensor *vx_randn_like(const VxTensor *t, uint64_t seed);
 
 /* The generator itself, for callers that want a stream. */
-typedef struct VxRng { uint64_t s[4]; } VxRng;
-void vx_rng_seed(VxRng *r, uint64_t seed);
-uint64_t vx_rng_next(VxRng *r);
-double vx_rng_uniform(VxRng *r);             /* [0, 1), 53 random bits */
-double vx_rng_normal(VxRng *r);
+#include "rng.h"                             /* VxRng, vx_rng_seed/next/uniform/normal */
 
 /* ---- views (share storage; differentiable) --------------------------------
  * Dims may be negative (from the end).  slice follows Python: start/end are

@@ -394,33 +394,14 @@ static int b_time_ns(Vm *vm, const VxValue *a, VxValue *out)
 
 /* ---- random numbers ------------------------------------------------------------------------
  * xoshiro256** (Blackman and Vigna, 2018), its state filled from the seed
- * by splitmix64, as the authors recommend.  The generator starts from
+ * by splitmix64, as the authors recommend (src/tensor/rng.c, shared with
+ * the tensor library).  The generator starts from
  * seed 0, so a program's output is reproducible unless it seeds from the
  * clock itself: `seed(time_ns())`. */
 
-static uint64_t splitmix64(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
+void vm_seed(Vm *vm, uint64_t seed) { vx_rng_seed(&vm->rng, seed); }
 
-void vm_seed(Vm *vm, uint64_t seed)
-{
-    for (int i = 0; i < 4; i++) vm->rng[i] = splitmix64(&seed);
-}
-
-static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
-static uint64_t next_u64(Vm *vm)
-{
-    uint64_t *s = vm->rng, r = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-    s[2] ^= s[0]; s[3] ^= s[1]; s[1] ^= s[2]; s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return r;
-}
+static uint64_t next_u64(Vm *vm) { return vx_rng_next(&vm->rng); }
 
 /* Uniform in [0, n) without modulo bias (Lemire's multiply-and-reject). */
 static uint64_t below(Vm *vm, uint64_t n)

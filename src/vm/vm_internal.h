@@ -4,6 +4,7 @@
 #define VX_VM_INTERNAL_H
 
 #include "vm.h"
+#include "../tensor/rng.h"
 #include "heap.h"
 
 enum {
@@ -37,7 +38,7 @@ typedef struct Vm {
     size_t nlive;                     /* objects made and not yet freed */
     int argc;                         /* the program's own arguments, for args() */
     char **argv;
-    uint64_t rng[4];                  /* xoshiro256** state (builtins.c), seeded with 0 at start */
+    VxRng rng;                        /* xoshiro256** state (src/tensor/rng.h), seeded with 0 at start */
 } Vm;
 
 void vm_seed(Vm *vm, uint64_t seed);
